@@ -1,0 +1,476 @@
+//! The ledger state machine: in-memory account state, the idempotency index, open reservations.
+//!
+//! `apply_*` take a batch and the batch's `now` (nanoseconds, from the caller's clock) and return
+//! one result per event plus the records that were created. They are deterministic: the same state,
+//! batch and `now` give the same results, which is what lets a store replay its journal.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::result::{CreateAccountResult, CreateTransferResult};
+use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
+
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Nanoseconds in a second, for timeouts.
+pub const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+/// The most events one batch may hold (TigerBeetle's 8,190 less one, as the workload).
+pub const BATCH_EVENTS_MAX: usize = 8_189;
+
+/// A committed transfer's position in commit order: 0 for the first transfer ever applied.
+/// Stores keep transfer bodies addressed by it; the ledger keeps only the position.
+pub type TransferSeq = u64;
+
+/// Gives the ledger the bodies of committed transfers it asks for (see
+/// [`Ledger::transfers_to_prefetch`]). Stores fetch them before the batch, so applying a batch
+/// never does I/O.
+pub trait TransferBodies {
+    /// The body of the committed transfer at `seq`, if the caller fetched it.
+    fn transfer(&self, seq: TransferSeq) -> Option<Transfer>;
+}
+
+impl TransferBodies for [Transfer] {
+    fn transfer(&self, seq: TransferSeq) -> Option<Transfer> {
+        usize::try_from(seq).ok().and_then(|index| self.get(index)).copied()
+    }
+}
+
+impl TransferBodies for Vec<Transfer> {
+    fn transfer(&self, seq: TransferSeq) -> Option<Transfer> {
+        self.as_slice().transfer(seq)
+    }
+}
+
+impl TransferBodies for BTreeMap<TransferSeq, Transfer> {
+    fn transfer(&self, seq: TransferSeq) -> Option<Transfer> {
+        self.get(&seq).copied()
+    }
+}
+
+/// An account with the positions of the transfers that touched it, in time order.
+#[derive(Clone, Debug)]
+struct AccountState {
+    account: Account,
+    history: Vec<TransferSeq>,
+}
+
+/// What the ledger remembers of a pending transfer while it is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct OpenPending {
+    debit_account_id: u128,
+    credit_account_id: u128,
+    amount: u128,
+    ledger: u32,
+    code: u16,
+    flags: TransferFlags,
+    /// 0: never expires.
+    expires_at: u64,
+}
+
+/// Whether `linked` flags form chains (requests) or are ignored (journal replay).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chains {
+    Linked,
+    Unlinked,
+}
+
+/// A journaled batch that did not replay to the same records: the journal and the code that
+/// wrote it disagree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayError {
+    /// The batch's timestamp.
+    pub timestamp: u64,
+    /// What differed.
+    pub detail: String,
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "batch at timestamp {} does not replay: {}", self.timestamp, self.detail)
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+fn check_replay<R: Copy + Eq + std::fmt::Debug, E: PartialEq + std::fmt::Debug>(
+    timestamp: u64,
+    outcome: &BatchOutcome<R, E>,
+    records: &[E],
+) -> Result<(), ReplayError> {
+    if outcome.timestamp != timestamp {
+        let detail = format!("batch timestamp came out as {}", outcome.timestamp);
+        return Err(ReplayError { timestamp, detail });
+    }
+    if outcome.created != records {
+        let index = outcome.created.iter().zip(records).position(|(a, b)| a != b);
+        let detail = format!(
+            "{} of {} records came out, first difference at {index:?}; results {:?}",
+            outcome.created.len(),
+            records.len(),
+            outcome.results
+        );
+        return Err(ReplayError { timestamp, detail });
+    }
+    Ok(())
+}
+
+/// One change made while applying a linked chain, undone if the chain fails.
+#[derive(Clone, Debug)]
+enum Undo {
+    AccountCreated(u128),
+    AccountChanged(Account),
+    TransferIndexed(u128),
+    HistoryPushed(u128),
+    PendingOpened { id: u128, expires_at: u64 },
+    PendingResolved { id: u128, open: OpenPending },
+}
+
+/// The outcome of applying a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchOutcome<R, T> {
+    /// The timestamp of the batch: reservations that expired by it were released first.
+    pub timestamp: u64,
+    /// One result per event, in batch order.
+    pub results: Vec<R>,
+    /// The records created, in commit order, with their ledger-assigned timestamps.
+    pub created: Vec<T>,
+}
+
+/// Debits and credits of one ledger, summed over its accounts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LedgerTotals {
+    /// Sum of `debits_pending`.
+    pub debits_pending: u128,
+    /// Sum of `debits_posted`.
+    pub debits_posted: u128,
+    /// Sum of `credits_pending`.
+    pub credits_pending: u128,
+    /// Sum of `credits_posted`.
+    pub credits_posted: u128,
+}
+
+/// A broken ledger invariant, found by [`Ledger::check_invariants`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvariantViolation(pub String);
+
+impl std::fmt::Display for InvariantViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The ledger's state.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    accounts: Map<u128, AccountState>,
+    transfer_index: Map<u128, TransferSeq>,
+    transfers_count: u64,
+    pending_open: Map<u128, OpenPending>,
+    pending_resolved: Map<u128, PendingStatus>,
+    expiry_queue: BTreeSet<(u64, u128)>,
+    timestamp_last: u64,
+}
+
+#[derive(Clone, Copy)]
+struct ChainStart {
+    index: usize,
+    created_len: usize,
+    timestamp_last: u64,
+    transfers_count: u64,
+}
+
+/// The kinds of event a batch can hold: accounts or transfers (a batch holds one kind).
+trait BatchEvent: Copy {
+    type Result: Copy + Eq;
+    const OK: Self::Result;
+    const LINKED_EVENT_FAILED: Self::Result;
+    const LINKED_EVENT_CHAIN_OPEN: Self::Result;
+    const EXISTS: Self::Result;
+    fn is_linked(&self) -> bool;
+    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Self>) -> Self::Result;
+}
+
+/// Scratch state of one batch: the records created so far and the open chain's undo log.
+struct BatchScratch<'a, E> {
+    bodies: &'a dyn TransferBodies,
+    seq_first: TransferSeq,
+    created: Vec<E>,
+    undo: Vec<Undo>,
+    in_chain: bool,
+}
+
+impl<E> BatchScratch<'_, E> {
+    fn record(&mut self, undo: Undo) {
+        if self.in_chain {
+            self.undo.push(undo);
+        }
+    }
+}
+
+impl BatchScratch<'_, Transfer> {
+    /// The body of a committed transfer: created in this batch, or prefetched by the store.
+    fn body(&self, seq: TransferSeq) -> Transfer {
+        if seq >= self.seq_first {
+            let index = usize::try_from(seq - self.seq_first).expect("batch index fits usize");
+            self.created[index]
+        } else {
+            self.bodies
+                .transfer(seq)
+                .expect("the store prefetches the bodies of every id the batch reuses")
+        }
+    }
+}
+
+impl BatchEvent for Account {
+    type Result = CreateAccountResult;
+    const OK: CreateAccountResult = CreateAccountResult::Ok;
+    const LINKED_EVENT_FAILED: CreateAccountResult = CreateAccountResult::LinkedEventFailed;
+    const LINKED_EVENT_CHAIN_OPEN: CreateAccountResult = CreateAccountResult::LinkedEventChainOpen;
+    const EXISTS: CreateAccountResult = CreateAccountResult::Exists;
+
+    fn is_linked(&self) -> bool {
+        self.flags.contains(AccountFlags::LINKED)
+    }
+
+    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Account>) -> Self::Result {
+        ledger.create_account(self, scratch)
+    }
+}
+
+impl BatchEvent for Transfer {
+    type Result = CreateTransferResult;
+    const OK: CreateTransferResult = CreateTransferResult::Ok;
+    const LINKED_EVENT_FAILED: CreateTransferResult = CreateTransferResult::LinkedEventFailed;
+    const LINKED_EVENT_CHAIN_OPEN: CreateTransferResult =
+        CreateTransferResult::LinkedEventChainOpen;
+    const EXISTS: CreateTransferResult = CreateTransferResult::Exists;
+
+    fn is_linked(&self) -> bool {
+        self.flags.contains(TransferFlags::LINKED)
+    }
+
+    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Transfer>) -> Self::Result {
+        ledger.create_transfer(self, scratch)
+    }
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Ledger {
+        Ledger::default()
+    }
+
+    /// Applies a batch of `create_account` events at time `now` (nanoseconds).
+    pub fn apply_accounts(
+        &mut self,
+        now: u64,
+        events: &[Account],
+    ) -> BatchOutcome<CreateAccountResult, Account> {
+        let no_bodies: Vec<Transfer> = Vec::new();
+        self.apply_batch(now, events, &no_bodies, Chains::Linked)
+    }
+
+    /// Applies a batch of `create_transfer` events at time `now` (nanoseconds). `bodies` must hold
+    /// every committed transfer named by [`Ledger::transfers_to_prefetch`] for this batch.
+    pub fn apply_transfers(
+        &mut self,
+        now: u64,
+        events: &[Transfer],
+        bodies: &dyn TransferBodies,
+    ) -> BatchOutcome<CreateTransferResult, Transfer> {
+        self.apply_batch(now, events, bodies, Chains::Linked)
+    }
+
+    /// Re-applies accounts a store journaled (the `created` of an earlier outcome, at its
+    /// `timestamp`) and checks that they come out identical.
+    pub fn replay_accounts(&mut self, timestamp: u64, records: &[Account]) -> Result<(), ReplayError> {
+        let events: Vec<Account> = records.iter().map(|a| Account { timestamp: 0, ..*a }).collect();
+        let no_bodies: Vec<Transfer> = Vec::new();
+        let outcome = self.apply_batch(timestamp, &events, &no_bodies, Chains::Unlinked);
+        check_replay(timestamp, &outcome, records)
+    }
+
+    /// Re-applies transfers a store journaled (the `created` of an earlier outcome, at its
+    /// `timestamp`) and checks that they come out identical.
+    ///
+    /// Journaled records all succeeded, so they are applied one by one, chains ignored: a
+    /// chain whose other events were retries (`exists`) was journaled only in part.
+    pub fn replay_transfers(
+        &mut self,
+        timestamp: u64,
+        records: &[Transfer],
+        bodies: &dyn TransferBodies,
+    ) -> Result<(), ReplayError> {
+        let events: Vec<Transfer> =
+            records.iter().map(|t| Transfer { timestamp: 0, ..*t }).collect();
+        let outcome = self.apply_batch(timestamp, &events, bodies, Chains::Unlinked);
+        check_replay(timestamp, &outcome, records)
+    }
+
+    /// The committed transfers whose bodies applying `events` may read: those whose ids the
+    /// batch reuses (to tell `exists` from `exists_with_different_*`). Sorted, without repeats.
+    pub fn transfers_to_prefetch(&self, events: &[Transfer]) -> Vec<TransferSeq> {
+        let mut seqs: Vec<TransferSeq> = events
+            .iter()
+            .filter_map(|event| self.transfer_index.get(&event.id).copied())
+            .collect();
+        seqs.sort_unstable();
+        seqs.dedup();
+        seqs
+    }
+
+    fn apply_batch<E: BatchEvent>(
+        &mut self,
+        now: u64,
+        events: &[E],
+        bodies: &dyn TransferBodies,
+        chains: Chains,
+    ) -> BatchOutcome<E::Result, E> {
+        assert!(events.len() <= BATCH_EVENTS_MAX, "batch of {} events", events.len());
+        let timestamp = self.begin_batch(now);
+        let mut scratch = BatchScratch {
+            bodies,
+            seq_first: self.transfers_count,
+            created: Vec::with_capacity(events.len()),
+            undo: Vec::new(),
+            in_chain: false,
+        };
+        let mut results = Vec::with_capacity(events.len());
+        let mut chain: Option<ChainStart> = None;
+        let mut chain_broken = false;
+        for (index, event) in events.iter().enumerate() {
+            let linked = chains == Chains::Linked && event.is_linked();
+            let chain_open_at_end = linked && index + 1 == events.len();
+            if linked && chain.is_none() {
+                chain = Some(ChainStart {
+                    index,
+                    created_len: scratch.created.len(),
+                    timestamp_last: self.timestamp_last,
+                    transfers_count: self.transfers_count,
+                });
+                scratch.in_chain = true;
+                assert!(!chain_broken);
+            }
+            let result = if chain_open_at_end {
+                E::LINKED_EVENT_CHAIN_OPEN
+            } else if chain_broken {
+                E::LINKED_EVENT_FAILED
+            } else {
+                event.execute(self, &mut scratch)
+            };
+            results.push(result);
+            // An identical retry (`exists`) does not break a chain: what it names is already in
+            // the ledger, so a retried chain answers `exists` for every event. When a chain
+            // fails, its `exists` results stay, since those events are (and stay) applied.
+            if result != E::OK && result != E::EXISTS {
+                if let Some(start) = chain {
+                    if !chain_broken {
+                        chain_broken = true;
+                        self.rollback(&mut scratch, start);
+                        for earlier in &mut results[start.index..index] {
+                            if *earlier != E::EXISTS {
+                                *earlier = E::LINKED_EVENT_FAILED;
+                            }
+                        }
+                    }
+                }
+            }
+            if chain.is_some() && (!linked || chain_open_at_end) {
+                chain = None;
+                chain_broken = false;
+                scratch.in_chain = false;
+                scratch.undo.clear();
+            }
+        }
+        BatchOutcome { timestamp, results, created: scratch.created }
+    }
+
+    /// Assigns the batch its timestamp and releases the reservations that expired by then.
+    fn begin_batch(&mut self, now: u64) -> u64 {
+        let timestamp_next = self.timestamp_last.checked_add(1).expect("timestamp fits u64");
+        let timestamp = now.max(timestamp_next);
+        while let Some(&(expires_at, id)) = self.expiry_queue.first() {
+            if expires_at > timestamp {
+                break;
+            }
+            self.expiry_queue.pop_first();
+            let open = self.pending_open.remove(&id).expect("queued reservation is open");
+            self.release_reservation(&open);
+            self.pending_resolved.insert(id, PendingStatus::Expired { timestamp });
+        }
+        self.timestamp_last = timestamp;
+        timestamp
+    }
+
+    /// Takes an open reservation out of both accounts' pending balances; reopens the accounts
+    /// a closing reservation had closed.
+    fn release_reservation(&mut self, open: &OpenPending) {
+        let debit = &mut self
+            .accounts
+            .get_mut(&open.debit_account_id)
+            .expect("reserved account exists")
+            .account;
+        debit.debits_pending = debit.debits_pending.checked_sub(open.amount).expect("reserved");
+        if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
+            debit.flags = debit.flags.without(AccountFlags::CLOSED);
+        }
+        let credit = &mut self
+            .accounts
+            .get_mut(&open.credit_account_id)
+            .expect("reserved account exists")
+            .account;
+        credit.credits_pending = credit.credits_pending.checked_sub(open.amount).expect("reserved");
+        if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
+            credit.flags = credit.flags.without(AccountFlags::CLOSED);
+        }
+    }
+
+    /// Undoes every change of the chain that started at `start`.
+    fn rollback<E>(&mut self, scratch: &mut BatchScratch<'_, E>, start: ChainStart) {
+        while let Some(undo) = scratch.undo.pop() {
+            match undo {
+                Undo::AccountCreated(id) => {
+                    self.accounts.remove(&id).expect("created account exists");
+                }
+                Undo::AccountChanged(account) => {
+                    self.accounts.get_mut(&account.id).expect("changed account exists").account =
+                        account;
+                }
+                Undo::TransferIndexed(id) => {
+                    self.transfer_index.remove(&id).expect("indexed transfer exists");
+                }
+                Undo::HistoryPushed(account_id) => {
+                    let state = self.accounts.get_mut(&account_id).expect("account exists");
+                    state.history.pop().expect("history entry exists");
+                }
+                Undo::PendingOpened { id, expires_at } => {
+                    self.pending_open.remove(&id).expect("opened reservation exists");
+                    if expires_at != 0 {
+                        assert!(self.expiry_queue.remove(&(expires_at, id)));
+                    }
+                }
+                Undo::PendingResolved { id, open } => {
+                    self.pending_resolved.remove(&id).expect("resolution exists");
+                    if open.expires_at != 0 {
+                        assert!(self.expiry_queue.insert((open.expires_at, id)));
+                    }
+                    assert!(self.pending_open.insert(id, open).is_none());
+                }
+            }
+        }
+        scratch.created.truncate(start.created_len);
+        self.timestamp_last = start.timestamp_last;
+        self.transfers_count = start.transfers_count;
+    }
+
+    /// The timestamp the next committed event gets.
+    fn timestamp_next(&self) -> u64 {
+        self.timestamp_last.checked_add(1).expect("timestamp fits u64")
+    }
+}
+
+mod account;
+mod query;
+mod transfer;
+
+pub use query::{Balances, ImageVisitor, LedgerImage, Reservation};

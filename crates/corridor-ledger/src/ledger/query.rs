@@ -1,0 +1,340 @@
+//! Lookups, invariant checks, and the image a store snapshots and restores.
+
+use std::collections::BTreeMap;
+
+use super::{AccountState, InvariantViolation, Ledger, LedgerTotals, OpenPending, TransferSeq};
+use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
+
+/// An open reservation as a snapshot stores it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reservation {
+    /// The pending transfer's id.
+    pub id: u128,
+    /// Its debit account.
+    pub debit_account_id: u128,
+    /// Its credit account.
+    pub credit_account_id: u128,
+    /// The amount reserved.
+    pub amount: u128,
+    /// Its ledger.
+    pub ledger: u32,
+    /// Its code.
+    pub code: u16,
+    /// Its flags.
+    pub flags: TransferFlags,
+    /// When it expires (0: never).
+    pub expires_at: u64,
+}
+
+/// Balances of one account at a point in time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Balances {
+    /// Pending debits.
+    pub debits_pending: u128,
+    /// Posted debits.
+    pub debits_posted: u128,
+    /// Pending credits.
+    pub credits_pending: u128,
+    /// Posted credits.
+    pub credits_posted: u128,
+}
+
+impl Ledger {
+    /// The account with this id.
+    pub fn account(&self, id: u128) -> Option<Account> {
+        self.accounts.get(&id).map(|state| state.account)
+    }
+
+    /// Every account, sorted by id.
+    pub fn accounts_sorted(&self) -> Vec<Account> {
+        let mut accounts: Vec<Account> = self.accounts.values().map(|s| s.account).collect();
+        accounts.sort_unstable_by_key(|account| account.id);
+        accounts
+    }
+
+    /// How many accounts exist.
+    pub fn accounts_count(&self) -> u64 {
+        self.accounts.len() as u64
+    }
+
+    /// How many transfers were committed; also the position the next one gets.
+    pub fn transfers_count(&self) -> u64 {
+        self.transfers_count
+    }
+
+    /// The timestamp of the last batch or event.
+    pub fn timestamp_last(&self) -> u64 {
+        self.timestamp_last
+    }
+
+    /// Where the transfer with this id sits in commit order.
+    pub fn transfer_seq(&self, id: u128) -> Option<TransferSeq> {
+        self.transfer_index.get(&id).copied()
+    }
+
+    /// The positions of the transfers that touched the account, oldest first.
+    pub fn account_history(&self, id: u128) -> Option<&[TransferSeq]> {
+        self.accounts.get(&id).map(|state| state.history.as_slice())
+    }
+
+    /// Where a pending transfer stands; `None` when `id` is not a pending transfer.
+    pub fn pending_status(&self, id: u128) -> Option<PendingStatus> {
+        if self.pending_open.contains_key(&id) {
+            return Some(PendingStatus::Pending);
+        }
+        self.pending_resolved.get(&id).copied()
+    }
+
+    /// Debits and credits summed per ledger. `Err` if a sum overflows 128 bits.
+    pub fn totals(&self) -> Result<BTreeMap<u32, LedgerTotals>, InvariantViolation> {
+        let mut totals: BTreeMap<u32, LedgerTotals> = BTreeMap::new();
+        for state in self.accounts.values() {
+            let account = &state.account;
+            let entry = totals.entry(account.ledger).or_default();
+            let overflow = || InvariantViolation(format!("ledger {} totals overflow", account.ledger));
+            entry.debits_pending =
+                entry.debits_pending.checked_add(account.debits_pending).ok_or_else(overflow)?;
+            entry.debits_posted =
+                entry.debits_posted.checked_add(account.debits_posted).ok_or_else(overflow)?;
+            entry.credits_pending =
+                entry.credits_pending.checked_add(account.credits_pending).ok_or_else(overflow)?;
+            entry.credits_posted =
+                entry.credits_posted.checked_add(account.credits_posted).ok_or_else(overflow)?;
+        }
+        Ok(totals)
+    }
+
+    /// Checks the invariants: per ledger, debits equal credits (pending and posted apart); no
+    /// account breaks its bound; the pending balances are exactly the open reservations.
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        for (ledger, totals) in self.totals()? {
+            if totals.debits_pending != totals.credits_pending {
+                return Err(InvariantViolation(format!(
+                    "ledger {ledger}: debits_pending {} != credits_pending {}",
+                    totals.debits_pending, totals.credits_pending
+                )));
+            }
+            if totals.debits_posted != totals.credits_posted {
+                return Err(InvariantViolation(format!(
+                    "ledger {ledger}: debits_posted {} != credits_posted {}",
+                    totals.debits_posted, totals.credits_posted
+                )));
+            }
+        }
+        for state in self.accounts.values() {
+            check_bounds(&state.account)?;
+        }
+        self.check_reservations()
+    }
+
+    fn check_reservations(&self) -> Result<(), InvariantViolation> {
+        let mut reserved: BTreeMap<u128, (u128, u128)> = BTreeMap::new();
+        for open in self.pending_open.values() {
+            let debit = reserved.entry(open.debit_account_id).or_default();
+            debit.0 = debit.0.saturating_add(open.amount);
+            let credit = reserved.entry(open.credit_account_id).or_default();
+            credit.1 = credit.1.saturating_add(open.amount);
+        }
+        for state in self.accounts.values() {
+            let account = &state.account;
+            let (debits, credits) = reserved.get(&account.id).copied().unwrap_or_default();
+            if account.debits_pending != debits || account.credits_pending != credits {
+                return Err(InvariantViolation(format!(
+                    "account {}: pending balances {}/{} but open reservations {}/{}",
+                    account.id, account.debits_pending, account.credits_pending, debits, credits
+                )));
+            }
+        }
+        let queued = self.pending_open.values().filter(|open| open.expires_at != 0).count();
+        if queued != self.expiry_queue.len() {
+            return Err(InvariantViolation(format!(
+                "{queued} reservations with a timeout but {} in the expiry queue",
+                self.expiry_queue.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The balances of `account` as they stood after every event with a timestamp up to
+    /// `timestamp`, computed from its history. `transfers` yields the account's transfers in
+    /// history order (as [`Ledger::account_history`] lists them); the caller may stop early.
+    pub fn balances_as_of(
+        &self,
+        account_id: u128,
+        timestamp: u64,
+        transfers: impl IntoIterator<Item = Transfer>,
+    ) -> Balances {
+        let mut balances = Balances::default();
+        // Open reservations of this account: id -> (amount, whether the account is debited).
+        let mut reserved: BTreeMap<u128, (u128, bool)> = BTreeMap::new();
+        for transfer in transfers {
+            if transfer.timestamp > timestamp {
+                break;
+            }
+            let debit = transfer.debit_account_id == account_id;
+            let flags = transfer.flags;
+            if flags.contains(TransferFlags::PENDING) {
+                reserved.insert(transfer.id, (transfer.amount, debit));
+                add_pending(&mut balances, debit, transfer.amount);
+                continue;
+            }
+            if flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING)
+            {
+                let (amount, _) = reserved.remove(&transfer.pending_id).unwrap_or_default();
+                sub_pending(&mut balances, debit, amount);
+                if flags.contains(TransferFlags::VOID_PENDING) {
+                    continue;
+                }
+            }
+            if debit {
+                balances.debits_posted = balances.debits_posted.saturating_add(transfer.amount);
+            } else {
+                balances.credits_posted = balances.credits_posted.saturating_add(transfer.amount);
+            }
+        }
+        for (id, (amount, debit)) in reserved {
+            let expired = matches!(
+                self.pending_resolved.get(&id),
+                Some(PendingStatus::Expired { timestamp: released }) if *released <= timestamp
+            );
+            if expired {
+                sub_pending(&mut balances, debit, amount);
+            }
+        }
+        balances
+    }
+}
+
+fn add_pending(balances: &mut Balances, debit: bool, amount: u128) {
+    if debit {
+        balances.debits_pending = balances.debits_pending.saturating_add(amount);
+    } else {
+        balances.credits_pending = balances.credits_pending.saturating_add(amount);
+    }
+}
+
+fn sub_pending(balances: &mut Balances, debit: bool, amount: u128) {
+    if debit {
+        balances.debits_pending = balances.debits_pending.saturating_sub(amount);
+    } else {
+        balances.credits_pending = balances.credits_pending.saturating_sub(amount);
+    }
+}
+
+fn check_bounds(account: &Account) -> Result<(), InvariantViolation> {
+    let debits = account.debits_pending.saturating_add(account.debits_posted);
+    let credits = account.credits_pending.saturating_add(account.credits_posted);
+    if account.flags.contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
+        && debits > account.credits_posted
+    {
+        return Err(InvariantViolation(format!("account {} debits exceed credits", account.id)));
+    }
+    if account.flags.contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
+        && credits > account.debits_posted
+    {
+        return Err(InvariantViolation(format!("account {} credits exceed debits", account.id)));
+    }
+    Ok(())
+}
+
+/// The parts of a ledger's state a snapshot holds, handed back by [`Ledger::restore`].
+#[derive(Debug, Default)]
+pub struct LedgerImage {
+    /// The last assigned timestamp.
+    pub timestamp_last: u64,
+    /// How many transfers were committed.
+    pub transfers_count: u64,
+    /// Accounts with their histories.
+    pub accounts: Vec<(Account, Vec<TransferSeq>)>,
+    /// The idempotency index: transfer id and position.
+    pub transfer_index: Vec<(u128, TransferSeq)>,
+    /// Open reservations.
+    pub reservations: Vec<Reservation>,
+    /// Resolved pending transfers.
+    pub resolutions: Vec<(u128, PendingStatus)>,
+}
+
+impl Ledger {
+    /// Visits the whole state in the form [`Ledger::restore`] takes back (any order).
+    pub fn visit_image(&self, visitor: &mut dyn ImageVisitor) {
+        visitor.header(self.timestamp_last, self.transfers_count);
+        for state in self.accounts.values() {
+            visitor.account(&state.account, &state.history);
+        }
+        for (&id, &seq) in &self.transfer_index {
+            visitor.indexed(id, seq);
+        }
+        for (&id, open) in &self.pending_open {
+            visitor.reservation(&Reservation {
+                id,
+                debit_account_id: open.debit_account_id,
+                credit_account_id: open.credit_account_id,
+                amount: open.amount,
+                ledger: open.ledger,
+                code: open.code,
+                flags: open.flags,
+                expires_at: open.expires_at,
+            });
+        }
+        for (&id, &status) in &self.pending_resolved {
+            visitor.resolution(id, status);
+        }
+    }
+
+    /// Rebuilds a ledger from a snapshot image and checks its invariants.
+    pub fn restore(image: LedgerImage) -> Result<Ledger, InvariantViolation> {
+        let mut ledger = Ledger {
+            timestamp_last: image.timestamp_last,
+            transfers_count: image.transfers_count,
+            ..Ledger::default()
+        };
+        ledger.accounts.reserve(image.accounts.len());
+        for (account, history) in image.accounts {
+            if history.iter().any(|&seq| seq >= image.transfers_count) {
+                return Err(InvariantViolation(format!("account {} history too long", account.id)));
+            }
+            ledger.accounts.insert(account.id, AccountState { account, history });
+        }
+        ledger.transfer_index.reserve(image.transfer_index.len());
+        for (id, seq) in image.transfer_index {
+            ledger.transfer_index.insert(id, seq);
+        }
+        if ledger.transfer_index.len() as u64 != image.transfers_count {
+            return Err(InvariantViolation("index size differs from transfer count".into()));
+        }
+        for reservation in image.reservations {
+            let open = OpenPending {
+                debit_account_id: reservation.debit_account_id,
+                credit_account_id: reservation.credit_account_id,
+                amount: reservation.amount,
+                ledger: reservation.ledger,
+                code: reservation.code,
+                flags: reservation.flags,
+                expires_at: reservation.expires_at,
+            };
+            if open.expires_at != 0 {
+                ledger.expiry_queue.insert((open.expires_at, reservation.id));
+            }
+            ledger.pending_open.insert(reservation.id, open);
+        }
+        for (id, status) in image.resolutions {
+            ledger.pending_resolved.insert(id, status);
+        }
+        ledger.check_invariants()?;
+        Ok(ledger)
+    }
+}
+
+/// Receives a ledger's state, part by part (see [`Ledger::visit_image`]).
+pub trait ImageVisitor {
+    /// The scalar state, visited first.
+    fn header(&mut self, timestamp_last: u64, transfers_count: u64);
+    /// One account and its history.
+    fn account(&mut self, account: &Account, history: &[TransferSeq]);
+    /// One entry of the idempotency index.
+    fn indexed(&mut self, id: u128, seq: TransferSeq);
+    /// One open reservation.
+    fn reservation(&mut self, reservation: &Reservation);
+    /// One resolved pending transfer.
+    fn resolution(&mut self, id: u128, status: PendingStatus);
+}

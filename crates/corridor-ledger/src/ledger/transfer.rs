@@ -1,0 +1,452 @@
+//! `create_transfer`: validation in precedence order, then the commit. Every check happens
+//! before the first change, so a failed event leaves the state as it was.
+
+use super::{BatchScratch, Ledger, OpenPending, Undo, NANOS_PER_SECOND};
+use crate::result::CreateTransferResult;
+use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
+
+type R = CreateTransferResult;
+
+impl Ledger {
+    pub(super) fn create_transfer(
+        &mut self,
+        event: &Transfer,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) -> CreateTransferResult {
+        if event.timestamp != 0 {
+            return R::TimestampMustBeZero;
+        }
+        if event.flags.has_reserved_bits() {
+            return R::ReservedFlag;
+        }
+        if event.id == 0 {
+            return R::IdMustNotBeZero;
+        }
+        if event.id == u128::MAX {
+            return R::IdMustNotBeIntMax;
+        }
+        if let Some(&seq) = self.transfer_index.get(&event.id) {
+            return transfer_exists_result(event, &scratch.body(seq));
+        }
+        if let Some(result) = check_flags(event.flags) {
+            return result;
+        }
+        let flags = event.flags;
+        if flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING)
+        {
+            return self.resolve_pending(event, scratch);
+        }
+        if let Some(result) = check_plain_fields(event) {
+            return result;
+        }
+        let Some(debit) = self.accounts.get(&event.debit_account_id) else {
+            return R::DebitAccountNotFound;
+        };
+        let Some(credit) = self.accounts.get(&event.credit_account_id) else {
+            return R::CreditAccountNotFound;
+        };
+        let (debit, credit) = (debit.account, credit.account);
+        if debit.ledger != credit.ledger {
+            return R::AccountsMustHaveTheSameLedger;
+        }
+        if event.ledger != debit.ledger {
+            return R::TransferMustHaveTheSameLedgerAsAccounts;
+        }
+        if debit.flags.contains(AccountFlags::CLOSED) {
+            return R::DebitAccountAlreadyClosed;
+        }
+        if credit.flags.contains(AccountFlags::CLOSED) {
+            return R::CreditAccountAlreadyClosed;
+        }
+        let amount = balanced_amount(event, &debit, &credit);
+        let timestamp = self.timestamp_next();
+        let expires_at = match expiry(flags, event.timeout, timestamp) {
+            Ok(expires_at) => expires_at,
+            Err(result) => return result,
+        };
+        if let Some(result) = check_balances(flags, amount, &debit, &credit) {
+            return result;
+        }
+        let transfer = Transfer { amount, timestamp, ..*event };
+        self.commit_plain(transfer, debit, credit, expires_at, scratch);
+        R::Ok
+    }
+
+    fn commit_plain(
+        &mut self,
+        transfer: Transfer,
+        mut debit: Account,
+        mut credit: Account,
+        expires_at: u64,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) {
+        scratch.record(Undo::AccountChanged(debit));
+        scratch.record(Undo::AccountChanged(credit));
+        let amount = transfer.amount;
+        if transfer.flags.contains(TransferFlags::PENDING) {
+            debit.debits_pending = debit.debits_pending.checked_add(amount).expect("checked");
+            credit.credits_pending = credit.credits_pending.checked_add(amount).expect("checked");
+            if transfer.flags.contains(TransferFlags::CLOSING_DEBIT) {
+                debit.flags = debit.flags.with(AccountFlags::CLOSED);
+            }
+            if transfer.flags.contains(TransferFlags::CLOSING_CREDIT) {
+                credit.flags = credit.flags.with(AccountFlags::CLOSED);
+            }
+            let open = OpenPending {
+                debit_account_id: transfer.debit_account_id,
+                credit_account_id: transfer.credit_account_id,
+                amount,
+                ledger: transfer.ledger,
+                code: transfer.code,
+                flags: transfer.flags,
+                expires_at,
+            };
+            self.pending_open.insert(transfer.id, open);
+            if expires_at != 0 {
+                self.expiry_queue.insert((expires_at, transfer.id));
+            }
+            scratch.record(Undo::PendingOpened { id: transfer.id, expires_at });
+        } else {
+            debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
+            credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");
+        }
+        self.store_accounts(debit, credit);
+        self.commit_transfer(transfer, scratch);
+    }
+
+    fn store_accounts(&mut self, debit: Account, credit: Account) {
+        self.accounts.get_mut(&debit.id).expect("debit account exists").account = debit;
+        self.accounts.get_mut(&credit.id).expect("credit account exists").account = credit;
+    }
+
+    /// Indexes a transfer whose balances are applied, and appends it to both histories.
+    fn commit_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
+        let seq = self.transfers_count;
+        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
+        let previous = self.transfer_index.insert(transfer.id, seq);
+        assert!(previous.is_none(), "transfer id applied at most once");
+        scratch.record(Undo::TransferIndexed(transfer.id));
+        for account_id in [transfer.debit_account_id, transfer.credit_account_id] {
+            let state = self.accounts.get_mut(&account_id).expect("account exists");
+            state.history.push(seq);
+            scratch.record(Undo::HistoryPushed(account_id));
+        }
+        scratch.created.push(transfer);
+        self.timestamp_last = transfer.timestamp;
+    }
+
+    /// A `post_pending` or `void_pending` event.
+    fn resolve_pending(
+        &mut self,
+        event: &Transfer,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) -> CreateTransferResult {
+        let post = event.flags.contains(TransferFlags::POST_PENDING);
+        if let Some(result) = check_resolve_fields(event) {
+            return result;
+        }
+        let Some(&open) = self.pending_open.get(&event.pending_id) else {
+            return self.pending_not_open_result(event.pending_id);
+        };
+        if let Some(result) = check_against_pending(event, &open) {
+            return result;
+        }
+        let amount = if !post || event.amount == 0 { open.amount } else { event.amount };
+        if post && amount > open.amount {
+            return R::ExceedsPendingTransferAmount;
+        }
+        if !post && event.amount != 0 && event.amount != open.amount {
+            return R::PendingTransferHasDifferentAmount;
+        }
+        let timestamp = self.timestamp_next();
+        if open.expires_at != 0 && open.expires_at <= timestamp {
+            return R::PendingTransferExpired;
+        }
+        let debit = self.accounts.get(&open.debit_account_id).expect("reserved account").account;
+        let credit = self.accounts.get(&open.credit_account_id).expect("reserved account").account;
+        if post {
+            let closed_by_other = |account: &Account, own_flag: TransferFlags| {
+                account.flags.contains(AccountFlags::CLOSED) && !open.flags.contains(own_flag)
+            };
+            if closed_by_other(&debit, TransferFlags::CLOSING_DEBIT) {
+                return R::DebitAccountAlreadyClosed;
+            }
+            if closed_by_other(&credit, TransferFlags::CLOSING_CREDIT) {
+                return R::CreditAccountAlreadyClosed;
+            }
+            if debit.debits_posted.checked_add(amount).is_none() {
+                return R::OverflowsDebitsPosted;
+            }
+            if credit.credits_posted.checked_add(amount).is_none() {
+                return R::OverflowsCreditsPosted;
+            }
+        }
+        let transfer = Transfer {
+            debit_account_id: open.debit_account_id,
+            credit_account_id: open.credit_account_id,
+            amount,
+            ledger: open.ledger,
+            code: open.code,
+            timestamp,
+            ..*event
+        };
+        self.commit_resolution(transfer, open, scratch);
+        R::Ok
+    }
+
+    fn commit_resolution(
+        &mut self,
+        transfer: Transfer,
+        open: OpenPending,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) {
+        let debit = self.accounts.get(&open.debit_account_id).expect("reserved account").account;
+        let credit = self.accounts.get(&open.credit_account_id).expect("reserved account").account;
+        scratch.record(Undo::AccountChanged(debit));
+        scratch.record(Undo::AccountChanged(credit));
+        self.release_reservation(&open);
+        let status = if transfer.flags.contains(TransferFlags::POST_PENDING) {
+            let debit = &mut self.accounts.get_mut(&open.debit_account_id).expect("exists").account;
+            debit.debits_posted = debit.debits_posted.checked_add(transfer.amount).expect("checked");
+            if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
+                debit.flags = debit.flags.with(AccountFlags::CLOSED);
+            }
+            let credit = &mut self.accounts.get_mut(&open.credit_account_id).expect("exists").account;
+            credit.credits_posted =
+                credit.credits_posted.checked_add(transfer.amount).expect("checked");
+            if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
+                credit.flags = credit.flags.with(AccountFlags::CLOSED);
+            }
+            PendingStatus::Posted { timestamp: transfer.timestamp }
+        } else {
+            PendingStatus::Voided { timestamp: transfer.timestamp }
+        };
+        self.pending_open.remove(&transfer.pending_id).expect("reservation is open");
+        if open.expires_at != 0 {
+            assert!(self.expiry_queue.remove(&(open.expires_at, transfer.pending_id)));
+        }
+        self.pending_resolved.insert(transfer.pending_id, status);
+        scratch.record(Undo::PendingResolved { id: transfer.pending_id, open });
+        self.commit_transfer(transfer, scratch);
+    }
+
+    /// Why a pending id names no open reservation.
+    fn pending_not_open_result(&self, pending_id: u128) -> CreateTransferResult {
+        match self.pending_resolved.get(&pending_id) {
+            Some(PendingStatus::Posted { .. }) => R::PendingTransferAlreadyPosted,
+            Some(PendingStatus::Voided { .. }) => R::PendingTransferAlreadyVoided,
+            Some(PendingStatus::Expired { .. }) => R::PendingTransferExpired,
+            Some(PendingStatus::Pending) => unreachable!("resolved map holds resolutions only"),
+            None if self.transfer_index.contains_key(&pending_id) => R::PendingTransferNotPending,
+            None => R::PendingTransferNotFound,
+        }
+    }
+}
+
+/// Flags that exclude each other.
+fn check_flags(flags: TransferFlags) -> Option<CreateTransferResult> {
+    let phases = [TransferFlags::PENDING, TransferFlags::POST_PENDING, TransferFlags::VOID_PENDING];
+    if phases.iter().filter(|flag| flags.contains(**flag)).count() > 1 {
+        return Some(R::FlagsAreMutuallyExclusive);
+    }
+    let resolves =
+        flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING);
+    let shaping = [
+        TransferFlags::BALANCING_DEBIT,
+        TransferFlags::BALANCING_CREDIT,
+        TransferFlags::CLOSING_DEBIT,
+        TransferFlags::CLOSING_CREDIT,
+    ];
+    if resolves && shaping.iter().any(|flag| flags.contains(*flag)) {
+        return Some(R::FlagsAreMutuallyExclusive);
+    }
+    None
+}
+
+/// Field checks of a transfer that is not a post or void.
+fn check_plain_fields(event: &Transfer) -> Option<CreateTransferResult> {
+    let result = if event.debit_account_id == 0 {
+        R::DebitAccountIdMustNotBeZero
+    } else if event.debit_account_id == u128::MAX {
+        R::DebitAccountIdMustNotBeIntMax
+    } else if event.credit_account_id == 0 {
+        R::CreditAccountIdMustNotBeZero
+    } else if event.credit_account_id == u128::MAX {
+        R::CreditAccountIdMustNotBeIntMax
+    } else if event.debit_account_id == event.credit_account_id {
+        R::AccountsMustBeDifferent
+    } else if event.pending_id != 0 {
+        R::PendingIdMustBeZero
+    } else if !event.flags.contains(TransferFlags::PENDING) && event.timeout != 0 {
+        R::TimeoutReservedForPendingTransfer
+    } else if !event.flags.contains(TransferFlags::PENDING)
+        && (event.flags.contains(TransferFlags::CLOSING_DEBIT)
+            || event.flags.contains(TransferFlags::CLOSING_CREDIT))
+    {
+        R::ClosingTransferMustBePending
+    } else if event.amount == 0
+        && !event.flags.contains(TransferFlags::BALANCING_DEBIT)
+        && !event.flags.contains(TransferFlags::BALANCING_CREDIT)
+    {
+        R::AmountMustNotBeZero
+    } else if event.ledger == 0 {
+        R::LedgerMustNotBeZero
+    } else if event.code == 0 {
+        R::CodeMustNotBeZero
+    } else {
+        return None;
+    };
+    Some(result)
+}
+
+/// Field checks of a post or void, before the pending transfer is looked up.
+fn check_resolve_fields(event: &Transfer) -> Option<CreateTransferResult> {
+    let result = if event.debit_account_id == u128::MAX {
+        R::DebitAccountIdMustNotBeIntMax
+    } else if event.credit_account_id == u128::MAX {
+        R::CreditAccountIdMustNotBeIntMax
+    } else if event.debit_account_id != 0 && event.debit_account_id == event.credit_account_id {
+        R::AccountsMustBeDifferent
+    } else if event.pending_id == 0 {
+        R::PendingIdMustNotBeZero
+    } else if event.pending_id == u128::MAX {
+        R::PendingIdMustNotBeIntMax
+    } else if event.pending_id == event.id {
+        R::PendingIdMustBeDifferent
+    } else if event.timeout != 0 {
+        R::TimeoutReservedForPendingTransfer
+    } else {
+        return None;
+    };
+    Some(result)
+}
+
+/// A post or void may leave accounts, ledger and code at 0 (inherited); if given, they must match.
+fn check_against_pending(event: &Transfer, open: &OpenPending) -> Option<CreateTransferResult> {
+    let result = if event.debit_account_id != 0 && event.debit_account_id != open.debit_account_id
+    {
+        R::PendingTransferHasDifferentDebitAccountId
+    } else if event.credit_account_id != 0
+        && event.credit_account_id != open.credit_account_id
+    {
+        R::PendingTransferHasDifferentCreditAccountId
+    } else if event.ledger != 0 && event.ledger != open.ledger {
+        R::PendingTransferHasDifferentLedger
+    } else if event.code != 0 && event.code != open.code {
+        R::PendingTransferHasDifferentCode
+    } else {
+        return None;
+    };
+    Some(result)
+}
+
+/// The amount a transfer moves: the requested amount, or less for a balancing transfer.
+fn balanced_amount(event: &Transfer, debit: &Account, credit: &Account) -> u128 {
+    let mut amount = event.amount;
+    if event.flags.contains(TransferFlags::BALANCING_DEBIT) {
+        let debits = debit.debits_posted.saturating_add(debit.debits_pending);
+        amount = amount.min(debit.credits_posted.saturating_sub(debits));
+    }
+    if event.flags.contains(TransferFlags::BALANCING_CREDIT) {
+        let credits = credit.credits_posted.saturating_add(credit.credits_pending);
+        amount = amount.min(credit.debits_posted.saturating_sub(credits));
+    }
+    amount
+}
+
+/// The expiry time of a pending transfer with a timeout (0: none).
+fn expiry(flags: TransferFlags, timeout: u32, timestamp: u64) -> Result<u64, CreateTransferResult> {
+    if !flags.contains(TransferFlags::PENDING) || timeout == 0 {
+        return Ok(0);
+    }
+    u64::from(timeout)
+        .checked_mul(NANOS_PER_SECOND)
+        .and_then(|nanos| timestamp.checked_add(nanos))
+        .ok_or(R::OverflowsTimeout)
+}
+
+/// Overflow and bound checks of a new (not post/void) transfer.
+fn check_balances(
+    flags: TransferFlags,
+    amount: u128,
+    debit: &Account,
+    credit: &Account,
+) -> Option<CreateTransferResult> {
+    let pending = flags.contains(TransferFlags::PENDING);
+    if pending {
+        if debit.debits_pending.checked_add(amount).is_none() {
+            return Some(R::OverflowsDebitsPending);
+        }
+        if credit.credits_pending.checked_add(amount).is_none() {
+            return Some(R::OverflowsCreditsPending);
+        }
+    } else {
+        if debit.debits_posted.checked_add(amount).is_none() {
+            return Some(R::OverflowsDebitsPosted);
+        }
+        if credit.credits_posted.checked_add(amount).is_none() {
+            return Some(R::OverflowsCreditsPosted);
+        }
+    }
+    let debits = debit.debits_pending.checked_add(debit.debits_posted);
+    let Some(debits_after) = debits.and_then(|debits| debits.checked_add(amount)) else {
+        return Some(R::OverflowsDebits);
+    };
+    let credits = credit.credits_pending.checked_add(credit.credits_posted);
+    let Some(credits_after) = credits.and_then(|credits| credits.checked_add(amount)) else {
+        return Some(R::OverflowsCredits);
+    };
+    if debit.flags.contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
+        && debits_after > debit.credits_posted
+    {
+        return Some(R::ExceedsCredits);
+    }
+    if credit.flags.contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
+        && credits_after > credit.debits_posted
+    {
+        return Some(R::ExceedsDebits);
+    }
+    None
+}
+
+/// Compares a retried transfer with the one stored under its id.
+fn transfer_exists_result(event: &Transfer, existing: &Transfer) -> CreateTransferResult {
+    let flags = event.flags;
+    let resolves =
+        flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING);
+    let inherited = |given: u128, stored: u128| (resolves && given == 0) || given == stored;
+    let balancing = flags.contains(TransferFlags::BALANCING_DEBIT)
+        || flags.contains(TransferFlags::BALANCING_CREDIT);
+    let amount_matches = if resolves {
+        event.amount == 0 || event.amount == existing.amount
+    } else if balancing {
+        event.amount >= existing.amount
+    } else {
+        event.amount == existing.amount
+    };
+    if flags != existing.flags {
+        R::ExistsWithDifferentFlags
+    } else if event.pending_id != existing.pending_id {
+        R::ExistsWithDifferentPendingId
+    } else if event.timeout != existing.timeout {
+        R::ExistsWithDifferentTimeout
+    } else if !inherited(event.debit_account_id, existing.debit_account_id) {
+        R::ExistsWithDifferentDebitAccountId
+    } else if !inherited(event.credit_account_id, existing.credit_account_id) {
+        R::ExistsWithDifferentCreditAccountId
+    } else if !amount_matches {
+        R::ExistsWithDifferentAmount
+    } else if event.user_data_128 != existing.user_data_128 {
+        R::ExistsWithDifferentUserData128
+    } else if event.user_data_64 != existing.user_data_64 {
+        R::ExistsWithDifferentUserData64
+    } else if event.user_data_32 != existing.user_data_32 {
+        R::ExistsWithDifferentUserData32
+    } else if !inherited(u128::from(event.ledger), u128::from(existing.ledger)) {
+        R::ExistsWithDifferentLedger
+    } else if !inherited(u128::from(event.code), u128::from(existing.code)) {
+        R::ExistsWithDifferentCode
+    } else {
+        R::Exists
+    }
+}

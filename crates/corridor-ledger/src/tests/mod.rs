@@ -1,0 +1,436 @@
+//! Ledger tests: one scenario helper for examples, and property tests on random workloads.
+
+use crate::{
+    Account, AccountFlags, CreateAccountResult, CreateTransferResult, Ledger, PendingStatus,
+    Transfer, TransferFlags, NANOS_PER_SECOND,
+};
+
+const LEDGER_USD: u32 = 840;
+
+fn account(id: u128, flags: AccountFlags) -> Account {
+    Account { id, ledger: LEDGER_USD, code: 1, flags, ..Account::default() }
+}
+
+fn transfer(id: u128, debit: u128, credit: u128, amount: u128) -> Transfer {
+    Transfer {
+        id,
+        debit_account_id: debit,
+        credit_account_id: credit,
+        amount,
+        ledger: LEDGER_USD,
+        code: 1,
+        ..Transfer::default()
+    }
+}
+
+fn flagged(mut transfer: Transfer, flags: TransferFlags) -> Transfer {
+    transfer.flags = flags;
+    transfer
+}
+
+fn resolve(id: u128, pending_id: u128, amount: u128, flags: TransferFlags) -> Transfer {
+    Transfer { id, pending_id, amount, flags, ..Transfer::default() }
+}
+
+/// A ledger with accounts 1 and 2 (unbounded), 3 (debits bounded by credits), 4 (credits bounded
+/// by debits), all on one ledger, and account 9 on another ledger.
+fn setup() -> Ledger {
+    let mut ledger = Ledger::new();
+    let mut other = account(9, AccountFlags::NONE);
+    other.ledger = 978;
+    let outcome = ledger.apply_accounts(
+        1,
+        &[
+            account(1, AccountFlags::NONE),
+            account(2, AccountFlags::NONE),
+            account(3, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS),
+            account(4, AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS),
+            other,
+        ],
+    );
+    assert!(outcome.results.iter().all(|r| r.is_ok()));
+    ledger
+}
+
+/// A ledger with the bodies of its committed transfers, as a store would keep them.
+struct Harness {
+    ledger: Ledger,
+    bodies: Vec<Transfer>,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = Ledger;
+    fn deref(&self) -> &Ledger {
+        &self.ledger
+    }
+}
+
+impl Harness {
+    /// Applies `events` as one batch at `now` and checks each result by name, then the
+    /// invariants.
+    #[track_caller]
+    fn check(&mut self, now: u64, events: &[Transfer], expected: &[&str]) {
+        let outcome = self.ledger.apply_transfers(now, events, &self.bodies);
+        let results: Vec<&str> = outcome.results.iter().map(|r| r.as_str()).collect();
+        assert_eq!(results, expected);
+        self.ledger.check_invariants().unwrap();
+        self.bodies.extend(outcome.created);
+        assert_eq!(self.bodies.len() as u64, self.ledger.transfers_count());
+    }
+
+    fn balances(&self, id: u128) -> [u128; 4] {
+        let a = self.ledger.account(id).unwrap();
+        [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted]
+    }
+}
+
+fn fresh() -> Harness {
+    Harness { ledger: setup(), bodies: Vec::new() }
+}
+
+#[test]
+fn plain_transfer_moves_posted_balances() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 2, 500)], &["ok"]);
+    assert_eq!(ledger.balances(1), [0, 500, 0, 0]);
+    assert_eq!(ledger.balances(2), [0, 0, 0, 500]);
+}
+
+#[test]
+fn retry_answers_exists_and_conflicts_name_the_field() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 2, 500)], &["ok"]);
+    ledger.check(
+        20,
+        &[
+            transfer(100, 1, 2, 500),
+            transfer(100, 1, 2, 501),
+            transfer(100, 2, 1, 500),
+            transfer(100, 1, 4, 500),
+            Transfer { user_data_64: 7, ..transfer(100, 1, 2, 500) },
+            Transfer { code: 2, ..transfer(100, 1, 2, 500) },
+            flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING),
+        ],
+        &[
+            "exists",
+            "exists_with_different_amount",
+            "exists_with_different_debit_account_id",
+            "exists_with_different_credit_account_id",
+            "exists_with_different_user_data_64",
+            "exists_with_different_code",
+            "exists_with_different_flags",
+        ],
+    );
+    assert_eq!(ledger.balances(1), [0, 500, 0, 0]);
+}
+
+#[test]
+fn duplicate_within_one_batch_is_exists() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 2, 5), transfer(100, 1, 2, 5)], &["ok", "exists"]);
+    assert_eq!(ledger.balances(2), [0, 0, 0, 5]);
+}
+
+#[test]
+fn validation_results_in_precedence_order() {
+    let mut ledger = fresh();
+    ledger.check(
+        10,
+        &[
+            Transfer { timestamp: 1, ..transfer(0, 1, 1, 0) },
+            flagged(transfer(0, 1, 1, 0), TransferFlags::from_bits(1 << 12)),
+            transfer(0, 1, 2, 5),
+            transfer(u128::MAX, 1, 2, 5),
+            flagged(transfer(101, 1, 2, 5), TransferFlags::PENDING.with(TransferFlags::POST_PENDING)),
+            transfer(102, 0, 2, 5),
+            transfer(103, 1, 0, 5),
+            transfer(104, 1, 1, 5),
+            Transfer { pending_id: 7, ..transfer(105, 1, 2, 5) },
+            Transfer { timeout: 7, ..transfer(106, 1, 2, 5) },
+            flagged(transfer(107, 1, 2, 5), TransferFlags::CLOSING_DEBIT),
+            transfer(108, 1, 2, 0),
+            Transfer { ledger: 0, ..transfer(109, 1, 2, 5) },
+            Transfer { code: 0, ..transfer(110, 1, 2, 5) },
+            transfer(111, 77, 2, 5),
+            transfer(112, 1, 77, 5),
+            transfer(113, 1, 9, 5),
+            Transfer { ledger: 978, ..transfer(114, 1, 2, 5) },
+            transfer(115, 3, 1, 5),
+            transfer(116, 1, 4, 5),
+        ],
+        &[
+            "timestamp_must_be_zero",
+            "reserved_flag",
+            "id_must_not_be_zero",
+            "id_must_not_be_int_max",
+            "flags_are_mutually_exclusive",
+            "debit_account_id_must_not_be_zero",
+            "credit_account_id_must_not_be_zero",
+            "accounts_must_be_different",
+            "pending_id_must_be_zero",
+            "timeout_reserved_for_pending_transfer",
+            "closing_transfer_must_be_pending",
+            "amount_must_not_be_zero",
+            "ledger_must_not_be_zero",
+            "code_must_not_be_zero",
+            "debit_account_not_found",
+            "credit_account_not_found",
+            "accounts_must_have_the_same_ledger",
+            "transfer_must_have_the_same_ledger_as_accounts",
+            "exceeds_credits",
+            "exceeds_debits",
+        ],
+    );
+    assert_eq!(ledger.transfers_count(), 0);
+}
+
+#[test]
+fn bounded_accounts_accept_what_they_hold() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 3, 50)], &["ok"]);
+    ledger.check(
+        20,
+        &[transfer(101, 3, 2, 30), transfer(102, 3, 2, 21), transfer(103, 3, 2, 20)],
+        &["ok", "exceeds_credits", "ok"],
+    );
+    assert_eq!(ledger.balances(3), [0, 50, 0, 50]);
+}
+
+#[test]
+fn linked_chain_fails_together_and_leaves_no_trace() {
+    let mut ledger = fresh();
+    let linked = TransferFlags::LINKED;
+    ledger.check(
+        10,
+        &[
+            flagged(transfer(100, 1, 2, 5), linked),
+            flagged(transfer(101, 2, 3, 5), linked),
+            transfer(102, 3, 2, 99),
+            transfer(103, 1, 2, 1),
+        ],
+        &["linked_event_failed", "linked_event_failed", "exceeds_credits", "ok"],
+    );
+    assert_eq!(ledger.balances(1), [0, 1, 0, 0]);
+    assert_eq!(ledger.balances(3), [0, 0, 0, 0]);
+    assert_eq!(ledger.transfer_seq(100), None);
+    // The failed ids are free: the same chain with a good last step now succeeds.
+    ledger.check(
+        20,
+        &[flagged(transfer(100, 1, 2, 5), linked), transfer(101, 2, 3, 5)],
+        &["ok", "ok"],
+    );
+}
+
+#[test]
+fn chain_failing_in_the_middle_fails_the_rest_of_the_chain() {
+    let mut ledger = fresh();
+    let linked = TransferFlags::LINKED;
+    ledger.check(
+        10,
+        &[
+            flagged(transfer(100, 1, 2, 5), linked),
+            flagged(transfer(101, 1, 77, 5), linked),
+            flagged(transfer(102, 1, 2, 5), linked),
+            transfer(103, 1, 2, 5),
+            transfer(104, 1, 2, 5),
+        ],
+        &[
+            "linked_event_failed",
+            "credit_account_not_found",
+            "linked_event_failed",
+            "linked_event_failed",
+            "ok",
+        ],
+    );
+}
+
+#[test]
+fn open_chain_at_batch_end() {
+    let mut ledger = fresh();
+    let linked = TransferFlags::LINKED;
+    ledger.check(
+        10,
+        &[transfer(99, 1, 2, 1), flagged(transfer(100, 1, 2, 5), linked), flagged(transfer(101, 1, 2, 5), linked)],
+        &["ok", "linked_event_failed", "linked_event_chain_open"],
+    );
+    assert_eq!(ledger.balances(1), [0, 1, 0, 0]);
+}
+
+#[test]
+fn pending_then_post_part_releases_the_rest() {
+    let mut ledger = fresh();
+    ledger.check(10, &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)], &["ok"]);
+    assert_eq!(ledger.balances(1), [500, 0, 0, 0]);
+    ledger.check(
+        20,
+        &[
+            resolve(101, 100, 501, TransferFlags::POST_PENDING),
+            Transfer { debit_account_id: 2, ..resolve(101, 100, 300, TransferFlags::POST_PENDING) },
+            resolve(101, 100, 300, TransferFlags::POST_PENDING),
+            resolve(102, 100, 0, TransferFlags::VOID_PENDING),
+            resolve(103, 100, 0, TransferFlags::POST_PENDING),
+            resolve(104, 999, 0, TransferFlags::POST_PENDING),
+            resolve(105, 101, 0, TransferFlags::POST_PENDING),
+        ],
+        &[
+            "exceeds_pending_transfer_amount",
+            "pending_transfer_has_different_debit_account_id",
+            "ok",
+            "pending_transfer_already_posted",
+            "pending_transfer_already_posted",
+            "pending_transfer_not_found",
+            "pending_transfer_not_pending",
+        ],
+    );
+    assert_eq!(ledger.balances(1), [0, 300, 0, 0]);
+    assert_eq!(ledger.balances(2), [0, 0, 0, 300]);
+    assert!(matches!(ledger.pending_status(100), Some(PendingStatus::Posted { .. })));
+}
+
+#[test]
+fn void_releases_everything() {
+    let mut ledger = fresh();
+    ledger.check(10, &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)], &["ok"]);
+    ledger.check(
+        20,
+        &[
+            resolve(101, 100, 499, TransferFlags::VOID_PENDING),
+            resolve(101, 100, 500, TransferFlags::VOID_PENDING),
+            resolve(102, 100, 0, TransferFlags::POST_PENDING),
+        ],
+        &["pending_transfer_has_different_amount", "ok", "pending_transfer_already_voided"],
+    );
+    assert_eq!(ledger.balances(1), [0, 0, 0, 0]);
+}
+
+#[test]
+fn timeout_expires_the_reservation() {
+    let mut ledger = fresh();
+    let pending = Transfer { timeout: 2, ..flagged(transfer(100, 1, 3, 0), TransferFlags::PENDING) };
+    ledger.check(10, &[transfer(90, 1, 3, 10), Transfer { amount: 10, ..pending }], &["ok", "ok"]);
+    let pending_two = Transfer { id: 101, amount: 10, timeout: 2, ..flagged(transfer(0, 3, 2, 0), TransferFlags::PENDING) };
+    ledger.check(20, &[pending_two, transfer(102, 3, 2, 1)], &["ok", "exceeds_credits"]);
+    let later = 20 + 3 * NANOS_PER_SECOND;
+    ledger.check(
+        later,
+        &[resolve(103, 101, 0, TransferFlags::POST_PENDING), transfer(104, 3, 2, 10)],
+        &["pending_transfer_expired", "ok"],
+    );
+    assert!(matches!(ledger.pending_status(101), Some(PendingStatus::Expired { timestamp }) if timestamp == later));
+    // Both reservations on account 3 expired; only the posted transfers remain.
+    assert_eq!(ledger.balances(3), [0, 10, 0, 10]);
+}
+
+#[test]
+fn balancing_debit_moves_at_most_the_balance() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 3, 70)], &["ok"]);
+    ledger.check(
+        20,
+        &[flagged(transfer(101, 3, 2, 100), TransferFlags::BALANCING_DEBIT)],
+        &["ok"],
+    );
+    assert_eq!(ledger.balances(3), [0, 70, 0, 70]);
+    ledger.check(
+        30,
+        &[
+            flagged(transfer(101, 3, 2, 100), TransferFlags::BALANCING_DEBIT),
+            flagged(transfer(101, 3, 2, 60), TransferFlags::BALANCING_DEBIT),
+        ],
+        &["exists", "exists_with_different_amount"],
+    );
+}
+
+#[test]
+fn closing_transfer_closes_and_void_reopens() {
+    let mut ledger = fresh();
+    let closing = TransferFlags::PENDING.with(TransferFlags::CLOSING_DEBIT);
+    ledger.check(10, &[flagged(transfer(100, 1, 2, 1), closing)], &["ok"]);
+    ledger.check(20, &[transfer(101, 1, 2, 1), transfer(102, 2, 1, 1)], &["debit_account_already_closed", "credit_account_already_closed"]);
+    ledger.check(30, &[resolve(103, 100, 0, TransferFlags::VOID_PENDING)], &["ok"]);
+    ledger.check(40, &[transfer(101, 1, 2, 1)], &["ok"]);
+}
+
+#[test]
+fn overflow_is_a_result_not_a_wrap() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 2, u128::MAX)], &["ok"]);
+    ledger.check(20, &[transfer(101, 1, 2, 1)], &["overflows_debits_posted"]);
+    let pending = Transfer { timeout: u32::MAX, ..flagged(transfer(102, 2, 1, 1), TransferFlags::PENDING) };
+    ledger.check(u64::MAX - 10, &[pending], &["overflows_timeout"]);
+}
+
+#[test]
+fn account_results_in_precedence_order() {
+    let mut ledger = Ledger::new();
+    let both = AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS.with(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS);
+    let outcome = ledger.apply_accounts(
+        5,
+        &[
+            Account { timestamp: 3, ..account(1, AccountFlags::NONE) },
+            account(0, AccountFlags::NONE),
+            account(1, both),
+            Account { debits_posted: 1, ..account(1, AccountFlags::NONE) },
+            Account { ledger: 0, ..account(1, AccountFlags::NONE) },
+            Account { code: 0, ..account(1, AccountFlags::NONE) },
+            account(1, AccountFlags::NONE),
+            account(1, AccountFlags::NONE),
+            Account { code: 2, ..account(1, AccountFlags::NONE) },
+        ],
+    );
+    let results: Vec<&str> = outcome.results.iter().map(|r| r.as_str()).collect();
+    assert_eq!(
+        results,
+        [
+            "timestamp_must_be_zero",
+            "id_must_not_be_zero",
+            "flags_are_mutually_exclusive",
+            "debits_posted_must_be_zero",
+            "ledger_must_not_be_zero",
+            "code_must_not_be_zero",
+            "ok",
+            "exists",
+            "exists_with_different_code",
+        ]
+    );
+    assert_eq!(outcome.created.len(), 1);
+    assert_eq!(outcome.created[0].timestamp, 6);
+}
+
+#[test]
+fn result_names_round_trip_and_are_unique() {
+    let mut seen = std::collections::BTreeSet::new();
+    for result in CreateTransferResult::ALL {
+        assert_eq!(CreateTransferResult::from_name(result.as_str()), Some(*result));
+        assert!(seen.insert(result.as_str()));
+    }
+    for result in CreateAccountResult::ALL {
+        assert_eq!(CreateAccountResult::from_name(result.as_str()), Some(*result));
+    }
+}
+
+#[test]
+fn timestamps_strictly_increase_and_never_go_back() {
+    let mut ledger = fresh();
+    ledger.check(1_000, &[transfer(100, 1, 2, 1), transfer(101, 1, 2, 1)], &["ok", "ok"]);
+    // A clock that goes backwards does not move timestamps backwards.
+    ledger.check(5, &[transfer(102, 1, 2, 1)], &["ok"]);
+    let bodies = ledger.bodies.clone();
+    let stamps: Vec<u64> = bodies.iter().map(|t| t.timestamp).collect();
+    assert!(stamps.windows(2).all(|pair| pair[0] < pair[1]), "{stamps:?}");
+    assert!(stamps[0] > 1_000);
+}
+
+mod property;
+
+#[test]
+fn retried_chain_answers_exists_for_every_event() {
+    let mut ledger = fresh();
+    let chain = [flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED), transfer(101, 2, 1, 3)];
+    ledger.check(10, &chain, &["ok", "ok"]);
+    ledger.check(20, &chain, &["exists", "exists"]);
+    // A chain that retries one event and fails on another keeps `exists` for the retry.
+    let mixed = [flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED), transfer(102, 1, 77, 3)];
+    ledger.check(30, &mixed, &["exists", "credit_account_not_found"]);
+    assert_eq!(ledger.balances(1), [0, 5, 0, 3]);
+}

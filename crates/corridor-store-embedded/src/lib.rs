@@ -1,0 +1,1 @@
+//! corridor-store-embedded
