@@ -134,6 +134,16 @@ pub struct BatchOutcome<R, T> {
     pub results: Vec<R>,
     /// The records created, in commit order, with their ledger-assigned timestamps.
     pub created: Vec<T>,
+    /// How many reservations expired at the start of the batch.
+    pub expired: u64,
+}
+
+impl<R, T> BatchOutcome<R, T> {
+    /// Whether the batch changed the ledger (created something or released reservations), so a
+    /// store must make it durable.
+    pub fn changed_state(&self) -> bool {
+        !self.created.is_empty() || self.expired > 0
+    }
 }
 
 /// Debits and credits of one ledger, summed over its accounts.
@@ -327,7 +337,7 @@ impl Ledger {
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {
         assert!(events.len() <= BATCH_EVENTS_MAX, "batch of {} events", events.len());
-        let timestamp = self.begin_batch(now);
+        let (timestamp, expired) = self.begin_batch(now);
         let mut scratch = BatchScratch {
             bodies,
             seq_first: self.transfers_count,
@@ -382,13 +392,14 @@ impl Ledger {
                 scratch.undo.clear();
             }
         }
-        BatchOutcome { timestamp, results, created: scratch.created }
+        BatchOutcome { timestamp, results, created: scratch.created, expired }
     }
 
     /// Assigns the batch its timestamp and releases the reservations that expired by then.
-    fn begin_batch(&mut self, now: u64) -> u64 {
+    fn begin_batch(&mut self, now: u64) -> (u64, u64) {
         let timestamp_next = self.timestamp_last.checked_add(1).expect("timestamp fits u64");
         let timestamp = now.max(timestamp_next);
+        let mut expired = 0;
         while let Some(&(expires_at, id)) = self.expiry_queue.first() {
             if expires_at > timestamp {
                 break;
@@ -397,9 +408,10 @@ impl Ledger {
             let open = self.pending_open.remove(&id).expect("queued reservation is open");
             self.release_reservation(&open);
             self.pending_resolved.insert(id, PendingStatus::Expired { timestamp });
+            expired += 1;
         }
         self.timestamp_last = timestamp;
-        timestamp
+        (timestamp, expired)
     }
 
     /// Takes an open reservation out of both accounts' pending balances; reopens the accounts

@@ -1,0 +1,262 @@
+//! Snapshots: the whole ledger state and the journal length it covers, so that reopening reads
+//! the snapshot and replays only the journal written after it.
+//!
+//! Layout: `magic u32 | version u32 | journal_length u64`, then tagged entries (tag u8 then the
+//! entry) ending with tag 0, then a crc32c of everything before it. Written to a temporary file,
+//! synced, renamed over the old snapshot, and the directory synced: a crash leaves either the
+//! old snapshot or the new one, never a mix.
+
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use corridor_ledger::{
+    Account, ImageVisitor, Ledger, LedgerImage, PendingStatus, Reservation, TransferFlags,
+    TransferSeq,
+};
+use corridor_store::StoreError;
+
+use crate::codec::{self, RECORD_BYTES};
+use crate::journal::BatchLocation;
+
+const MAGIC: u32 = 0x504e_5343; // "CSNP"
+const VERSION: u32 = 1;
+
+const TAG_END: u8 = 0;
+const TAG_HEADER: u8 = 1;
+const TAG_ACCOUNT: u8 = 2;
+const TAG_INDEXED: u8 = 3;
+const TAG_RESERVATION: u8 = 4;
+const TAG_RESOLUTION: u8 = 5;
+const TAG_BATCH: u8 = 6;
+
+/// A snapshot read back: the ledger, the batch table and the journal length it covers.
+pub(crate) struct Loaded {
+    pub(crate) ledger: Ledger,
+    pub(crate) batches: Vec<BatchLocation>,
+    pub(crate) journal_length: u64,
+}
+
+/// Writes `bytes` through a running checksum.
+struct CrcWriter<W> {
+    inner: W,
+    crc: u32,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> CrcWriter<W> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        self.crc = crc32c::crc32c_append(self.crc, bytes);
+        if let Err(error) = self.inner.write_all(bytes) {
+            self.error = Some(error);
+        }
+    }
+}
+
+impl<W: Write> ImageVisitor for CrcWriter<W> {
+    fn header(&mut self, timestamp_last: u64, transfers_count: u64) {
+        self.put(&[TAG_HEADER]);
+        self.put(&timestamp_last.to_le_bytes());
+        self.put(&transfers_count.to_le_bytes());
+    }
+    fn account(&mut self, account: &Account, history: &[TransferSeq]) {
+        let mut bytes = [0; RECORD_BYTES];
+        codec::encode_account(account, &mut bytes);
+        self.put(&[TAG_ACCOUNT]);
+        self.put(&bytes);
+        self.put(&(history.len() as u64).to_le_bytes());
+        for seq in history {
+            self.put(&seq.to_le_bytes());
+        }
+    }
+    fn indexed(&mut self, id: u128, seq: TransferSeq) {
+        let mut bytes = [0; 25];
+        bytes[0] = TAG_INDEXED;
+        bytes[1..17].copy_from_slice(&id.to_le_bytes());
+        bytes[17..25].copy_from_slice(&seq.to_le_bytes());
+        self.put(&bytes);
+    }
+    fn reservation(&mut self, r: &Reservation) {
+        self.put(&[TAG_RESERVATION]);
+        for field in [r.id, r.debit_account_id, r.credit_account_id, r.amount] {
+            self.put(&field.to_le_bytes());
+        }
+        self.put(&r.ledger.to_le_bytes());
+        self.put(&r.code.to_le_bytes());
+        self.put(&r.flags.bits().to_le_bytes());
+        self.put(&r.expires_at.to_le_bytes());
+    }
+    fn resolution(&mut self, id: u128, status: PendingStatus) {
+        let (kind, timestamp) = match status {
+            PendingStatus::Pending => unreachable!("resolutions are resolved"),
+            PendingStatus::Posted { timestamp } => (1u8, timestamp),
+            PendingStatus::Voided { timestamp } => (2, timestamp),
+            PendingStatus::Expired { timestamp } => (3, timestamp),
+        };
+        self.put(&[TAG_RESOLUTION]);
+        self.put(&id.to_le_bytes());
+        self.put(&[kind]);
+        self.put(&timestamp.to_le_bytes());
+    }
+}
+
+/// Writes a snapshot of `ledger` covering the journal up to `journal_length`.
+pub(crate) fn write(
+    dir: &Path,
+    ledger: &Ledger,
+    batches: &[BatchLocation],
+    journal_length: u64,
+) -> Result<(), StoreError> {
+    let temporary = dir.join("snapshot.tmp");
+    let target = dir.join("snapshot");
+    let shown = temporary.display().to_string();
+    let file = File::create(&temporary).map_err(|e| StoreError::io(format!("create {shown}"), e))?;
+    let mut out = CrcWriter { inner: BufWriter::with_capacity(1 << 20, file), crc: 0, error: None };
+    out.put(&MAGIC.to_le_bytes());
+    out.put(&VERSION.to_le_bytes());
+    out.put(&journal_length.to_le_bytes());
+    ledger.visit_image(&mut out);
+    for batch in batches {
+        out.put(&[TAG_BATCH]);
+        out.put(&batch.seq_first.to_le_bytes());
+        out.put(&batch.body_offset.to_le_bytes());
+        out.put(&batch.count.to_le_bytes());
+    }
+    out.put(&[TAG_END]);
+    let crc = out.crc;
+    out.put(&crc.to_le_bytes());
+    if let Some(error) = out.error.take() {
+        return Err(StoreError::io(format!("write {shown}"), error));
+    }
+    let file = out.inner.into_inner().map_err(|e| StoreError::io(format!("write {shown}"), e.into_error()))?;
+    file.sync_all().map_err(|e| StoreError::io(format!("sync {shown}"), e))?;
+    fs::rename(&temporary, &target).map_err(|e| StoreError::io(format!("rename {shown}"), e))?;
+    sync_dir(dir)
+}
+
+/// Syncs a directory so a rename or a new file in it is durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StoreError::io(format!("sync directory {}", dir.display()), e))
+}
+
+/// Reads a running checksum along with the bytes.
+struct CrcReader<R> {
+    inner: R,
+    crc: u32,
+    path: String,
+}
+
+impl<R: Read> CrcReader<R> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], StoreError> {
+        let mut bytes = [0; N];
+        self.inner.read_exact(&mut bytes).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                StoreError::Corrupt(format!("{}: cut short", self.path))
+            } else {
+                StoreError::io(format!("read {}", self.path), e)
+            }
+        })?;
+        self.crc = crc32c::crc32c_append(self.crc, &bytes);
+        Ok(bytes)
+    }
+    fn u8(&mut self) -> Result<u8, StoreError> {
+        Ok(self.take::<1>()?[0])
+    }
+    fn u16(&mut self) -> Result<u16, StoreError> {
+        Ok(u16::from_le_bytes(self.take()?))
+    }
+    fn u32(&mut self) -> Result<u32, StoreError> {
+        Ok(u32::from_le_bytes(self.take()?))
+    }
+    fn u64(&mut self) -> Result<u64, StoreError> {
+        Ok(u64::from_le_bytes(self.take()?))
+    }
+    fn u128(&mut self) -> Result<u128, StoreError> {
+        Ok(u128::from_le_bytes(self.take()?))
+    }
+}
+
+/// Reads the snapshot in `dir`, if there is one.
+pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
+    let path = dir.join("snapshot");
+    let shown = path.display().to_string();
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(StoreError::io(format!("open {shown}"), error)),
+    };
+    let mut input = CrcReader { inner: BufReader::with_capacity(1 << 20, file), crc: 0, path: shown.clone() };
+    let corrupt = |what: &str| StoreError::Corrupt(format!("{shown}: {what}"));
+    if input.u32()? != MAGIC || input.u32()? != VERSION {
+        return Err(corrupt("not a snapshot of this version"));
+    }
+    let journal_length = input.u64()?;
+    let mut image = LedgerImage::default();
+    let mut batches = Vec::new();
+    loop {
+        match input.u8()? {
+            TAG_END => break,
+            TAG_HEADER => {
+                image.timestamp_last = input.u64()?;
+                image.transfers_count = input.u64()?;
+                image.transfer_index.reserve(usize::try_from(image.transfers_count).unwrap_or(0));
+            }
+            TAG_ACCOUNT => image.accounts.push(read_account(&mut input)?),
+            TAG_INDEXED => image.transfer_index.push((input.u128()?, input.u64()?)),
+            TAG_RESERVATION => image.reservations.push(read_reservation(&mut input)?),
+            TAG_RESOLUTION => {
+                let id = input.u128()?;
+                let kind = input.u8()?;
+                let timestamp = input.u64()?;
+                let status = match kind {
+                    1 => PendingStatus::Posted { timestamp },
+                    2 => PendingStatus::Voided { timestamp },
+                    3 => PendingStatus::Expired { timestamp },
+                    _ => return Err(corrupt("unknown resolution kind")),
+                };
+                image.resolutions.push((id, status));
+            }
+            TAG_BATCH => batches.push(BatchLocation {
+                seq_first: input.u64()?,
+                body_offset: input.u64()?,
+                count: input.u32()?,
+            }),
+            _ => return Err(corrupt("unknown entry tag")),
+        }
+    }
+    let crc = input.crc;
+    if input.u32()? != crc {
+        return Err(corrupt("checksum mismatch"));
+    }
+    let ledger = Ledger::restore(image).map_err(|v| corrupt(&v.0))?;
+    Ok(Some(Loaded { ledger, batches, journal_length }))
+}
+
+fn read_account<R: Read>(input: &mut CrcReader<R>) -> Result<(Account, Vec<TransferSeq>), StoreError> {
+    let bytes: [u8; RECORD_BYTES] = input.take()?;
+    let account = codec::decode_account(&bytes);
+    let length = input.u64()?;
+    let mut history = Vec::with_capacity(usize::try_from(length.min(1 << 20)).unwrap_or(0));
+    for _ in 0..length {
+        history.push(input.u64()?);
+    }
+    Ok((account, history))
+}
+
+fn read_reservation<R: Read>(input: &mut CrcReader<R>) -> Result<Reservation, StoreError> {
+    Ok(Reservation {
+        id: input.u128()?,
+        debit_account_id: input.u128()?,
+        credit_account_id: input.u128()?,
+        amount: input.u128()?,
+        ledger: input.u32()?,
+        code: input.u16()?,
+        flags: TransferFlags::from_bits(input.u16()?),
+        expires_at: input.u64()?,
+    })
+}
