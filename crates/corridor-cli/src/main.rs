@@ -1,1 +1,353 @@
-fn main() {}
+//! `corridor`: the command line of the Corridor clearing house.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use corridor_bench::{BenchBackend, BenchConfig};
+use corridor_cli::apply;
+use corridor_ledger::{Account, Transfer, BATCH_EVENTS_MAX};
+use corridor_store::{HistoryQuery, LedgerStore};
+use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
+
+/// Exit code for bad input or a failed operation (clap uses 2 for bad arguments).
+const EXIT_FAILURE: i32 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "corridor",
+    version,
+    about = "Clearing house and trade monitor for a bilateral trade corridor"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The double-entry ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Apply JSON-lines events (create_account, create_transfer) in batches.
+    Apply(ApplyArgs),
+    /// Show accounts and their balances.
+    Accounts(AccountsArgs),
+    /// Show an account's transfers in time order.
+    Transfers(TransfersArgs),
+    /// Measure the ledger on a generated corridor workload.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// The data directory (created on first use).
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct ApplyArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The events file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    file: String,
+    /// Most events per batch.
+    #[arg(long, default_value_t = BATCH_EVENTS_MAX)]
+    batch: usize,
+}
+
+#[derive(Args)]
+struct AccountsArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Only these accounts (repeatable).
+    #[arg(long = "id")]
+    ids: Vec<u128>,
+    /// Balances as they stood at this ledger timestamp (nanoseconds).
+    #[arg(long)]
+    as_of: Option<u64>,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct TransfersArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The account.
+    #[arg(long)]
+    account: u128,
+    /// Only transfers at or after this timestamp.
+    #[arg(long, default_value_t = 0)]
+    from_timestamp: u64,
+    /// Only transfers at or before this timestamp.
+    #[arg(long, default_value_t = u64::MAX)]
+    to_timestamp: u64,
+    /// Most transfers shown (one page).
+    #[arg(long, default_value_t = 100)]
+    limit: u32,
+    /// Newest first.
+    #[arg(long)]
+    reverse: bool,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Memory,
+    Embedded,
+    SqliteBaseline,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Backend to measure; without it (and without a workload option), the canonical suite
+    /// runs every goal beside its SQLite baseline.
+    #[arg(long, value_enum)]
+    backend: Option<BackendArg>,
+    /// Directory for the stores (a fresh subdirectory per run, removed afterwards).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Accounts in the workload.
+    #[arg(long)]
+    accounts: Option<u64>,
+    /// Transfers in the workload.
+    #[arg(long)]
+    transfers: Option<u64>,
+    /// Events per batch.
+    #[arg(long)]
+    batch: Option<usize>,
+    /// With K, most transfers touch one of K hot accounts (K=1: every transfer debits one
+    /// restricted pool).
+    #[arg(long)]
+    hot_accounts: Option<u64>,
+    /// Percentage of transfers that are two-phase (pending with a timeout, then posted or
+    /// voided).
+    #[arg(long)]
+    pending_percent: Option<u8>,
+    /// Seed of the workload generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print JSON (the default when standard output is not a terminal).
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(error) = run(cli) {
+        let broken_pipe = error.chain().any(|cause| {
+            cause
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            return;
+        }
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("error: {error:#}");
+        }
+        std::process::exit(EXIT_FAILURE);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Ledger(LedgerCommand::Apply(args)) => ledger_apply(args),
+        Command::Ledger(LedgerCommand::Accounts(args)) => ledger_accounts(args),
+        Command::Ledger(LedgerCommand::Transfers(args)) => ledger_transfers(args),
+        Command::Ledger(LedgerCommand::Bench(args)) => ledger_bench(args),
+    }
+}
+
+/// Nanoseconds since the Unix epoch: the ledger's clock.
+fn now_nanos() -> u64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+}
+
+fn open_ledger(data: &Path) -> Result<EmbeddedStore> {
+    let config = EmbeddedConfig {
+        dir: data.join("ledger"),
+        snapshot_interval_transfers: 4_000_000,
+    };
+    EmbeddedStore::open(config).with_context(|| format!("open the ledger in {}", data.display()))
+}
+
+fn ledger_apply(args: ApplyArgs) -> Result<()> {
+    if !(1..=BATCH_EVENTS_MAX).contains(&args.batch) {
+        bail!("--batch must be between 1 and {BATCH_EVENTS_MAX}");
+    }
+    // Validate everything first, so a bad line anywhere applies nothing. Standard input can be
+    // read only once, so it is held in memory; a file is read twice.
+    let stdin_text = if args.file == "-" {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .context("read standard input")?;
+        Some(text)
+    } else {
+        None
+    };
+    let open_input = || -> Result<Box<dyn BufRead + '_>> {
+        match &stdin_text {
+            Some(text) => Ok(Box::new(text.as_bytes())),
+            None => {
+                let file = File::open(&args.file).with_context(|| format!("open {}", args.file))?;
+                Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+            }
+        }
+    };
+    let events_count = apply::validate(open_input()?, &args.file, args.batch)?;
+    let mut store = open_ledger(&args.data.data)?;
+    let progress = progress_bar(events_count, "events");
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let summary = apply::apply(
+        &mut store,
+        open_input()?,
+        &args.file,
+        args.batch,
+        &mut now_nanos,
+        &mut out,
+        &mut |done| progress.set_position(done),
+    )?;
+    progress.finish_and_clear();
+    store.close().context("snapshot the ledger")?;
+    out.flush()?;
+    let _ = summary;
+    Ok(())
+}
+
+/// A progress bar on a terminal (standard error), none otherwise.
+fn progress_bar(length: u64, unit: &str) -> indicatif::ProgressBar {
+    if !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(length);
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn ledger_accounts(args: AccountsArgs) -> Result<()> {
+    let mut store = open_ledger(&args.data.data)?;
+    let mut accounts = if args.ids.is_empty() {
+        store.accounts()?
+    } else {
+        store.lookup_accounts(&args.ids)?
+    };
+    if let Some(missing) = args
+        .ids
+        .iter()
+        .find(|id| !accounts.iter().any(|a| a.id == **id))
+    {
+        bail!("no account with id {missing}");
+    }
+    if let Some(timestamp) = args.as_of {
+        let mut then = Vec::new();
+        for account in accounts {
+            if let Some(balances) = store.account_balances_as_of(account.id, timestamp)? {
+                then.push(Account {
+                    debits_pending: balances.debits_pending,
+                    debits_posted: balances.debits_posted,
+                    credits_pending: balances.credits_pending,
+                    credits_posted: balances.credits_posted,
+                    ..account
+                });
+            }
+        }
+        accounts = then;
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for account in &accounts {
+            writeln!(out, "{}", corridor_cli::render::account_json(account))?;
+        }
+    } else {
+        out.write_all(corridor_cli::render::accounts_table(&accounts).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn ledger_transfers(args: TransfersArgs) -> Result<()> {
+    let mut store = open_ledger(&args.data.data)?;
+    let query = HistoryQuery {
+        account_id: args.account,
+        timestamp_min: args.from_timestamp,
+        timestamp_max: args.to_timestamp,
+        limit: args.limit,
+        reversed: args.reverse,
+    };
+    let Some(transfers) = store.account_transfers(&query)? else {
+        bail!("no account with id {}", args.account);
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for transfer in &transfers {
+            writeln!(out, "{}", corridor_cli::render::transfer_json(transfer))?;
+        }
+    } else {
+        out.write_all(corridor_cli::render::transfers_table(&transfers).as_bytes())?;
+    }
+    let _: Option<&Transfer> = transfers.first();
+    Ok(())
+}
+
+fn ledger_bench(args: BenchArgs) -> Result<()> {
+    let custom = args.backend.is_some()
+        || args.accounts.is_some()
+        || args.transfers.is_some()
+        || args.batch.is_some()
+        || args.hot_accounts.is_some()
+        || args.pending_percent.is_some();
+    let root = match &args.data {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("corridor-bench-{}", std::process::id())),
+    };
+    let show_progress = io::stderr().is_terminal();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if !custom {
+        let report = corridor_bench::run_canonical(&root, args.seed, show_progress)?;
+        writeln!(out, "{report}")?;
+        return Ok(());
+    }
+    let backend = match args.backend.unwrap_or(BackendArg::Embedded) {
+        BackendArg::Memory => BenchBackend::Memory,
+        BackendArg::Embedded => BenchBackend::Embedded,
+        BackendArg::SqliteBaseline => BenchBackend::SqliteBaseline,
+    };
+    let config = BenchConfig {
+        accounts: args.accounts.unwrap_or(10_000),
+        transfers: args.transfers.unwrap_or(2_000_000),
+        batch: args.batch.unwrap_or(BATCH_EVENTS_MAX),
+        hot_accounts: args.hot_accounts,
+        pending_percent: args.pending_percent.unwrap_or(0),
+        seed: args.seed,
+    };
+    let result = corridor_bench::run(backend, &config, &root, show_progress)?;
+    let _ = args.json;
+    writeln!(out, "{}", result.to_json())?;
+    Ok(())
+}

@@ -25,7 +25,7 @@ mod types;
 
 pub use ledger::{
     Balances, BatchOutcome, ImageVisitor, InvariantViolation, Ledger, LedgerImage, LedgerTotals,
-    Reservation, ReplayError, TransferBodies, TransferSeq, BATCH_EVENTS_MAX, NANOS_PER_SECOND,
+    ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX, NANOS_PER_SECOND,
 };
 pub use result::{CreateAccountResult, CreateTransferResult};
 pub use types::{Account, AccountFlags, Event, PendingStatus, Transfer, TransferFlags};

@@ -41,8 +41,15 @@ pub(crate) struct BatchLocation {
 
 /// One decoded journal record.
 pub(crate) enum Record {
-    Accounts { timestamp: u64, accounts: Vec<Account> },
-    Transfers { timestamp: u64, seq_first: TransferSeq, transfers: Vec<Transfer> },
+    Accounts {
+        timestamp: u64,
+        accounts: Vec<Account>,
+    },
+    Transfers {
+        timestamp: u64,
+        seq_first: TransferSeq,
+        transfers: Vec<Transfer>,
+    },
 }
 
 /// The journal file, opened for appending and positioned reads.
@@ -56,8 +63,19 @@ pub(crate) struct Journal {
 
 impl Journal {
     /// A journal over `file` whose valid records end at `length`, with its batch table.
-    pub(crate) fn new(file: File, path: String, length: u64, batches: Vec<BatchLocation>) -> Journal {
-        Journal { file, path, length, batches, buffer: Vec::new() }
+    pub(crate) fn new(
+        file: File,
+        path: String,
+        length: u64,
+        batches: Vec<BatchLocation>,
+    ) -> Journal {
+        Journal {
+            file,
+            path,
+            length,
+            batches,
+            buffer: Vec::new(),
+        }
     }
 
     /// The journal file.
@@ -81,7 +99,11 @@ impl Journal {
     }
 
     /// Appends a batch of accounts and syncs it.
-    pub(crate) fn append_accounts(&mut self, timestamp: u64, accounts: &[Account]) -> Result<(), StoreError> {
+    pub(crate) fn append_accounts(
+        &mut self,
+        timestamp: u64,
+        accounts: &[Account],
+    ) -> Result<(), StoreError> {
         self.start_record(KIND_ACCOUNTS, accounts.len(), timestamp, 0);
         for account in accounts {
             let mut bytes = [0; RECORD_BYTES];
@@ -98,8 +120,14 @@ impl Journal {
         seq_first: TransferSeq,
         transfers: &[Transfer],
     ) -> Result<(), StoreError> {
-        let expected = self.batches.last().map_or(0, |b| b.seq_first + u64::from(b.count));
-        assert_eq!(seq_first, expected, "transfer batches are journaled in order");
+        let expected = self
+            .batches
+            .last()
+            .map_or(0, |b| b.seq_first + u64::from(b.count));
+        assert_eq!(
+            seq_first, expected,
+            "transfer batches are journaled in order"
+        );
         self.start_record(KIND_TRANSFERS, transfers.len(), timestamp, seq_first);
         let body_offset = self.length + HEADER_BYTES as u64;
         for transfer in transfers {
@@ -110,7 +138,11 @@ impl Journal {
         self.finish_record()?;
         if !transfers.is_empty() {
             let count = u32::try_from(transfers.len()).expect("batch size fits u32");
-            self.batches.push(BatchLocation { seq_first, body_offset, count });
+            self.batches.push(BatchLocation {
+                seq_first,
+                body_offset,
+                count,
+            });
         }
         Ok(())
     }
@@ -133,7 +165,9 @@ impl Journal {
         self.file
             .write_all_at(&self.buffer, self.length)
             .map_err(|e| StoreError::io(format!("append to {}", self.path), e))?;
-        self.file.sync_data().map_err(|e| StoreError::io(format!("sync {}", self.path), e))?;
+        self.file
+            .sync_data()
+            .map_err(|e| StoreError::io(format!("sync {}", self.path), e))?;
         self.length += self.buffer.len() as u64;
         Ok(())
     }
@@ -145,7 +179,9 @@ impl Journal {
             .checked_sub(1)
             .map(|i| self.batches[i])
             .filter(|batch| seq < batch.seq_first + u64::from(batch.count))
-            .ok_or_else(|| StoreError::Corrupt(format!("no journaled transfer at position {seq}")))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("no journaled transfer at position {seq}"))
+            })?;
         let offset = batch.body_offset + (seq - batch.seq_first) * RECORD_BYTES as u64;
         let mut bytes = [0; RECORD_BYTES];
         self.file
@@ -220,16 +256,27 @@ pub(crate) fn scan_next(
         if offset + record_bytes == file_length {
             return Ok(Scanned::TornTail);
         }
-        return Err(StoreError::Corrupt(format!("{path}: record at byte {offset} fails its checksum")));
+        return Err(StoreError::Corrupt(format!(
+            "{path}: record at byte {offset} fails its checksum"
+        )));
     }
     let timestamp = u64::from_le_bytes(header[16..24].try_into().expect("8 bytes"));
     let seq_first = u64::from_le_bytes(header[24..32].try_into().expect("8 bytes"));
-    let bodies = record[HEADER_BYTES..].chunks_exact(RECORD_BYTES).map(codec::record);
+    let bodies = record[HEADER_BYTES..]
+        .chunks_exact(RECORD_BYTES)
+        .map(codec::record);
     let decoded = if kind == KIND_ACCOUNTS {
-        Record::Accounts { timestamp, accounts: bodies.map(codec::decode_account).collect() }
+        Record::Accounts {
+            timestamp,
+            accounts: bodies.map(codec::decode_account).collect(),
+        }
     } else {
         let transfers = bodies.map(codec::decode_transfer).collect();
-        Record::Transfers { timestamp, seq_first, transfers }
+        Record::Transfers {
+            timestamp,
+            seq_first,
+            transfers,
+        }
     };
     Ok(Scanned::Record(decoded, offset + record_bytes))
 }
@@ -248,7 +295,9 @@ fn tail_or_corrupt(
         return Ok(Scanned::TornTail);
     }
     if header_nonzero {
-        return Err(StoreError::Corrupt(format!("{path}: no valid record at byte {offset}")));
+        return Err(StoreError::Corrupt(format!(
+            "{path}: no valid record at byte {offset}"
+        )));
     }
     let mut rest = Vec::new();
     reader
@@ -258,10 +307,17 @@ fn tail_or_corrupt(
     if rest.len() as u64 == remaining && rest.iter().all(|byte| *byte == 0) {
         return Ok(Scanned::TornTail);
     }
-    Err(StoreError::Corrupt(format!("{path}: no valid record at byte {offset}")))
+    Err(StoreError::Corrupt(format!(
+        "{path}: no valid record at byte {offset}"
+    )))
 }
 
-fn read_exact(reader: &mut impl Read, buffer: &mut [u8], path: &str, offset: u64) -> Result<(), StoreError> {
+fn read_exact(
+    reader: &mut impl Read,
+    buffer: &mut [u8],
+    path: &str,
+    offset: u64,
+) -> Result<(), StoreError> {
     reader
         .read_exact(buffer)
         .map_err(|e| StoreError::io(format!("read {path} at byte {offset}"), e))

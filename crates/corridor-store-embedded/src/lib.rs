@@ -31,9 +31,7 @@ use std::path::{Path, PathBuf};
 use corridor_ledger::{
     Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, Transfer, TransferSeq,
 };
-use corridor_store::{
-    HistoryQuery, LedgerStore, Persistence, StateMachineStore, StoreError,
-};
+use corridor_store::{HistoryQuery, LedgerStore, Persistence, StateMachineStore, StoreError};
 
 use crate::journal::{BatchLocation, Journal, Record, Scanned};
 
@@ -58,7 +56,9 @@ impl Persistence for JournalPersistence {
         &mut self,
         seqs: &[TransferSeq],
     ) -> Result<BTreeMap<TransferSeq, Transfer>, StoreError> {
-        seqs.iter().map(|&seq| Ok((seq, self.journal.read_transfer(seq)?))).collect()
+        seqs.iter()
+            .map(|&seq| Ok((seq, self.journal.read_transfer(seq)?)))
+            .collect()
     }
 
     fn persist_accounts(&mut self, timestamp: u64, created: &[Account]) -> Result<(), StoreError> {
@@ -71,7 +71,8 @@ impl Persistence for JournalPersistence {
         seq_first: TransferSeq,
         created: &[Transfer],
     ) -> Result<(), StoreError> {
-        self.journal.append_transfers(timestamp, seq_first, created)?;
+        self.journal
+            .append_transfers(timestamp, seq_first, created)?;
         self.transfers_since_snapshot += created.len() as u64;
         Ok(())
     }
@@ -120,21 +121,33 @@ impl EmbeddedStore {
         if !existed {
             snapshot::sync_dir(&dir)?;
         }
-        let mut report = OpenReport { snapshot_loaded: loaded.is_some(), ..OpenReport::default() };
+        let mut report = OpenReport {
+            snapshot_loaded: loaded.is_some(),
+            ..OpenReport::default()
+        };
         let (mut ledger, batches, start) = match loaded {
             Some(loaded) => (loaded.ledger, loaded.batches, loaded.journal_length),
             None => (Ledger::new(), Vec::new(), 0),
         };
         let mut journal = Journal::new(file, journal_shown, start, batches);
         replay(&mut journal, &mut ledger, &mut report)?;
-        ledger.check_invariants().map_err(|v| StoreError::Corrupt(v.0))?;
+        ledger
+            .check_invariants()
+            .map_err(|v| StoreError::Corrupt(v.0))?;
         let persistence = JournalPersistence {
             journal_length_at_snapshot: start,
             journal,
             transfers_since_snapshot: 0,
         };
         let inner = StateMachineStore::new(ledger, persistence);
-        Ok(EmbeddedStore { inner, dir, config, report, snapshot_error: None, _lock: lock })
+        Ok(EmbeddedStore {
+            inner,
+            dir,
+            config,
+            report,
+            snapshot_error: None,
+            _lock: lock,
+        })
     }
 
     /// What opening found.
@@ -197,15 +210,25 @@ fn lock_dir(dir: &Path) -> Result<File, StoreError> {
 }
 
 /// Replays the journal from its current length (the snapshot's end) into `ledger`.
-fn replay(journal: &mut Journal, ledger: &mut Ledger, report: &mut OpenReport) -> Result<(), StoreError> {
+fn replay(
+    journal: &mut Journal,
+    ledger: &mut Ledger,
+    report: &mut OpenReport,
+) -> Result<(), StoreError> {
     let path = journal_path_of(journal);
     let mut file = journal_file_clone(journal)?;
-    let file_length = file.metadata().map_err(|e| StoreError::io(format!("stat {path}"), e))?.len();
+    let file_length = file
+        .metadata()
+        .map_err(|e| StoreError::io(format!("stat {path}"), e))?
+        .len();
     let mut offset = journal.length();
     if offset > file_length {
-        return Err(StoreError::Corrupt(format!("{path} is shorter than its snapshot says")));
+        return Err(StoreError::Corrupt(format!(
+            "{path} is shorter than its snapshot says"
+        )));
     }
-    file.seek(SeekFrom::Start(offset)).map_err(|e| StoreError::io(format!("seek {path}"), e))?;
+    file.seek(SeekFrom::Start(offset))
+        .map_err(|e| StoreError::io(format!("seek {path}"), e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let no_bodies: Vec<Transfer> = Vec::new();
     loop {
@@ -221,10 +244,19 @@ fn replay(journal: &mut Journal, ledger: &mut Ledger, report: &mut OpenReport) -
                     StoreError::Corrupt(format!("{path} at byte {offset}: {e}"))
                 };
                 match record {
-                    Record::Accounts { timestamp, accounts } => {
-                        ledger.replay_accounts(timestamp, &accounts).map_err(corrupt)?;
+                    Record::Accounts {
+                        timestamp,
+                        accounts,
+                    } => {
+                        ledger
+                            .replay_accounts(timestamp, &accounts)
+                            .map_err(corrupt)?;
                     }
-                    Record::Transfers { timestamp, seq_first, transfers } => {
+                    Record::Transfers {
+                        timestamp,
+                        seq_first,
+                        transfers,
+                    } => {
                         if seq_first != ledger.transfers_count() {
                             return Err(StoreError::Corrupt(format!(
                                 "{path} at byte {offset}: batch starts at transfer {seq_first}, \
@@ -232,11 +264,17 @@ fn replay(journal: &mut Journal, ledger: &mut Ledger, report: &mut OpenReport) -
                                 ledger.transfers_count()
                             )));
                         }
-                        ledger.replay_transfers(timestamp, &transfers, &no_bodies).map_err(corrupt)?;
+                        ledger
+                            .replay_transfers(timestamp, &transfers, &no_bodies)
+                            .map_err(corrupt)?;
                         if !transfers.is_empty() {
                             let count = u32::try_from(transfers.len()).expect("batch fits u32");
                             let body_offset = offset + journal::HEADER_BYTES as u64;
-                            journal.push_batch(BatchLocation { seq_first, body_offset, count });
+                            journal.push_batch(BatchLocation {
+                                seq_first,
+                                body_offset,
+                                count,
+                            });
                         }
                     }
                 }
@@ -254,7 +292,10 @@ fn journal_path_of(journal: &Journal) -> String {
 }
 
 fn journal_file_clone(journal: &Journal) -> Result<File, StoreError> {
-    journal.file().try_clone().map_err(|e| StoreError::io(format!("open {}", journal.path()), e))
+    journal
+        .file()
+        .try_clone()
+        .map_err(|e| StoreError::io(format!("open {}", journal.path()), e))
 }
 
 impl LedgerStore for EmbeddedStore {

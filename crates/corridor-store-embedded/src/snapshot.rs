@@ -113,8 +113,13 @@ pub(crate) fn write(
     let temporary = dir.join("snapshot.tmp");
     let target = dir.join("snapshot");
     let shown = temporary.display().to_string();
-    let file = File::create(&temporary).map_err(|e| StoreError::io(format!("create {shown}"), e))?;
-    let mut out = CrcWriter { inner: BufWriter::with_capacity(1 << 20, file), crc: 0, error: None };
+    let file =
+        File::create(&temporary).map_err(|e| StoreError::io(format!("create {shown}"), e))?;
+    let mut out = CrcWriter {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        crc: 0,
+        error: None,
+    };
     out.put(&MAGIC.to_le_bytes());
     out.put(&VERSION.to_le_bytes());
     out.put(&journal_length.to_le_bytes());
@@ -131,8 +136,12 @@ pub(crate) fn write(
     if let Some(error) = out.error.take() {
         return Err(StoreError::io(format!("write {shown}"), error));
     }
-    let file = out.inner.into_inner().map_err(|e| StoreError::io(format!("write {shown}"), e.into_error()))?;
-    file.sync_all().map_err(|e| StoreError::io(format!("sync {shown}"), e))?;
+    let file = out
+        .inner
+        .into_inner()
+        .map_err(|e| StoreError::io(format!("write {shown}"), e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| StoreError::io(format!("sync {shown}"), e))?;
     fs::rename(&temporary, &target).map_err(|e| StoreError::io(format!("rename {shown}"), e))?;
     sync_dir(dir)
 }
@@ -190,7 +199,11 @@ pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(StoreError::io(format!("open {shown}"), error)),
     };
-    let mut input = CrcReader { inner: BufReader::with_capacity(1 << 20, file), crc: 0, path: shown.clone() };
+    let mut input = CrcReader {
+        inner: BufReader::with_capacity(1 << 20, file),
+        crc: 0,
+        path: shown.clone(),
+    };
     let corrupt = |what: &str| StoreError::Corrupt(format!("{shown}: {what}"));
     if input.u32()? != MAGIC || input.u32()? != VERSION {
         return Err(corrupt("not a snapshot of this version"));
@@ -204,7 +217,9 @@ pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
             TAG_HEADER => {
                 image.timestamp_last = input.u64()?;
                 image.transfers_count = input.u64()?;
-                image.transfer_index.reserve(usize::try_from(image.transfers_count).unwrap_or(0));
+                image
+                    .transfer_index
+                    .reserve(usize::try_from(image.transfers_count).unwrap_or(0));
             }
             TAG_ACCOUNT => image.accounts.push(read_account(&mut input)?),
             TAG_INDEXED => image.transfer_index.push((input.u128()?, input.u64()?)),
@@ -234,10 +249,16 @@ pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
         return Err(corrupt("checksum mismatch"));
     }
     let ledger = Ledger::restore(image).map_err(|v| corrupt(&v.0))?;
-    Ok(Some(Loaded { ledger, batches, journal_length }))
+    Ok(Some(Loaded {
+        ledger,
+        batches,
+        journal_length,
+    }))
 }
 
-fn read_account<R: Read>(input: &mut CrcReader<R>) -> Result<(Account, Vec<TransferSeq>), StoreError> {
+fn read_account<R: Read>(
+    input: &mut CrcReader<R>,
+) -> Result<(Account, Vec<TransferSeq>), StoreError> {
     let bytes: [u8; RECORD_BYTES] = input.take()?;
     let account = codec::decode_account(&bytes);
     let length = input.u64()?;

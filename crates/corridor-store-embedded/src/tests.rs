@@ -10,8 +10,11 @@ use corridor_store::{LedgerStore, MemoryStore, StoreError};
 use crate::{EmbeddedConfig, EmbeddedStore};
 
 fn open(dir: &Path, snapshot_interval_transfers: u64) -> EmbeddedStore {
-    EmbeddedStore::open(EmbeddedConfig { dir: dir.to_path_buf(), snapshot_interval_transfers })
-        .expect("open store")
+    EmbeddedStore::open(EmbeddedConfig {
+        dir: dir.to_path_buf(),
+        snapshot_interval_transfers,
+    })
+    .expect("open store")
 }
 
 #[test]
@@ -33,7 +36,10 @@ fn check_reopen(seed: u64, snapshot_interval_transfers: u64, clean_close: bool) 
     let mut reference = MemoryStore::in_memory();
     let mut expected = apply_workload(&mut reference, &workload);
     let mut store = open(dir.path(), snapshot_interval_transfers);
-    let head = corridor_store::testsuite::Workload { accounts: workload.accounts.clone(), batches: first.to_vec() };
+    let head = corridor_store::testsuite::Workload {
+        accounts: workload.accounts.clone(),
+        batches: first.to_vec(),
+    };
     let mut got = apply_workload(&mut store, &head);
     if clean_close {
         store.close().unwrap();
@@ -48,8 +54,15 @@ fn check_reopen(seed: u64, snapshot_interval_transfers: u64, clean_close: bool) 
     }
     assert_eq!(got, expected);
     assert_eq!(store.accounts().unwrap(), reference.accounts().unwrap());
-    let ids: Vec<u128> = workload.batches.iter().flat_map(|(_, e)| e.iter().map(|t| t.id)).collect();
-    assert_eq!(store.lookup_transfers(&ids).unwrap(), reference.lookup_transfers(&ids).unwrap());
+    let ids: Vec<u128> = workload
+        .batches
+        .iter()
+        .flat_map(|(_, e)| e.iter().map(|t| t.id))
+        .collect();
+    assert_eq!(
+        store.lookup_transfers(&ids).unwrap(),
+        reference.lookup_transfers(&ids).unwrap()
+    );
     expected.clear();
 }
 
@@ -94,7 +107,10 @@ fn torn_last_write_is_cut_off_and_everything_before_survives() {
     let good = journal_len(dir.path());
     // A record whose header arrived but whose body did not, as a crash mid-write leaves it.
     let journal = std::fs::read(dir.path().join("journal")).unwrap();
-    let mut file = OpenOptions::new().append(true).open(dir.path().join("journal")).unwrap();
+    let mut file = OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("journal"))
+        .unwrap();
     file.write_all(&journal[..32 + 200]).unwrap();
     drop(file);
     let mut store = open(dir.path(), u64::MAX);
@@ -103,7 +119,10 @@ fn torn_last_write_is_cut_off_and_everything_before_survives() {
     assert_eq!(store.accounts().unwrap(), accounts);
     drop(store);
     // Zeros where the file system extended the file before the data came.
-    let mut file = OpenOptions::new().append(true).open(dir.path().join("journal")).unwrap();
+    let mut file = OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("journal"))
+        .unwrap();
     file.write_all(&[0; 4096]).unwrap();
     drop(file);
     let mut store = open(dir.path(), u64::MAX);
@@ -121,10 +140,16 @@ fn corruption_before_the_end_stops_the_open() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[32 + 5] ^= 0x40; // inside the first record's body
     std::fs::write(&path, &bytes).unwrap();
-    let error = EmbeddedStore::open(EmbeddedConfig { dir: dir.path().to_path_buf(), snapshot_interval_transfers: 1 })
-        .err()
-        .expect("corrupt journal is refused");
-    assert!(matches!(error, StoreError::Corrupt(ref m) if m.contains("checksum")), "{error}");
+    let error = EmbeddedStore::open(EmbeddedConfig {
+        dir: dir.path().to_path_buf(),
+        snapshot_interval_transfers: 1,
+    })
+    .err()
+    .expect("corrupt journal is refused");
+    assert!(
+        matches!(error, StoreError::Corrupt(ref m) if m.contains("checksum")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -138,9 +163,12 @@ fn corrupt_snapshot_is_refused() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    let error = EmbeddedStore::open(EmbeddedConfig { dir: dir.path().to_path_buf(), snapshot_interval_transfers: 1 })
-        .err()
-        .expect("corrupt snapshot is refused");
+    let error = EmbeddedStore::open(EmbeddedConfig {
+        dir: dir.path().to_path_buf(),
+        snapshot_interval_transfers: 1,
+    })
+    .err()
+    .expect("corrupt snapshot is refused");
     assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
 }
 
@@ -148,8 +176,11 @@ fn corrupt_snapshot_is_refused() {
 fn a_second_process_cannot_open_the_same_store() {
     let dir = tempfile::tempdir().unwrap();
     let _store = open(dir.path(), u64::MAX);
-    let error = EmbeddedStore::open(EmbeddedConfig { dir: dir.path().to_path_buf(), snapshot_interval_transfers: 1 })
-        .err()
-        .expect("locked");
+    let error = EmbeddedStore::open(EmbeddedConfig {
+        dir: dir.path().to_path_buf(),
+        snapshot_interval_transfers: 1,
+    })
+    .err()
+    .expect("locked");
     assert!(matches!(error, StoreError::Locked(_)), "{error}");
 }

@@ -30,6 +30,9 @@ pub enum StoreError {
 impl StoreError {
     /// An I/O error with what was being done.
     pub fn io(operation: impl Into<String>, source: std::io::Error) -> StoreError {
-        StoreError::Io { operation: operation.into(), source }
+        StoreError::Io {
+            operation: operation.into(),
+            source,
+        }
     }
 }

@@ -52,7 +52,13 @@ impl HistoryQuery {
 
     /// The first `limit` transfers of an account, oldest first.
     pub fn first(account_id: u128, limit: u32) -> HistoryQuery {
-        HistoryQuery { account_id, timestamp_min: 0, timestamp_max: u64::MAX, limit, reversed: false }
+        HistoryQuery {
+            account_id,
+            timestamp_min: 0,
+            timestamp_max: u64::MAX,
+            limit,
+            reversed: false,
+        }
     }
 }
 
@@ -66,7 +72,11 @@ pub struct StateMachineStore<P> {
 impl<P: Persistence> StateMachineStore<P> {
     /// A store over a rebuilt (or empty) ledger and its persistence.
     pub fn new(ledger: Ledger, persistence: P) -> StateMachineStore<P> {
-        StateMachineStore { ledger, persistence, poisoned: None }
+        StateMachineStore {
+            ledger,
+            persistence,
+            poisoned: None,
+        }
     }
 
     /// The ledger's state.
@@ -147,7 +157,9 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         self.check_usable(events.len())?;
         let outcome = self.ledger.apply_accounts(now, events);
         if outcome.changed_state() {
-            let persisted = self.persistence.persist_accounts(outcome.timestamp, &outcome.created);
+            let persisted = self
+                .persistence
+                .persist_accounts(outcome.timestamp, &outcome.created);
             self.poison_on_error(persisted)?;
         }
         Ok(outcome.results)
@@ -165,19 +177,25 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         let outcome = self.ledger.apply_transfers(now, events, &bodies);
         if outcome.changed_state() {
             let persisted =
-                self.persistence.persist_transfers(outcome.timestamp, seq_first, &outcome.created);
+                self.persistence
+                    .persist_transfers(outcome.timestamp, seq_first, &outcome.created);
             self.poison_on_error(persisted)?;
         }
         Ok(outcome.results)
     }
 
     fn lookup_accounts(&mut self, ids: &[u128]) -> Result<Vec<Account>, StoreError> {
-        Ok(ids.iter().filter_map(|id| self.ledger.account(*id)).collect())
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.ledger.account(*id))
+            .collect())
     }
 
     fn lookup_transfers(&mut self, ids: &[u128]) -> Result<Vec<Transfer>, StoreError> {
-        let seqs: Vec<TransferSeq> =
-            ids.iter().filter_map(|id| self.ledger.transfer_seq(*id)).collect();
+        let seqs: Vec<TransferSeq> = ids
+            .iter()
+            .filter_map(|id| self.ledger.transfer_seq(*id))
+            .collect();
         self.read_seqs(&seqs)
     }
 
@@ -226,17 +244,25 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         if account.timestamp > timestamp {
             return Ok(None);
         }
-        let history = self.ledger.account_history(account_id).unwrap_or_default().to_vec();
+        let history = self
+            .ledger
+            .account_history(account_id)
+            .unwrap_or_default()
+            .to_vec();
         let end = match timestamp.checked_add(1) {
             Some(after) => self.history_partition(&history, after)?,
             None => history.len(),
         };
         let transfers = self.read_seqs(&history[..end])?;
-        Ok(Some(self.ledger.balances_as_of(account_id, timestamp, transfers)))
+        Ok(Some(
+            self.ledger.balances_as_of(account_id, timestamp, transfers),
+        ))
     }
 
     fn check_invariants(&mut self) -> Result<(), StoreError> {
-        self.ledger.check_invariants().map_err(|violation| StoreError::Corrupt(violation.0))
+        self.ledger
+            .check_invariants()
+            .map_err(|violation| StoreError::Corrupt(violation.0))
     }
 }
 
@@ -281,8 +307,14 @@ mod tests {
     #[test]
     fn a_failed_write_poisons_the_store_until_reopened() {
         let mut store = StateMachineStore::new(Ledger::new(), FailingPersistence { writes_ok: 1 });
-        let accounts: Vec<Account> =
-            (1..=2).map(|id| Account { id, ledger: 1, code: 1, ..Account::default() }).collect();
+        let accounts: Vec<Account> = (1..=2)
+            .map(|id| Account {
+                id,
+                ledger: 1,
+                code: 1,
+                ..Account::default()
+            })
+            .collect();
         store.create_accounts(1, &accounts).unwrap();
         let transfer = Transfer {
             id: 9,
@@ -296,7 +328,13 @@ mod tests {
         let error = store.create_transfers(2, &[transfer]).unwrap_err();
         assert!(matches!(error, StoreError::Io { .. }), "{error}");
         let error = store.create_transfers(3, &[]).unwrap_err();
-        assert!(matches!(error, StoreError::Poisoned(ref m) if m.contains("disk full")), "{error}");
-        assert!(matches!(store.create_accounts(3, &[]), Err(StoreError::Poisoned(_))));
+        assert!(
+            matches!(error, StoreError::Poisoned(ref m) if m.contains("disk full")),
+            "{error}"
+        );
+        assert!(matches!(
+            store.create_accounts(3, &[]),
+            Err(StoreError::Poisoned(_))
+        ));
     }
 }

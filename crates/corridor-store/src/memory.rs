@@ -28,7 +28,11 @@ impl Persistence for MemoryPersistence {
             .collect()
     }
 
-    fn persist_accounts(&mut self, _timestamp: u64, _created: &[Account]) -> Result<(), StoreError> {
+    fn persist_accounts(
+        &mut self,
+        _timestamp: u64,
+        _created: &[Account],
+    ) -> Result<(), StoreError> {
         Ok(())
     }
 
@@ -38,7 +42,11 @@ impl Persistence for MemoryPersistence {
         seq_first: TransferSeq,
         created: &[Transfer],
     ) -> Result<(), StoreError> {
-        assert_eq!(seq_first, self.transfers.len() as u64, "transfers persist in order");
+        assert_eq!(
+            seq_first,
+            self.transfers.len() as u64,
+            "transfers persist in order"
+        );
         self.transfers.extend_from_slice(created);
         Ok(())
     }
@@ -60,6 +68,8 @@ mod tests {
 
     #[test]
     fn memory_store_conforms() {
-        crate::testsuite::run_all(&mut || Box::new(super::MemoryStore::in_memory()) as Box<dyn LedgerStore>);
+        crate::testsuite::run_all(&mut || {
+            Box::new(super::MemoryStore::in_memory()) as Box<dyn LedgerStore>
+        });
     }
 }

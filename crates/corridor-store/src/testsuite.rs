@@ -35,14 +35,24 @@ pub fn random_workload(seed: u64, accounts_count: u128, batches_count: usize) ->
                 1 => AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS,
                 _ => AccountFlags::NONE,
             };
-            Account { id, ledger: 1 + u32::from(id % 7 == 0), code: 1, flags, ..Account::default() }
+            Account {
+                id,
+                ledger: 1 + u32::from(id % 7 == 0),
+                code: 1,
+                flags,
+                ..Account::default()
+            }
         })
         .collect();
     let mut batches = Vec::new();
     let mut now = NANOS_PER_SECOND;
     let mut next_id = 1_000u128;
     for _ in 0..batches_count {
-        now += if rng.gen_bool(0.1) { 2 * NANOS_PER_SECOND } else { 1_000_000 };
+        now += if rng.gen_bool(0.1) {
+            2 * NANOS_PER_SECOND
+        } else {
+            1_000_000
+        };
         let size = rng.gen_range(1..64);
         let events = (0..size).map(|_| random_transfer(&mut rng, accounts_count, &mut next_id));
         batches.push((now, events.collect()));
@@ -89,7 +99,11 @@ fn random_transfer(rng: &mut SmallRng, accounts_count: u128, next_id: &mut u128)
             transfer.pending_id = rng.gen_range(1_000..=*next_id);
             transfer.debit_account_id = 0;
             transfer.credit_account_id = 0;
-            transfer.amount = if rng.gen_bool(0.5) { 0 } else { rng.gen_range(1..500) };
+            transfer.amount = if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(1..500)
+            };
         }
         4 => transfer.flags = TransferFlags::BALANCING_DEBIT,
         _ => {}
@@ -102,22 +116,37 @@ fn random_transfer(rng: &mut SmallRng, accounts_count: u128, next_id: &mut u128)
 
 /// Applies a workload and returns every result, by name.
 pub fn apply_workload(store: &mut dyn LedgerStore, workload: &Workload) -> Vec<Vec<&'static str>> {
-    let accounts = store.create_accounts(1, &workload.accounts).expect("create accounts");
+    let accounts = store
+        .create_accounts(1, &workload.accounts)
+        .expect("create accounts");
     let mut results = vec![accounts.iter().map(|r| r.as_str()).collect()];
     for (now, events) in &workload.batches {
-        let batch = store.create_transfers(*now, events).expect("create transfers");
+        let batch = store
+            .create_transfers(*now, events)
+            .expect("create transfers");
         results.push(batch.iter().map(|r| r.as_str()).collect());
-        store.check_invariants().expect("invariants hold after every batch");
+        store
+            .check_invariants()
+            .expect("invariants hold after every batch");
     }
     results
 }
 
 fn results_by_name(mut store: Box<dyn LedgerStore>) {
-    let account = |id, flags| Account { id, ledger: 1, code: 1, flags, ..Account::default() };
+    let account = |id, flags| Account {
+        id,
+        ledger: 1,
+        code: 1,
+        flags,
+        ..Account::default()
+    };
     let results = store
         .create_accounts(
             10,
-            &[account(1, AccountFlags::NONE), account(2, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)],
+            &[
+                account(1, AccountFlags::NONE),
+                account(2, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS),
+            ],
         )
         .expect("create accounts");
     assert!(results.iter().all(|r| r.is_ok()));
@@ -133,12 +162,20 @@ fn results_by_name(mut store: Box<dyn LedgerStore>) {
     let results = store
         .create_transfers(
             20,
-            &[transfer(10, 1, 2, 100), transfer(11, 2, 1, 101), transfer(10, 1, 2, 100)],
+            &[
+                transfer(10, 1, 2, 100),
+                transfer(11, 2, 1, 101),
+                transfer(10, 1, 2, 100),
+            ],
         )
         .expect("create transfers");
     assert_eq!(
         results,
-        [CreateTransferResult::Ok, CreateTransferResult::ExceedsCredits, CreateTransferResult::Exists]
+        [
+            CreateTransferResult::Ok,
+            CreateTransferResult::ExceedsCredits,
+            CreateTransferResult::Exists
+        ]
     );
     // A retry in a later batch reads the stored body back to compare it.
     let results = store
@@ -146,7 +183,10 @@ fn results_by_name(mut store: Box<dyn LedgerStore>) {
         .expect("create transfers");
     assert_eq!(
         results,
-        [CreateTransferResult::Exists, CreateTransferResult::ExistsWithDifferentAmount]
+        [
+            CreateTransferResult::Exists,
+            CreateTransferResult::ExistsWithDifferentAmount
+        ]
     );
     let accounts = store.lookup_accounts(&[2, 1, 3]).expect("lookup");
     assert_eq!(accounts.iter().map(|a| a.id).collect::<Vec<_>>(), [2, 1]);
@@ -155,8 +195,14 @@ fn results_by_name(mut store: Box<dyn LedgerStore>) {
 }
 
 fn lookups_and_history(mut store: Box<dyn LedgerStore>) {
-    let accounts: Vec<Account> =
-        (1..=3).map(|id| Account { id, ledger: 1, code: 1, ..Account::default() }).collect();
+    let accounts: Vec<Account> = (1..=3)
+        .map(|id| Account {
+            id,
+            ledger: 1,
+            code: 1,
+            ..Account::default()
+        })
+        .collect();
     store.create_accounts(1, &accounts).expect("accounts");
     let mut stamps = Vec::new();
     for batch in 0..10u128 {
@@ -173,24 +219,58 @@ fn lookups_and_history(mut store: Box<dyn LedgerStore>) {
             .collect();
         let now = 1_000 * (u64::try_from(batch).expect("small") + 1);
         store.create_transfers(now, &events).expect("transfers");
-        let found = store.lookup_transfers(&[100 + batch * 10 + 4]).expect("lookup");
+        let found = store
+            .lookup_transfers(&[100 + batch * 10 + 4])
+            .expect("lookup");
         stamps.push(found[0].timestamp);
     }
-    let all = store.account_transfers(&HistoryQuery::first(3, 1_000)).expect("history");
+    let all = store
+        .account_transfers(&HistoryQuery::first(3, 1_000))
+        .expect("history");
     let all = all.expect("account exists");
     assert_eq!(all.len(), 50);
-    assert!(all.windows(2).all(|pair| pair[0].timestamp < pair[1].timestamp));
-    let page = HistoryQuery { timestamp_min: all[10].timestamp, limit: 7, ..HistoryQuery::first(3, 7) };
-    let page = store.account_transfers(&page).expect("page").expect("exists");
+    assert!(all
+        .windows(2)
+        .all(|pair| pair[0].timestamp < pair[1].timestamp));
+    let page = HistoryQuery {
+        timestamp_min: all[10].timestamp,
+        limit: 7,
+        ..HistoryQuery::first(3, 7)
+    };
+    let page = store
+        .account_transfers(&page)
+        .expect("page")
+        .expect("exists");
     assert_eq!(page, all[10..17]);
-    let newest = HistoryQuery { reversed: true, ..HistoryQuery::first(3, 3) };
-    let newest = store.account_transfers(&newest).expect("page").expect("exists");
+    let newest = HistoryQuery {
+        reversed: true,
+        ..HistoryQuery::first(3, 3)
+    };
+    let newest = store
+        .account_transfers(&newest)
+        .expect("page")
+        .expect("exists");
     assert_eq!(newest, [all[49], all[48], all[47]]);
-    assert!(store.account_transfers(&HistoryQuery::first(77, 5)).expect("query").is_none());
+    assert!(store
+        .account_transfers(&HistoryQuery::first(77, 5))
+        .expect("query")
+        .is_none());
     // Balances as of the end of the fifth batch: five batches of 1+2+3+4+5 credited to 3.
-    let as_of = store.account_balances_as_of(3, stamps[4]).expect("as of").expect("exists");
-    assert_eq!(as_of, Balances { credits_posted: 75, ..Balances::default() });
-    let now = store.account_balances_as_of(3, u64::MAX).expect("as of").expect("exists");
+    let as_of = store
+        .account_balances_as_of(3, stamps[4])
+        .expect("as of")
+        .expect("exists");
+    assert_eq!(
+        as_of,
+        Balances {
+            credits_posted: 75,
+            ..Balances::default()
+        }
+    );
+    let now = store
+        .account_balances_as_of(3, u64::MAX)
+        .expect("as of")
+        .expect("exists");
     assert_eq!(now.credits_posted, 150);
     assert_eq!(store.account_balances_as_of(3, 0).expect("as of"), None);
 }
@@ -202,5 +282,8 @@ fn same_as_memory(mut store: Box<dyn LedgerStore>, seed: u64) {
     let expected = apply_workload(&mut reference, &workload);
     let got = apply_workload(store.as_mut(), &workload);
     assert_eq!(got, expected, "seed {seed}");
-    assert_eq!(store.accounts().expect("accounts"), reference.accounts().expect("accounts"));
+    assert_eq!(
+        store.accounts().expect("accounts"),
+        reference.accounts().expect("accounts")
+    );
 }

@@ -26,8 +26,12 @@ impl Ledger {
         if let Some(existing) = self.accounts.get(&event.id) {
             return account_exists_result(event, &existing.account);
         }
-        if event.flags.contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
-            && event.flags.contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
+        if event
+            .flags
+            .contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
+            && event
+                .flags
+                .contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
         {
             return R::FlagsAreMutuallyExclusive;
         }
@@ -49,8 +53,17 @@ impl Ledger {
         if event.code == 0 {
             return R::CodeMustNotBeZero;
         }
-        let account = Account { timestamp: self.timestamp_next(), ..*event };
-        self.accounts.insert(account.id, AccountState { account, history: Vec::new() });
+        let account = Account {
+            timestamp: self.timestamp_next(),
+            ..*event
+        };
+        self.accounts.insert(
+            account.id,
+            AccountState {
+                account,
+                history: Vec::new(),
+            },
+        );
         scratch.record(Undo::AccountCreated(account.id));
         scratch.created.push(account);
         self.timestamp_last = account.timestamp;

@@ -31,7 +31,10 @@ pub trait TransferBodies {
 
 impl TransferBodies for [Transfer] {
     fn transfer(&self, seq: TransferSeq) -> Option<Transfer> {
-        usize::try_from(seq).ok().and_then(|index| self.get(index)).copied()
+        usize::try_from(seq)
+            .ok()
+            .and_then(|index| self.get(index))
+            .copied()
     }
 }
 
@@ -86,7 +89,11 @@ pub struct ReplayError {
 
 impl std::fmt::Display for ReplayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "batch at timestamp {} does not replay: {}", self.timestamp, self.detail)
+        write!(
+            f,
+            "batch at timestamp {} does not replay: {}",
+            self.timestamp, self.detail
+        )
     }
 }
 
@@ -102,7 +109,11 @@ fn check_replay<R: Copy + Eq + std::fmt::Debug, E: PartialEq + std::fmt::Debug>(
         return Err(ReplayError { timestamp, detail });
     }
     if outcome.created != records {
-        let index = outcome.created.iter().zip(records).position(|(a, b)| a != b);
+        let index = outcome
+            .created
+            .iter()
+            .zip(records)
+            .position(|(a, b)| a != b);
         let detail = format!(
             "{} of {} records came out, first difference at {index:?}; results {:?}",
             outcome.created.len(),
@@ -242,7 +253,11 @@ impl BatchEvent for Account {
         self.flags.contains(AccountFlags::LINKED)
     }
 
-    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Account>) -> Self::Result {
+    fn execute(
+        &self,
+        ledger: &mut Ledger,
+        scratch: &mut BatchScratch<'_, Account>,
+    ) -> Self::Result {
         ledger.create_account(self, scratch)
     }
 }
@@ -259,7 +274,11 @@ impl BatchEvent for Transfer {
         self.flags.contains(TransferFlags::LINKED)
     }
 
-    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Transfer>) -> Self::Result {
+    fn execute(
+        &self,
+        ledger: &mut Ledger,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) -> Self::Result {
         ledger.create_transfer(self, scratch)
     }
 }
@@ -293,8 +312,15 @@ impl Ledger {
 
     /// Re-applies accounts a store journaled (the `created` of an earlier outcome, at its
     /// `timestamp`) and checks that they come out identical.
-    pub fn replay_accounts(&mut self, timestamp: u64, records: &[Account]) -> Result<(), ReplayError> {
-        let events: Vec<Account> = records.iter().map(|a| Account { timestamp: 0, ..*a }).collect();
+    pub fn replay_accounts(
+        &mut self,
+        timestamp: u64,
+        records: &[Account],
+    ) -> Result<(), ReplayError> {
+        let events: Vec<Account> = records
+            .iter()
+            .map(|a| Account { timestamp: 0, ..*a })
+            .collect();
         let no_bodies: Vec<Transfer> = Vec::new();
         let outcome = self.apply_batch(timestamp, &events, &no_bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
@@ -311,8 +337,10 @@ impl Ledger {
         records: &[Transfer],
         bodies: &dyn TransferBodies,
     ) -> Result<(), ReplayError> {
-        let events: Vec<Transfer> =
-            records.iter().map(|t| Transfer { timestamp: 0, ..*t }).collect();
+        let events: Vec<Transfer> = records
+            .iter()
+            .map(|t| Transfer { timestamp: 0, ..*t })
+            .collect();
         let outcome = self.apply_batch(timestamp, &events, bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
@@ -336,7 +364,11 @@ impl Ledger {
         bodies: &dyn TransferBodies,
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {
-        assert!(events.len() <= BATCH_EVENTS_MAX, "batch of {} events", events.len());
+        assert!(
+            events.len() <= BATCH_EVENTS_MAX,
+            "batch of {} events",
+            events.len()
+        );
         let (timestamp, expired) = self.begin_batch(now);
         let mut scratch = BatchScratch {
             bodies,
@@ -392,12 +424,20 @@ impl Ledger {
                 scratch.undo.clear();
             }
         }
-        BatchOutcome { timestamp, results, created: scratch.created, expired }
+        BatchOutcome {
+            timestamp,
+            results,
+            created: scratch.created,
+            expired,
+        }
     }
 
     /// Assigns the batch its timestamp and releases the reservations that expired by then.
     fn begin_batch(&mut self, now: u64) -> (u64, u64) {
-        let timestamp_next = self.timestamp_last.checked_add(1).expect("timestamp fits u64");
+        let timestamp_next = self
+            .timestamp_last
+            .checked_add(1)
+            .expect("timestamp fits u64");
         let timestamp = now.max(timestamp_next);
         let mut expired = 0;
         while let Some(&(expires_at, id)) = self.expiry_queue.first() {
@@ -405,9 +445,13 @@ impl Ledger {
                 break;
             }
             self.expiry_queue.pop_first();
-            let open = self.pending_open.remove(&id).expect("queued reservation is open");
+            let open = self
+                .pending_open
+                .remove(&id)
+                .expect("queued reservation is open");
             self.release_reservation(&open);
-            self.pending_resolved.insert(id, PendingStatus::Expired { timestamp });
+            self.pending_resolved
+                .insert(id, PendingStatus::Expired { timestamp });
             expired += 1;
         }
         self.timestamp_last = timestamp;
@@ -422,7 +466,10 @@ impl Ledger {
             .get_mut(&open.debit_account_id)
             .expect("reserved account exists")
             .account;
-        debit.debits_pending = debit.debits_pending.checked_sub(open.amount).expect("reserved");
+        debit.debits_pending = debit
+            .debits_pending
+            .checked_sub(open.amount)
+            .expect("reserved");
         if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
             debit.flags = debit.flags.without(AccountFlags::CLOSED);
         }
@@ -431,7 +478,10 @@ impl Ledger {
             .get_mut(&open.credit_account_id)
             .expect("reserved account exists")
             .account;
-        credit.credits_pending = credit.credits_pending.checked_sub(open.amount).expect("reserved");
+        credit.credits_pending = credit
+            .credits_pending
+            .checked_sub(open.amount)
+            .expect("reserved");
         if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
             credit.flags = credit.flags.without(AccountFlags::CLOSED);
         }
@@ -445,24 +495,32 @@ impl Ledger {
                     self.accounts.remove(&id).expect("created account exists");
                 }
                 Undo::AccountChanged(account) => {
-                    self.accounts.get_mut(&account.id).expect("changed account exists").account =
-                        account;
+                    self.accounts
+                        .get_mut(&account.id)
+                        .expect("changed account exists")
+                        .account = account;
                 }
                 Undo::TransferIndexed(id) => {
-                    self.transfer_index.remove(&id).expect("indexed transfer exists");
+                    self.transfer_index
+                        .remove(&id)
+                        .expect("indexed transfer exists");
                 }
                 Undo::HistoryPushed(account_id) => {
                     let state = self.accounts.get_mut(&account_id).expect("account exists");
                     state.history.pop().expect("history entry exists");
                 }
                 Undo::PendingOpened { id, expires_at } => {
-                    self.pending_open.remove(&id).expect("opened reservation exists");
+                    self.pending_open
+                        .remove(&id)
+                        .expect("opened reservation exists");
                     if expires_at != 0 {
                         assert!(self.expiry_queue.remove(&(expires_at, id)));
                     }
                 }
                 Undo::PendingResolved { id, open } => {
-                    self.pending_resolved.remove(&id).expect("resolution exists");
+                    self.pending_resolved
+                        .remove(&id)
+                        .expect("resolution exists");
                     if open.expires_at != 0 {
                         assert!(self.expiry_queue.insert((open.expires_at, id)));
                     }
@@ -477,7 +535,9 @@ impl Ledger {
 
     /// The timestamp the next committed event gets.
     fn timestamp_next(&self) -> u64 {
-        self.timestamp_last.checked_add(1).expect("timestamp fits u64")
+        self.timestamp_last
+            .checked_add(1)
+            .expect("timestamp fits u64")
     }
 }
 

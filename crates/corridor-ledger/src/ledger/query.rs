@@ -91,15 +91,24 @@ impl Ledger {
         for state in self.accounts.values() {
             let account = &state.account;
             let entry = totals.entry(account.ledger).or_default();
-            let overflow = || InvariantViolation(format!("ledger {} totals overflow", account.ledger));
-            entry.debits_pending =
-                entry.debits_pending.checked_add(account.debits_pending).ok_or_else(overflow)?;
-            entry.debits_posted =
-                entry.debits_posted.checked_add(account.debits_posted).ok_or_else(overflow)?;
-            entry.credits_pending =
-                entry.credits_pending.checked_add(account.credits_pending).ok_or_else(overflow)?;
-            entry.credits_posted =
-                entry.credits_posted.checked_add(account.credits_posted).ok_or_else(overflow)?;
+            let overflow =
+                || InvariantViolation(format!("ledger {} totals overflow", account.ledger));
+            entry.debits_pending = entry
+                .debits_pending
+                .checked_add(account.debits_pending)
+                .ok_or_else(overflow)?;
+            entry.debits_posted = entry
+                .debits_posted
+                .checked_add(account.debits_posted)
+                .ok_or_else(overflow)?;
+            entry.credits_pending = entry
+                .credits_pending
+                .checked_add(account.credits_pending)
+                .ok_or_else(overflow)?;
+            entry.credits_posted = entry
+                .credits_posted
+                .checked_add(account.credits_posted)
+                .ok_or_else(overflow)?;
         }
         Ok(totals)
     }
@@ -145,7 +154,11 @@ impl Ledger {
                 )));
             }
         }
-        let queued = self.pending_open.values().filter(|open| open.expires_at != 0).count();
+        let queued = self
+            .pending_open
+            .values()
+            .filter(|open| open.expires_at != 0)
+            .count();
         if queued != self.expiry_queue.len() {
             return Err(InvariantViolation(format!(
                 "{queued} reservations with a timeout but {} in the expiry queue",
@@ -178,7 +191,8 @@ impl Ledger {
                 add_pending(&mut balances, debit, transfer.amount);
                 continue;
             }
-            if flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING)
+            if flags.contains(TransferFlags::POST_PENDING)
+                || flags.contains(TransferFlags::VOID_PENDING)
             {
                 let (amount, _) = reserved.remove(&transfer.pending_id).unwrap_or_default();
                 sub_pending(&mut balances, debit, amount);
@@ -223,16 +237,28 @@ fn sub_pending(balances: &mut Balances, debit: bool, amount: u128) {
 
 fn check_bounds(account: &Account) -> Result<(), InvariantViolation> {
     let debits = account.debits_pending.saturating_add(account.debits_posted);
-    let credits = account.credits_pending.saturating_add(account.credits_posted);
-    if account.flags.contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
+    let credits = account
+        .credits_pending
+        .saturating_add(account.credits_posted);
+    if account
+        .flags
+        .contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
         && debits > account.credits_posted
     {
-        return Err(InvariantViolation(format!("account {} debits exceed credits", account.id)));
+        return Err(InvariantViolation(format!(
+            "account {} debits exceed credits",
+            account.id
+        )));
     }
-    if account.flags.contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
+    if account
+        .flags
+        .contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
         && credits > account.debits_posted
     {
-        return Err(InvariantViolation(format!("account {} credits exceed debits", account.id)));
+        return Err(InvariantViolation(format!(
+            "account {} credits exceed debits",
+            account.id
+        )));
     }
     Ok(())
 }
@@ -291,16 +317,23 @@ impl Ledger {
         ledger.accounts.reserve(image.accounts.len());
         for (account, history) in image.accounts {
             if history.iter().any(|&seq| seq >= image.transfers_count) {
-                return Err(InvariantViolation(format!("account {} history too long", account.id)));
+                return Err(InvariantViolation(format!(
+                    "account {} history too long",
+                    account.id
+                )));
             }
-            ledger.accounts.insert(account.id, AccountState { account, history });
+            ledger
+                .accounts
+                .insert(account.id, AccountState { account, history });
         }
         ledger.transfer_index.reserve(image.transfer_index.len());
         for (id, seq) in image.transfer_index {
             ledger.transfer_index.insert(id, seq);
         }
         if ledger.transfer_index.len() as u64 != image.transfers_count {
-            return Err(InvariantViolation("index size differs from transfer count".into()));
+            return Err(InvariantViolation(
+                "index size differs from transfer count".into(),
+            ));
         }
         for reservation in image.reservations {
             let open = OpenPending {
@@ -313,7 +346,9 @@ impl Ledger {
                 expires_at: reservation.expires_at,
             };
             if open.expires_at != 0 {
-                ledger.expiry_queue.insert((open.expires_at, reservation.id));
+                ledger
+                    .expiry_queue
+                    .insert((open.expires_at, reservation.id));
             }
             ledger.pending_open.insert(reservation.id, open);
         }

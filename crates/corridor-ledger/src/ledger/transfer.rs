@@ -32,7 +32,8 @@ impl Ledger {
             return result;
         }
         let flags = event.flags;
-        if flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING)
+        if flags.contains(TransferFlags::POST_PENDING)
+            || flags.contains(TransferFlags::VOID_PENDING)
         {
             return self.resolve_pending(event, scratch);
         }
@@ -67,7 +68,11 @@ impl Ledger {
         if let Some(result) = check_balances(flags, amount, &debit, &credit) {
             return result;
         }
-        let transfer = Transfer { amount, timestamp, ..*event };
+        let transfer = Transfer {
+            amount,
+            timestamp,
+            ..*event
+        };
         self.commit_plain(transfer, debit, credit, expires_at, scratch);
         R::Ok
     }
@@ -105,7 +110,10 @@ impl Ledger {
             if expires_at != 0 {
                 self.expiry_queue.insert((expires_at, transfer.id));
             }
-            scratch.record(Undo::PendingOpened { id: transfer.id, expires_at });
+            scratch.record(Undo::PendingOpened {
+                id: transfer.id,
+                expires_at,
+            });
         } else {
             debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
             credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");
@@ -115,8 +123,14 @@ impl Ledger {
     }
 
     fn store_accounts(&mut self, debit: Account, credit: Account) {
-        self.accounts.get_mut(&debit.id).expect("debit account exists").account = debit;
-        self.accounts.get_mut(&credit.id).expect("credit account exists").account = credit;
+        self.accounts
+            .get_mut(&debit.id)
+            .expect("debit account exists")
+            .account = debit;
+        self.accounts
+            .get_mut(&credit.id)
+            .expect("credit account exists")
+            .account = credit;
     }
 
     /// Indexes a transfer whose balances are applied, and appends it to both histories.
@@ -151,7 +165,11 @@ impl Ledger {
         if let Some(result) = check_against_pending(event, &open) {
             return result;
         }
-        let amount = if !post || event.amount == 0 { open.amount } else { event.amount };
+        let amount = if !post || event.amount == 0 {
+            open.amount
+        } else {
+            event.amount
+        };
         if post && amount > open.amount {
             return R::ExceedsPendingTransferAmount;
         }
@@ -162,8 +180,16 @@ impl Ledger {
         if open.expires_at != 0 && open.expires_at <= timestamp {
             return R::PendingTransferExpired;
         }
-        let debit = self.accounts.get(&open.debit_account_id).expect("reserved account").account;
-        let credit = self.accounts.get(&open.credit_account_id).expect("reserved account").account;
+        let debit = self
+            .accounts
+            .get(&open.debit_account_id)
+            .expect("reserved account")
+            .account;
+        let credit = self
+            .accounts
+            .get(&open.credit_account_id)
+            .expect("reserved account")
+            .account;
         if post {
             let closed_by_other = |account: &Account, own_flag: TransferFlags| {
                 account.flags.contains(AccountFlags::CLOSED) && !open.flags.contains(own_flag)
@@ -200,33 +226,65 @@ impl Ledger {
         open: OpenPending,
         scratch: &mut BatchScratch<'_, Transfer>,
     ) {
-        let debit = self.accounts.get(&open.debit_account_id).expect("reserved account").account;
-        let credit = self.accounts.get(&open.credit_account_id).expect("reserved account").account;
+        let debit = self
+            .accounts
+            .get(&open.debit_account_id)
+            .expect("reserved account")
+            .account;
+        let credit = self
+            .accounts
+            .get(&open.credit_account_id)
+            .expect("reserved account")
+            .account;
         scratch.record(Undo::AccountChanged(debit));
         scratch.record(Undo::AccountChanged(credit));
         self.release_reservation(&open);
         let status = if transfer.flags.contains(TransferFlags::POST_PENDING) {
-            let debit = &mut self.accounts.get_mut(&open.debit_account_id).expect("exists").account;
-            debit.debits_posted = debit.debits_posted.checked_add(transfer.amount).expect("checked");
+            let debit = &mut self
+                .accounts
+                .get_mut(&open.debit_account_id)
+                .expect("exists")
+                .account;
+            debit.debits_posted = debit
+                .debits_posted
+                .checked_add(transfer.amount)
+                .expect("checked");
             if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
                 debit.flags = debit.flags.with(AccountFlags::CLOSED);
             }
-            let credit = &mut self.accounts.get_mut(&open.credit_account_id).expect("exists").account;
-            credit.credits_posted =
-                credit.credits_posted.checked_add(transfer.amount).expect("checked");
+            let credit = &mut self
+                .accounts
+                .get_mut(&open.credit_account_id)
+                .expect("exists")
+                .account;
+            credit.credits_posted = credit
+                .credits_posted
+                .checked_add(transfer.amount)
+                .expect("checked");
             if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
                 credit.flags = credit.flags.with(AccountFlags::CLOSED);
             }
-            PendingStatus::Posted { timestamp: transfer.timestamp }
+            PendingStatus::Posted {
+                timestamp: transfer.timestamp,
+            }
         } else {
-            PendingStatus::Voided { timestamp: transfer.timestamp }
+            PendingStatus::Voided {
+                timestamp: transfer.timestamp,
+            }
         };
-        self.pending_open.remove(&transfer.pending_id).expect("reservation is open");
+        self.pending_open
+            .remove(&transfer.pending_id)
+            .expect("reservation is open");
         if open.expires_at != 0 {
-            assert!(self.expiry_queue.remove(&(open.expires_at, transfer.pending_id)));
+            assert!(self
+                .expiry_queue
+                .remove(&(open.expires_at, transfer.pending_id)));
         }
         self.pending_resolved.insert(transfer.pending_id, status);
-        scratch.record(Undo::PendingResolved { id: transfer.pending_id, open });
+        scratch.record(Undo::PendingResolved {
+            id: transfer.pending_id,
+            open,
+        });
         self.commit_transfer(transfer, scratch);
     }
 
@@ -245,7 +303,11 @@ impl Ledger {
 
 /// Flags that exclude each other.
 fn check_flags(flags: TransferFlags) -> Option<CreateTransferResult> {
-    let phases = [TransferFlags::PENDING, TransferFlags::POST_PENDING, TransferFlags::VOID_PENDING];
+    let phases = [
+        TransferFlags::PENDING,
+        TransferFlags::POST_PENDING,
+        TransferFlags::VOID_PENDING,
+    ];
     if phases.iter().filter(|flag| flags.contains(**flag)).count() > 1 {
         return Some(R::FlagsAreMutuallyExclusive);
     }
@@ -323,12 +385,9 @@ fn check_resolve_fields(event: &Transfer) -> Option<CreateTransferResult> {
 
 /// A post or void may leave accounts, ledger and code at 0 (inherited); if given, they must match.
 fn check_against_pending(event: &Transfer, open: &OpenPending) -> Option<CreateTransferResult> {
-    let result = if event.debit_account_id != 0 && event.debit_account_id != open.debit_account_id
-    {
+    let result = if event.debit_account_id != 0 && event.debit_account_id != open.debit_account_id {
         R::PendingTransferHasDifferentDebitAccountId
-    } else if event.credit_account_id != 0
-        && event.credit_account_id != open.credit_account_id
-    {
+    } else if event.credit_account_id != 0 && event.credit_account_id != open.credit_account_id {
         R::PendingTransferHasDifferentCreditAccountId
     } else if event.ledger != 0 && event.ledger != open.ledger {
         R::PendingTransferHasDifferentLedger
@@ -396,12 +455,16 @@ fn check_balances(
     let Some(credits_after) = credits.and_then(|credits| credits.checked_add(amount)) else {
         return Some(R::OverflowsCredits);
     };
-    if debit.flags.contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
+    if debit
+        .flags
+        .contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
         && debits_after > debit.credits_posted
     {
         return Some(R::ExceedsCredits);
     }
-    if credit.flags.contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
+    if credit
+        .flags
+        .contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
         && credits_after > credit.debits_posted
     {
         return Some(R::ExceedsDebits);

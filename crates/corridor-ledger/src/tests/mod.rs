@@ -8,7 +8,13 @@ use crate::{
 const LEDGER_USD: u32 = 840;
 
 fn account(id: u128, flags: AccountFlags) -> Account {
-    Account { id, ledger: LEDGER_USD, code: 1, flags, ..Account::default() }
+    Account {
+        id,
+        ledger: LEDGER_USD,
+        code: 1,
+        flags,
+        ..Account::default()
+    }
 }
 
 fn transfer(id: u128, debit: u128, credit: u128, amount: u128) -> Transfer {
@@ -29,7 +35,13 @@ fn flagged(mut transfer: Transfer, flags: TransferFlags) -> Transfer {
 }
 
 fn resolve(id: u128, pending_id: u128, amount: u128, flags: TransferFlags) -> Transfer {
-    Transfer { id, pending_id, amount, flags, ..Transfer::default() }
+    Transfer {
+        id,
+        pending_id,
+        amount,
+        flags,
+        ..Transfer::default()
+    }
 }
 
 /// A ledger with accounts 1 and 2 (unbounded), 3 (debits bounded by credits), 4 (credits bounded
@@ -80,12 +92,20 @@ impl Harness {
 
     fn balances(&self, id: u128) -> [u128; 4] {
         let a = self.ledger.account(id).unwrap();
-        [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted]
+        [
+            a.debits_pending,
+            a.debits_posted,
+            a.credits_pending,
+            a.credits_posted,
+        ]
     }
 }
 
 fn fresh() -> Harness {
-    Harness { ledger: setup(), bodies: Vec::new() }
+    Harness {
+        ledger: setup(),
+        bodies: Vec::new(),
+    }
 }
 
 #[test]
@@ -107,8 +127,14 @@ fn retry_answers_exists_and_conflicts_name_the_field() {
             transfer(100, 1, 2, 501),
             transfer(100, 2, 1, 500),
             transfer(100, 1, 4, 500),
-            Transfer { user_data_64: 7, ..transfer(100, 1, 2, 500) },
-            Transfer { code: 2, ..transfer(100, 1, 2, 500) },
+            Transfer {
+                user_data_64: 7,
+                ..transfer(100, 1, 2, 500)
+            },
+            Transfer {
+                code: 2,
+                ..transfer(100, 1, 2, 500)
+            },
             flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING),
         ],
         &[
@@ -127,7 +153,11 @@ fn retry_answers_exists_and_conflicts_name_the_field() {
 #[test]
 fn duplicate_within_one_batch_is_exists() {
     let mut ledger = fresh();
-    ledger.check(10, &[transfer(100, 1, 2, 5), transfer(100, 1, 2, 5)], &["ok", "exists"]);
+    ledger.check(
+        10,
+        &[transfer(100, 1, 2, 5), transfer(100, 1, 2, 5)],
+        &["ok", "exists"],
+    );
     assert_eq!(ledger.balances(2), [0, 0, 0, 5]);
 }
 
@@ -137,24 +167,45 @@ fn validation_results_in_precedence_order() {
     ledger.check(
         10,
         &[
-            Transfer { timestamp: 1, ..transfer(0, 1, 1, 0) },
+            Transfer {
+                timestamp: 1,
+                ..transfer(0, 1, 1, 0)
+            },
             flagged(transfer(0, 1, 1, 0), TransferFlags::from_bits(1 << 12)),
             transfer(0, 1, 2, 5),
             transfer(u128::MAX, 1, 2, 5),
-            flagged(transfer(101, 1, 2, 5), TransferFlags::PENDING.with(TransferFlags::POST_PENDING)),
+            flagged(
+                transfer(101, 1, 2, 5),
+                TransferFlags::PENDING.with(TransferFlags::POST_PENDING),
+            ),
             transfer(102, 0, 2, 5),
             transfer(103, 1, 0, 5),
             transfer(104, 1, 1, 5),
-            Transfer { pending_id: 7, ..transfer(105, 1, 2, 5) },
-            Transfer { timeout: 7, ..transfer(106, 1, 2, 5) },
+            Transfer {
+                pending_id: 7,
+                ..transfer(105, 1, 2, 5)
+            },
+            Transfer {
+                timeout: 7,
+                ..transfer(106, 1, 2, 5)
+            },
             flagged(transfer(107, 1, 2, 5), TransferFlags::CLOSING_DEBIT),
             transfer(108, 1, 2, 0),
-            Transfer { ledger: 0, ..transfer(109, 1, 2, 5) },
-            Transfer { code: 0, ..transfer(110, 1, 2, 5) },
+            Transfer {
+                ledger: 0,
+                ..transfer(109, 1, 2, 5)
+            },
+            Transfer {
+                code: 0,
+                ..transfer(110, 1, 2, 5)
+            },
             transfer(111, 77, 2, 5),
             transfer(112, 1, 77, 5),
             transfer(113, 1, 9, 5),
-            Transfer { ledger: 978, ..transfer(114, 1, 2, 5) },
+            Transfer {
+                ledger: 978,
+                ..transfer(114, 1, 2, 5)
+            },
             transfer(115, 3, 1, 5),
             transfer(116, 1, 4, 5),
         ],
@@ -190,7 +241,11 @@ fn bounded_accounts_accept_what_they_hold() {
     ledger.check(10, &[transfer(100, 1, 3, 50)], &["ok"]);
     ledger.check(
         20,
-        &[transfer(101, 3, 2, 30), transfer(102, 3, 2, 21), transfer(103, 3, 2, 20)],
+        &[
+            transfer(101, 3, 2, 30),
+            transfer(102, 3, 2, 21),
+            transfer(103, 3, 2, 20),
+        ],
         &["ok", "exceeds_credits", "ok"],
     );
     assert_eq!(ledger.balances(3), [0, 50, 0, 50]);
@@ -208,7 +263,12 @@ fn linked_chain_fails_together_and_leaves_no_trace() {
             transfer(102, 3, 2, 99),
             transfer(103, 1, 2, 1),
         ],
-        &["linked_event_failed", "linked_event_failed", "exceeds_credits", "ok"],
+        &[
+            "linked_event_failed",
+            "linked_event_failed",
+            "exceeds_credits",
+            "ok",
+        ],
     );
     assert_eq!(ledger.balances(1), [0, 1, 0, 0]);
     assert_eq!(ledger.balances(3), [0, 0, 0, 0]);
@@ -216,7 +276,10 @@ fn linked_chain_fails_together_and_leaves_no_trace() {
     // The failed ids are free: the same chain with a good last step now succeeds.
     ledger.check(
         20,
-        &[flagged(transfer(100, 1, 2, 5), linked), transfer(101, 2, 3, 5)],
+        &[
+            flagged(transfer(100, 1, 2, 5), linked),
+            transfer(101, 2, 3, 5),
+        ],
         &["ok", "ok"],
     );
 }
@@ -250,7 +313,11 @@ fn open_chain_at_batch_end() {
     let linked = TransferFlags::LINKED;
     ledger.check(
         10,
-        &[transfer(99, 1, 2, 1), flagged(transfer(100, 1, 2, 5), linked), flagged(transfer(101, 1, 2, 5), linked)],
+        &[
+            transfer(99, 1, 2, 1),
+            flagged(transfer(100, 1, 2, 5), linked),
+            flagged(transfer(101, 1, 2, 5), linked),
+        ],
         &["ok", "linked_event_failed", "linked_event_chain_open"],
     );
     assert_eq!(ledger.balances(1), [0, 1, 0, 0]);
@@ -259,13 +326,20 @@ fn open_chain_at_batch_end() {
 #[test]
 fn pending_then_post_part_releases_the_rest() {
     let mut ledger = fresh();
-    ledger.check(10, &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)], &["ok"]);
+    ledger.check(
+        10,
+        &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)],
+        &["ok"],
+    );
     assert_eq!(ledger.balances(1), [500, 0, 0, 0]);
     ledger.check(
         20,
         &[
             resolve(101, 100, 501, TransferFlags::POST_PENDING),
-            Transfer { debit_account_id: 2, ..resolve(101, 100, 300, TransferFlags::POST_PENDING) },
+            Transfer {
+                debit_account_id: 2,
+                ..resolve(101, 100, 300, TransferFlags::POST_PENDING)
+            },
             resolve(101, 100, 300, TransferFlags::POST_PENDING),
             resolve(102, 100, 0, TransferFlags::VOID_PENDING),
             resolve(103, 100, 0, TransferFlags::POST_PENDING),
@@ -284,13 +358,20 @@ fn pending_then_post_part_releases_the_rest() {
     );
     assert_eq!(ledger.balances(1), [0, 300, 0, 0]);
     assert_eq!(ledger.balances(2), [0, 0, 0, 300]);
-    assert!(matches!(ledger.pending_status(100), Some(PendingStatus::Posted { .. })));
+    assert!(matches!(
+        ledger.pending_status(100),
+        Some(PendingStatus::Posted { .. })
+    ));
 }
 
 #[test]
 fn void_releases_everything() {
     let mut ledger = fresh();
-    ledger.check(10, &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)], &["ok"]);
+    ledger.check(
+        10,
+        &[flagged(transfer(100, 1, 2, 500), TransferFlags::PENDING)],
+        &["ok"],
+    );
     ledger.check(
         20,
         &[
@@ -298,7 +379,11 @@ fn void_releases_everything() {
             resolve(101, 100, 500, TransferFlags::VOID_PENDING),
             resolve(102, 100, 0, TransferFlags::POST_PENDING),
         ],
-        &["pending_transfer_has_different_amount", "ok", "pending_transfer_already_voided"],
+        &[
+            "pending_transfer_has_different_amount",
+            "ok",
+            "pending_transfer_already_voided",
+        ],
     );
     assert_eq!(ledger.balances(1), [0, 0, 0, 0]);
 }
@@ -306,17 +391,44 @@ fn void_releases_everything() {
 #[test]
 fn timeout_expires_the_reservation() {
     let mut ledger = fresh();
-    let pending = Transfer { timeout: 2, ..flagged(transfer(100, 1, 3, 0), TransferFlags::PENDING) };
-    ledger.check(10, &[transfer(90, 1, 3, 10), Transfer { amount: 10, ..pending }], &["ok", "ok"]);
-    let pending_two = Transfer { id: 101, amount: 10, timeout: 2, ..flagged(transfer(0, 3, 2, 0), TransferFlags::PENDING) };
-    ledger.check(20, &[pending_two, transfer(102, 3, 2, 1)], &["ok", "exceeds_credits"]);
+    let pending = Transfer {
+        timeout: 2,
+        ..flagged(transfer(100, 1, 3, 0), TransferFlags::PENDING)
+    };
+    ledger.check(
+        10,
+        &[
+            transfer(90, 1, 3, 10),
+            Transfer {
+                amount: 10,
+                ..pending
+            },
+        ],
+        &["ok", "ok"],
+    );
+    let pending_two = Transfer {
+        id: 101,
+        amount: 10,
+        timeout: 2,
+        ..flagged(transfer(0, 3, 2, 0), TransferFlags::PENDING)
+    };
+    ledger.check(
+        20,
+        &[pending_two, transfer(102, 3, 2, 1)],
+        &["ok", "exceeds_credits"],
+    );
     let later = 20 + 3 * NANOS_PER_SECOND;
     ledger.check(
         later,
-        &[resolve(103, 101, 0, TransferFlags::POST_PENDING), transfer(104, 3, 2, 10)],
+        &[
+            resolve(103, 101, 0, TransferFlags::POST_PENDING),
+            transfer(104, 3, 2, 10),
+        ],
         &["pending_transfer_expired", "ok"],
     );
-    assert!(matches!(ledger.pending_status(101), Some(PendingStatus::Expired { timestamp }) if timestamp == later));
+    assert!(
+        matches!(ledger.pending_status(101), Some(PendingStatus::Expired { timestamp }) if timestamp == later)
+    );
     // Both reservations on account 3 expired; only the posted transfers remain.
     assert_eq!(ledger.balances(3), [0, 10, 0, 10]);
 }
@@ -327,7 +439,10 @@ fn balancing_debit_moves_at_most_the_balance() {
     ledger.check(10, &[transfer(100, 1, 3, 70)], &["ok"]);
     ledger.check(
         20,
-        &[flagged(transfer(101, 3, 2, 100), TransferFlags::BALANCING_DEBIT)],
+        &[flagged(
+            transfer(101, 3, 2, 100),
+            TransferFlags::BALANCING_DEBIT,
+        )],
         &["ok"],
     );
     assert_eq!(ledger.balances(3), [0, 70, 0, 70]);
@@ -346,8 +461,19 @@ fn closing_transfer_closes_and_void_reopens() {
     let mut ledger = fresh();
     let closing = TransferFlags::PENDING.with(TransferFlags::CLOSING_DEBIT);
     ledger.check(10, &[flagged(transfer(100, 1, 2, 1), closing)], &["ok"]);
-    ledger.check(20, &[transfer(101, 1, 2, 1), transfer(102, 2, 1, 1)], &["debit_account_already_closed", "credit_account_already_closed"]);
-    ledger.check(30, &[resolve(103, 100, 0, TransferFlags::VOID_PENDING)], &["ok"]);
+    ledger.check(
+        20,
+        &[transfer(101, 1, 2, 1), transfer(102, 2, 1, 1)],
+        &[
+            "debit_account_already_closed",
+            "credit_account_already_closed",
+        ],
+    );
+    ledger.check(
+        30,
+        &[resolve(103, 100, 0, TransferFlags::VOID_PENDING)],
+        &["ok"],
+    );
     ledger.check(40, &[transfer(101, 1, 2, 1)], &["ok"]);
 }
 
@@ -356,26 +482,45 @@ fn overflow_is_a_result_not_a_wrap() {
     let mut ledger = fresh();
     ledger.check(10, &[transfer(100, 1, 2, u128::MAX)], &["ok"]);
     ledger.check(20, &[transfer(101, 1, 2, 1)], &["overflows_debits_posted"]);
-    let pending = Transfer { timeout: u32::MAX, ..flagged(transfer(102, 2, 1, 1), TransferFlags::PENDING) };
+    let pending = Transfer {
+        timeout: u32::MAX,
+        ..flagged(transfer(102, 2, 1, 1), TransferFlags::PENDING)
+    };
     ledger.check(u64::MAX - 10, &[pending], &["overflows_timeout"]);
 }
 
 #[test]
 fn account_results_in_precedence_order() {
     let mut ledger = Ledger::new();
-    let both = AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS.with(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS);
+    let both = AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS
+        .with(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS);
     let outcome = ledger.apply_accounts(
         5,
         &[
-            Account { timestamp: 3, ..account(1, AccountFlags::NONE) },
+            Account {
+                timestamp: 3,
+                ..account(1, AccountFlags::NONE)
+            },
             account(0, AccountFlags::NONE),
             account(1, both),
-            Account { debits_posted: 1, ..account(1, AccountFlags::NONE) },
-            Account { ledger: 0, ..account(1, AccountFlags::NONE) },
-            Account { code: 0, ..account(1, AccountFlags::NONE) },
+            Account {
+                debits_posted: 1,
+                ..account(1, AccountFlags::NONE)
+            },
+            Account {
+                ledger: 0,
+                ..account(1, AccountFlags::NONE)
+            },
+            Account {
+                code: 0,
+                ..account(1, AccountFlags::NONE)
+            },
             account(1, AccountFlags::NONE),
             account(1, AccountFlags::NONE),
-            Account { code: 2, ..account(1, AccountFlags::NONE) },
+            Account {
+                code: 2,
+                ..account(1, AccountFlags::NONE)
+            },
         ],
     );
     let results: Vec<&str> = outcome.results.iter().map(|r| r.as_str()).collect();
@@ -401,23 +546,36 @@ fn account_results_in_precedence_order() {
 fn result_names_round_trip_and_are_unique() {
     let mut seen = std::collections::BTreeSet::new();
     for result in CreateTransferResult::ALL {
-        assert_eq!(CreateTransferResult::from_name(result.as_str()), Some(*result));
+        assert_eq!(
+            CreateTransferResult::from_name(result.as_str()),
+            Some(*result)
+        );
         assert!(seen.insert(result.as_str()));
     }
     for result in CreateAccountResult::ALL {
-        assert_eq!(CreateAccountResult::from_name(result.as_str()), Some(*result));
+        assert_eq!(
+            CreateAccountResult::from_name(result.as_str()),
+            Some(*result)
+        );
     }
 }
 
 #[test]
 fn timestamps_strictly_increase_and_never_go_back() {
     let mut ledger = fresh();
-    ledger.check(1_000, &[transfer(100, 1, 2, 1), transfer(101, 1, 2, 1)], &["ok", "ok"]);
+    ledger.check(
+        1_000,
+        &[transfer(100, 1, 2, 1), transfer(101, 1, 2, 1)],
+        &["ok", "ok"],
+    );
     // A clock that goes backwards does not move timestamps backwards.
     ledger.check(5, &[transfer(102, 1, 2, 1)], &["ok"]);
     let bodies = ledger.bodies.clone();
     let stamps: Vec<u64> = bodies.iter().map(|t| t.timestamp).collect();
-    assert!(stamps.windows(2).all(|pair| pair[0] < pair[1]), "{stamps:?}");
+    assert!(
+        stamps.windows(2).all(|pair| pair[0] < pair[1]),
+        "{stamps:?}"
+    );
     assert!(stamps[0] > 1_000);
 }
 
@@ -426,11 +584,43 @@ mod property;
 #[test]
 fn retried_chain_answers_exists_for_every_event() {
     let mut ledger = fresh();
-    let chain = [flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED), transfer(101, 2, 1, 3)];
+    let chain = [
+        flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED),
+        transfer(101, 2, 1, 3),
+    ];
     ledger.check(10, &chain, &["ok", "ok"]);
     ledger.check(20, &chain, &["exists", "exists"]);
     // A chain that retries one event and fails on another keeps `exists` for the retry.
-    let mixed = [flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED), transfer(102, 1, 77, 3)];
+    let mixed = [
+        flagged(transfer(100, 1, 2, 5), TransferFlags::LINKED),
+        transfer(102, 1, 77, 3),
+    ];
     ledger.check(30, &mixed, &["exists", "credit_account_not_found"]);
     assert_eq!(ledger.balances(1), [0, 5, 0, 3]);
+}
+
+/// docs/ledger-results.md lists every result, in precedence order, and nothing else.
+#[test]
+fn results_table_documents_every_result_in_order() {
+    let doc = include_str!("../../../../docs/ledger-results.md");
+    let names = |section: &str| -> Vec<String> {
+        let start = doc.find(section).expect("section");
+        let rest = &doc[start + section.len()..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        rest[..end]
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .map(|line| line[..line.find('`').unwrap()].to_owned())
+            .collect()
+    };
+    let accounts: Vec<&str> = CreateAccountResult::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let transfers: Vec<&str> = CreateTransferResult::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    assert_eq!(names("## create_account"), accounts);
+    assert_eq!(names("## create_transfer"), transfers);
 }

@@ -27,19 +27,32 @@ fn random_workload(seed: u64, accounts_count: u128, batches_count: usize) -> Wor
                 _ => AccountFlags::NONE,
             };
             let ledger = if id % 5 == 0 { 2 } else { 1 };
-            Account { id, ledger, code: 1, flags, ..Account::default() }
+            Account {
+                id,
+                ledger,
+                code: 1,
+                flags,
+                ..Account::default()
+            }
         })
         .collect();
     let mut now = 1_000;
     let mut next_id = 1_000u128;
     let mut batches = Vec::new();
     for _ in 0..batches_count {
-        now += if rng.gen_bool(0.2) { rng.gen_range(1..4) * NANOS_PER_SECOND } else { 1_000 };
+        now += if rng.gen_bool(0.2) {
+            rng.gen_range(1..4) * NANOS_PER_SECOND
+        } else {
+            1_000
+        };
         let size = rng.gen_range(1..40);
         let mut events = Vec::with_capacity(size);
         for _ in 0..size {
             // Now and then an exact retry of an earlier event, as a client resends a batch.
-            let earlier: Vec<&Transfer> = batches.iter().flat_map(|(_, e): &(u64, Vec<Transfer>)| e).collect();
+            let earlier: Vec<&Transfer> = batches
+                .iter()
+                .flat_map(|(_, e): &(u64, Vec<Transfer>)| e)
+                .collect();
             if !earlier.is_empty() && rng.gen_bool(0.05) {
                 let retry = *earlier[rng.gen_range(0..earlier.len())];
                 events.push(retry);
@@ -83,17 +96,27 @@ fn random_transfer(rng: &mut SmallRng, accounts_count: u128, next_id: &mut u128)
             transfer.timeout = rng.gen_range(0..3);
         }
         2 | 3 => {
-            flags = if rng.gen_bool(0.7) { TransferFlags::POST_PENDING } else { TransferFlags::VOID_PENDING };
+            flags = if rng.gen_bool(0.7) {
+                TransferFlags::POST_PENDING
+            } else {
+                TransferFlags::VOID_PENDING
+            };
             transfer.pending_id = rng.gen_range(1_000..=*next_id);
             transfer.debit_account_id = 0;
             transfer.credit_account_id = 0;
             transfer.ledger = 0;
             transfer.code = 0;
-            transfer.amount = if rng.gen_bool(0.5) { 0 } else { rng.gen_range(0..100) };
+            transfer.amount = if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(0..100)
+            };
         }
         4 => flags = TransferFlags::BALANCING_DEBIT,
         5 => flags = TransferFlags::BALANCING_CREDIT,
-        6 if rng.gen_bool(0.1) => flags = TransferFlags::PENDING.with(TransferFlags::CLOSING_CREDIT),
+        6 if rng.gen_bool(0.1) => {
+            flags = TransferFlags::PENDING.with(TransferFlags::CLOSING_CREDIT)
+        }
         _ => {}
     }
     if rng.gen_bool(0.25) {
@@ -118,7 +141,17 @@ fn balances_of(ledger: &Ledger) -> BTreeMap<u128, [u128; 4]> {
     ledger
         .accounts_sorted()
         .into_iter()
-        .map(|a| (a.id, [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted]))
+        .map(|a| {
+            (
+                a.id,
+                [
+                    a.debits_pending,
+                    a.debits_posted,
+                    a.credits_pending,
+                    a.credits_posted,
+                ],
+            )
+        })
         .collect()
 }
 
@@ -149,24 +182,33 @@ fn run(workload: &Workload) -> Run {
             "one record per ok event"
         );
         run.bodies.extend(outcome.created.iter().copied());
-        run.balances_after.push((run.ledger.timestamp_last(), balances_of(&run.ledger)));
-        run.outcomes.push((outcome.timestamp, outcome.results, outcome.created));
+        run.balances_after
+            .push((run.ledger.timestamp_last(), balances_of(&run.ledger)));
+        run.outcomes
+            .push((outcome.timestamp, outcome.results, outcome.created));
     }
     run
 }
 
 fn check_replay(run: &Run) {
     let mut replica = Ledger::new();
-    replica.replay_accounts(run.account_batch_timestamp, &run.account_created).unwrap();
+    replica
+        .replay_accounts(run.account_batch_timestamp, &run.account_created)
+        .unwrap();
     let mut bodies = Vec::new();
     for (timestamp, _, created) in &run.outcomes {
-        replica.replay_transfers(*timestamp, created, &bodies).unwrap();
+        replica
+            .replay_transfers(*timestamp, created, &bodies)
+            .unwrap();
         bodies.extend(created.iter().copied());
     }
     assert_eq!(balances_of(&replica), balances_of(&run.ledger));
     assert_eq!(replica.timestamp_last(), run.ledger.timestamp_last());
     for transfer in &run.bodies {
-        assert_eq!(replica.pending_status(transfer.id), run.ledger.pending_status(transfer.id));
+        assert_eq!(
+            replica.pending_status(transfer.id),
+            run.ledger.pending_status(transfer.id)
+        );
     }
 }
 
@@ -197,12 +239,28 @@ fn check_retries_are_exists(run: &mut Run, workload: &Workload) {
 fn check_history(run: &Run) {
     for account in run.ledger.accounts_sorted() {
         let history = run.ledger.account_history(account.id).unwrap();
-        let transfers = || history.iter().map(|&seq| run.bodies[usize::try_from(seq).unwrap()]);
-        assert!(transfers().all(|t| t.debit_account_id == account.id || t.credit_account_id == account.id));
+        let transfers = || {
+            history
+                .iter()
+                .map(|&seq| run.bodies[usize::try_from(seq).unwrap()])
+        };
+        assert!(transfers()
+            .all(|t| t.debit_account_id == account.id || t.credit_account_id == account.id));
         for (timestamp, balances) in &run.balances_after {
-            let as_of = run.ledger.balances_as_of(account.id, *timestamp, transfers());
-            let got = [as_of.debits_pending, as_of.debits_posted, as_of.credits_pending, as_of.credits_posted];
-            assert_eq!(got, balances[&account.id], "account {} as of {timestamp}", account.id);
+            let as_of = run
+                .ledger
+                .balances_as_of(account.id, *timestamp, transfers());
+            let got = [
+                as_of.debits_pending,
+                as_of.debits_posted,
+                as_of.credits_pending,
+                as_of.credits_posted,
+            ];
+            assert_eq!(
+                got, balances[&account.id],
+                "account {} as of {timestamp}",
+                account.id
+            );
         }
     }
 }
@@ -292,6 +350,9 @@ fn workload_reaches_every_kind_of_result() {
         "debit_account_not_found",
         "accounts_must_have_the_same_ledger",
     ] {
-        assert!(seen.contains(expected), "{expected} never produced; saw {seen:?}");
+        assert!(
+            seen.contains(expected),
+            "{expected} never produced; saw {seen:?}"
+        );
     }
 }

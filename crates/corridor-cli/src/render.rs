@@ -1,0 +1,142 @@
+//! Accounts and transfers as JSON lines and as readable tables. Amounts and ids are decimal
+//! strings in JSON, because 128-bit numbers do not survive JSON readers that use doubles.
+
+use serde_json::{json, Value};
+
+use corridor_ledger::{Account, Transfer};
+
+/// One account as a JSON object.
+pub fn account_json(account: &Account) -> Value {
+    json!({
+        "id": account.id.to_string(),
+        "ledger": account.ledger,
+        "code": account.code,
+        "flags": account.flags.names().collect::<Vec<_>>(),
+        "debits_pending": account.debits_pending.to_string(),
+        "debits_posted": account.debits_posted.to_string(),
+        "credits_pending": account.credits_pending.to_string(),
+        "credits_posted": account.credits_posted.to_string(),
+        "user_data_128": account.user_data_128.to_string(),
+        "user_data_64": account.user_data_64.to_string(),
+        "user_data_32": account.user_data_32,
+        "timestamp": account.timestamp.to_string(),
+    })
+}
+
+/// One transfer as a JSON object.
+pub fn transfer_json(transfer: &Transfer) -> Value {
+    json!({
+        "id": transfer.id.to_string(),
+        "debit_account_id": transfer.debit_account_id.to_string(),
+        "credit_account_id": transfer.credit_account_id.to_string(),
+        "amount": transfer.amount.to_string(),
+        "pending_id": transfer.pending_id.to_string(),
+        "ledger": transfer.ledger,
+        "code": transfer.code,
+        "flags": transfer.flags.names().collect::<Vec<_>>(),
+        "timeout": transfer.timeout,
+        "user_data_128": transfer.user_data_128.to_string(),
+        "user_data_64": transfer.user_data_64.to_string(),
+        "user_data_32": transfer.user_data_32,
+        "timestamp": transfer.timestamp.to_string(),
+    })
+}
+
+/// Lays out rows under a header, each column as wide as its widest cell; numbers right-aligned.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &mut dyn Iterator<Item = String>, out: &mut String| {
+        let cells: Vec<String> = cells.collect();
+        let mut text = String::new();
+        for (index, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if index > 0 {
+                text.push_str("  ");
+            }
+            let numeric = !cell.is_empty() && cell.chars().all(|c| c.is_ascii_digit());
+            if numeric {
+                text.push_str(&format!("{cell:>width$}"));
+            } else {
+                text.push_str(&format!("{cell:<width$}"));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().map(|h| h.to_string()), &mut out);
+    for row in rows {
+        line(&mut row.iter().cloned(), &mut out);
+    }
+    out
+}
+
+/// Accounts as a table.
+pub fn accounts_table(accounts: &[Account]) -> String {
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.ledger.to_string(),
+                a.code.to_string(),
+                a.debits_pending.to_string(),
+                a.debits_posted.to_string(),
+                a.credits_pending.to_string(),
+                a.credits_posted.to_string(),
+                a.flags.names().collect::<Vec<_>>().join(","),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "id",
+            "ledger",
+            "code",
+            "debits_pending",
+            "debits_posted",
+            "credits_pending",
+            "credits_posted",
+            "flags",
+        ],
+        &rows,
+    )
+}
+
+/// Transfers as a table.
+pub fn transfers_table(transfers: &[Transfer]) -> String {
+    let rows: Vec<Vec<String>> = transfers
+        .iter()
+        .map(|t| {
+            vec![
+                t.timestamp.to_string(),
+                t.id.to_string(),
+                t.debit_account_id.to_string(),
+                t.credit_account_id.to_string(),
+                t.amount.to_string(),
+                if t.pending_id == 0 {
+                    String::new()
+                } else {
+                    t.pending_id.to_string()
+                },
+                t.flags.names().collect::<Vec<_>>().join(","),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "timestamp",
+            "id",
+            "debit",
+            "credit",
+            "amount",
+            "pending_id",
+            "flags",
+        ],
+        &rows,
+    )
+}
