@@ -1,0 +1,178 @@
+//! `corridor ledger apply`, `accounts` and `transfers` end to end.
+
+use crate::{accounts, assert_balanced, corridor, run};
+use std::io::Write;
+use std::process::Stdio;
+
+const EVENTS: &str = r#"{"op":"create_account","id":"1","ledger":840,"code":3,"flags":["debits_must_not_exceed_credits"]}
+{"op":"create_account","id":2,"ledger":840,"code":4}
+{"op":"create_account","id":3,"ledger":840,"code":1}
+
+{"op":"create_transfer","id":10,"debit_account_id":3,"credit_account_id":1,"amount":"1000000","ledger":840,"code":11}
+{"op":"create_transfer","id":11,"debit_account_id":1,"credit_account_id":2,"amount":"250075","ledger":840,"code":10,"flags":["pending"],"timeout":3600}
+{"op":"create_transfer","id":12,"pending_id":11,"amount":200000,"flags":["post_pending"]}
+{"op":"create_transfer","id":13,"debit_account_id":1,"credit_account_id":2,"amount":"9999999","ledger":840,"code":10}
+"#;
+
+fn apply_stdin(data: &str, input: &str) -> std::process::Output {
+    let mut child = corridor()
+        .args(["ledger", "apply", "--data", data, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn results(output: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            format!(
+                "{}:{}",
+                value["id"].as_str().unwrap(),
+                value["result"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn apply_prints_one_result_per_event_and_retries_answer_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let output = apply_stdin(data, EVENTS);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        results(&output),
+        [
+            "1:ok",
+            "2:ok",
+            "3:ok",
+            "10:ok",
+            "11:ok",
+            "12:ok",
+            "13:exceeds_credits"
+        ]
+    );
+    let again = apply_stdin(data, EVENTS);
+    assert_eq!(
+        results(&again),
+        [
+            "1:exists",
+            "2:exists",
+            "3:exists",
+            "10:exists",
+            "11:exists",
+            "12:exists",
+            "13:exceeds_credits"
+        ]
+    );
+    let accounts = accounts(dir.path());
+    assert_balanced(&accounts);
+    assert_eq!(accounts[0]["debits_posted"], "200000");
+    assert_eq!(accounts[0]["credits_posted"], "1000000");
+    assert_eq!(accounts[1]["credits_posted"], "200000");
+    let history = run(&[
+        "ledger",
+        "transfers",
+        "--data",
+        data,
+        "--account",
+        "1",
+        "--json",
+    ]);
+    let ids: Vec<String> = String::from_utf8_lossy(&history.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, ["10", "11", "12"]);
+}
+
+#[test]
+fn bad_line_applies_nothing_and_names_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let bad = format!("{EVENTS}{{\"op\":\"create_transfer\",\"id\":14,\"debit_account_id\":1}}\n");
+    let output = apply_stdin(data, &bad);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 9, field `credit_account_id`: missing"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    // Nothing was applied: the ledger has no accounts.
+    assert!(accounts(dir.path()).is_empty());
+    let file = dir.path().join("events.jsonl");
+    std::fs::write(
+        &file,
+        "{\"op\":\"create_account\",\"id\":0,\"ledger\":1,\"code\":1}\n",
+    )
+    .unwrap();
+    let output = run(&["ledger", "apply", "--data", data, file.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("events.jsonl: line 1, field `id`: an id must not be zero"),
+        "{stderr}"
+    );
+    let output = run(&[
+        "ledger",
+        "apply",
+        "--data",
+        data,
+        "/nonexistent/events.jsonl",
+    ]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("open /nonexistent/events.jsonl"));
+}
+
+#[test]
+fn balances_as_of_a_past_timestamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let first = EVENTS.lines().take(6).collect::<Vec<_>>().join("\n");
+    assert!(apply_stdin(data, &first).status.success());
+    let history = run(&[
+        "ledger",
+        "transfers",
+        "--data",
+        data,
+        "--account",
+        "1",
+        "--json",
+    ]);
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&history.stdout)
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    let then = last["timestamp"].as_str().unwrap().to_owned();
+    assert!(apply_stdin(data, EVENTS).status.success());
+    let output = run(&[
+        "ledger", "accounts", "--data", data, "--id", "1", "--as-of", &then, "--json",
+    ]);
+    let account: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // At that time 11 was only reserved: nothing posted from account 1 yet.
+    assert_eq!(account["debits_pending"], "250075");
+    assert_eq!(account["debits_posted"], "0");
+}
