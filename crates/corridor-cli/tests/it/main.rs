@@ -1,5 +1,7 @@
 //! Integration tests of the `corridor` binary: the real process, its files and its output.
 
+#![allow(clippy::unwrap_used)]
+
 mod apply;
 mod crash;
 
