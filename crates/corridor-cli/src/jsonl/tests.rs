@@ -136,3 +136,52 @@ fn rendered_events_parse_back() {
         assert_eq!(event, again);
     }
 }
+
+mod fuzz {
+    //! The reader never panics: any text gives an event or an error naming the line.
+
+    use proptest::prelude::*;
+
+    use super::super::parse_line;
+
+    /// Valid lines to mutate, so the fuzzer reaches deep into the field checks.
+    const SEEDS: &[&str] = &[
+        r#"{"op":"create_account","id":"1","ledger":840,"code":1,"flags":["linked"]}"#,
+        r#"{"op":"create_transfer","id":5,"debit_account_id":1,"credit_account_id":2,"amount":"3","ledger":1,"code":1,"flags":["pending"],"timeout":9}"#,
+        r#"{"op":"create_transfer","id":6,"pending_id":5,"flags":["post_pending"],"user_data":"77"}"#,
+    ];
+
+    fn mutated() -> impl Strategy<Value = String> {
+        (
+            0..SEEDS.len(),
+            proptest::collection::vec((any::<u16>(), any::<char>(), 0u8..3), 0..6),
+        )
+            .prop_map(|(seed, edits)| {
+                let mut chars: Vec<char> = SEEDS[seed].chars().collect();
+                for (position, character, kind) in edits {
+                    let at = usize::from(position) % (chars.len() + 1);
+                    match kind {
+                        0 => chars.insert(at, character),
+                        1 if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        _ if at < chars.len() => chars[at] = character,
+                        _ => {}
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_is_an_event_or_a_located_error(text in prop_oneof![any::<String>(), mutated()]) {
+            match parse_line(42, &text) {
+                Ok(_) => {}
+                Err(error) => prop_assert_eq!(error.line, 42),
+            }
+        }
+    }
+}
