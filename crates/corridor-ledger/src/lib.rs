@@ -25,7 +25,8 @@ mod types;
 
 pub use ledger::{
     Balances, BatchOutcome, ImageVisitor, InvariantViolation, Ledger, LedgerImage, LedgerTotals,
-    ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX, NANOS_PER_SECOND,
+    Prefetch, ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX,
+    NANOS_PER_SECOND,
 };
 pub use result::{CreateAccountResult, CreateTransferResult};
 pub use types::{Account, AccountFlags, Event, PendingStatus, Transfer, TransferFlags};

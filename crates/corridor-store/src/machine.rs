@@ -171,10 +171,12 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         events: &[Transfer],
     ) -> Result<Vec<CreateTransferResult>, StoreError> {
         self.check_usable(events.len())?;
-        let seqs = self.ledger.transfers_to_prefetch(events);
-        let bodies = self.persistence.read_transfers(&seqs)?;
+        let prefetch = self.ledger.prefetch(events);
+        let bodies = self.persistence.read_transfers(&prefetch.seqs())?;
         let seq_first = self.ledger.transfers_count();
-        let outcome = self.ledger.apply_transfers(now, events, &bodies);
+        let outcome = self
+            .ledger
+            .apply_prefetched(now, events, &prefetch, &bodies);
         if outcome.changed_state() {
             let persisted =
                 self.persistence

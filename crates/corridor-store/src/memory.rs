@@ -6,10 +6,23 @@ use corridor_ledger::{Account, Ledger, Transfer, TransferSeq};
 
 use crate::{Persistence, StateMachineStore, StoreError};
 
-/// Keeps transfer bodies in a vector indexed by position.
+/// Keeps transfer bodies in memory, one vector per batch (so growing never copies old
+/// batches), found by position through the batches' first positions.
 #[derive(Debug, Default)]
 pub struct MemoryPersistence {
-    transfers: Vec<Transfer>,
+    batches: Vec<(TransferSeq, Vec<Transfer>)>,
+    transfers_count: u64,
+}
+
+impl MemoryPersistence {
+    fn transfer(&self, seq: TransferSeq) -> Option<Transfer> {
+        let index = self
+            .batches
+            .partition_point(|(first, _)| *first <= seq)
+            .checked_sub(1)?;
+        let (first, transfers) = &self.batches[index];
+        transfers.get(usize::try_from(seq - first).ok()?).copied()
+    }
 }
 
 impl Persistence for MemoryPersistence {
@@ -19,10 +32,8 @@ impl Persistence for MemoryPersistence {
     ) -> Result<BTreeMap<TransferSeq, Transfer>, StoreError> {
         seqs.iter()
             .map(|&seq| {
-                usize::try_from(seq)
-                    .ok()
-                    .and_then(|index| self.transfers.get(index))
-                    .map(|transfer| (seq, *transfer))
+                self.transfer(seq)
+                    .map(|transfer| (seq, transfer))
                     .ok_or_else(|| StoreError::Corrupt(format!("no transfer at position {seq}")))
             })
             .collect()
@@ -43,11 +54,13 @@ impl Persistence for MemoryPersistence {
         created: &[Transfer],
     ) -> Result<(), StoreError> {
         assert_eq!(
-            seq_first,
-            self.transfers.len() as u64,
+            seq_first, self.transfers_count,
             "transfers persist in order"
         );
-        self.transfers.extend_from_slice(created);
+        if !created.is_empty() {
+            self.batches.push((seq_first, created.to_vec()));
+            self.transfers_count += created.len() as u64;
+        }
         Ok(())
     }
 }

@@ -50,6 +50,23 @@ impl TransferBodies for BTreeMap<TransferSeq, Transfer> {
     }
 }
 
+/// Which events of a batch reuse a committed transfer's id: see [`Ledger::prefetch`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prefetch {
+    transfers_count: u64,
+    hits: Vec<Option<TransferSeq>>,
+}
+
+impl Prefetch {
+    /// The positions of the committed transfers whose bodies the batch needs, sorted, once each.
+    pub fn seqs(&self) -> Vec<TransferSeq> {
+        let mut seqs: Vec<TransferSeq> = self.hits.iter().flatten().copied().collect();
+        seqs.sort_unstable();
+        seqs.dedup();
+        seqs
+    }
+}
+
 /// An account with the positions of the transfers that touched it, in time order.
 #[derive(Clone, Debug)]
 struct AccountState {
@@ -214,6 +231,13 @@ trait BatchEvent: Copy {
 /// Scratch state of one batch: the records created so far and the open chain's undo log.
 struct BatchScratch<'a, E> {
     bodies: &'a dyn TransferBodies,
+    /// Per event: where its id already was before the batch (from [`Prefetch`]).
+    hits: &'a [Option<TransferSeq>],
+    /// The event being applied.
+    current: usize,
+    /// Ids created in this batch so far, so a repeat within the batch is found without the
+    /// (large) index.
+    batch_index: Map<u128, TransferSeq>,
     seq_first: TransferSeq,
     created: Vec<E>,
     undo: Vec<Undo>,
@@ -229,6 +253,15 @@ impl<E> BatchScratch<'_, E> {
 }
 
 impl BatchScratch<'_, Transfer> {
+    /// Where the transfer with `id` (the current event's) was committed, if it was.
+    fn existing(&self, id: u128) -> Option<TransferSeq> {
+        self.hits
+            .get(self.current)
+            .copied()
+            .flatten()
+            .or_else(|| self.batch_index.get(&id).copied())
+    }
+
     /// The body of a committed transfer: created in this batch, or prefetched by the store.
     fn body(&self, seq: TransferSeq) -> Transfer {
         if seq >= self.seq_first {
@@ -296,18 +329,53 @@ impl Ledger {
         events: &[Account],
     ) -> BatchOutcome<CreateAccountResult, Account> {
         let no_bodies: Vec<Transfer> = Vec::new();
-        self.apply_batch(now, events, &no_bodies, Chains::Linked)
+        self.apply_batch(now, events, &[], &no_bodies, Chains::Linked)
     }
 
-    /// Applies a batch of `create_transfer` events at time `now` (nanoseconds). `bodies` must hold
-    /// every committed transfer named by [`Ledger::transfers_to_prefetch`] for this batch.
+    /// Applies a batch of `create_transfer` events at time `now` (nanoseconds), for callers that
+    /// can give any committed transfer's body (such as one held in memory).
     pub fn apply_transfers(
         &mut self,
         now: u64,
         events: &[Transfer],
         bodies: &dyn TransferBodies,
     ) -> BatchOutcome<CreateTransferResult, Transfer> {
-        self.apply_batch(now, events, bodies, Chains::Linked)
+        let prefetch = self.prefetch(events);
+        self.apply_prefetched(now, events, &prefetch, bodies)
+    }
+
+    /// Applies a batch of `create_transfer` events at time `now` (nanoseconds) after
+    /// [`Ledger::prefetch`]: `bodies` must hold the transfers of [`Prefetch::seqs`], and nothing
+    /// may have been applied since the prefetch.
+    pub fn apply_prefetched(
+        &mut self,
+        now: u64,
+        events: &[Transfer],
+        prefetch: &Prefetch,
+        bodies: &dyn TransferBodies,
+    ) -> BatchOutcome<CreateTransferResult, Transfer> {
+        assert_eq!(
+            prefetch.transfers_count, self.transfers_count,
+            "prefetch is current"
+        );
+        assert_eq!(
+            prefetch.hits.len(),
+            events.len(),
+            "prefetch is for this batch"
+        );
+        self.apply_batch(now, events, &prefetch.hits, bodies, Chains::Linked)
+    }
+
+    /// Looks up which events of a batch reuse the id of a committed transfer, so the caller can
+    /// fetch those bodies (to tell `exists` from `exists_with_different_*`) before applying.
+    pub fn prefetch(&self, events: &[Transfer]) -> Prefetch {
+        Prefetch {
+            transfers_count: self.transfers_count,
+            hits: events
+                .iter()
+                .map(|event| self.transfer_index.get(&event.id).copied())
+                .collect(),
+        }
     }
 
     /// Re-applies accounts a store journaled (the `created` of an earlier outcome, at its
@@ -322,7 +390,7 @@ impl Ledger {
             .map(|a| Account { timestamp: 0, ..*a })
             .collect();
         let no_bodies: Vec<Transfer> = Vec::new();
-        let outcome = self.apply_batch(timestamp, &events, &no_bodies, Chains::Unlinked);
+        let outcome = self.apply_batch(timestamp, &events, &[], &no_bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
 
@@ -341,26 +409,17 @@ impl Ledger {
             .iter()
             .map(|t| Transfer { timestamp: 0, ..*t })
             .collect();
-        let outcome = self.apply_batch(timestamp, &events, bodies, Chains::Unlinked);
+        let prefetch = self.prefetch(&events);
+        let outcome =
+            self.apply_batch(timestamp, &events, &prefetch.hits, bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
-    }
-
-    /// The committed transfers whose bodies applying `events` may read: those whose ids the
-    /// batch reuses (to tell `exists` from `exists_with_different_*`). Sorted, without repeats.
-    pub fn transfers_to_prefetch(&self, events: &[Transfer]) -> Vec<TransferSeq> {
-        let mut seqs: Vec<TransferSeq> = events
-            .iter()
-            .filter_map(|event| self.transfer_index.get(&event.id).copied())
-            .collect();
-        seqs.sort_unstable();
-        seqs.dedup();
-        seqs
     }
 
     fn apply_batch<E: BatchEvent>(
         &mut self,
         now: u64,
         events: &[E],
+        hits: &[Option<TransferSeq>],
         bodies: &dyn TransferBodies,
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {
@@ -372,6 +431,9 @@ impl Ledger {
         let (timestamp, expired) = self.begin_batch(now);
         let mut scratch = BatchScratch {
             bodies,
+            hits,
+            current: 0,
+            batch_index: Map::default(),
             seq_first: self.transfers_count,
             created: Vec::with_capacity(events.len()),
             undo: Vec::new(),
@@ -393,6 +455,7 @@ impl Ledger {
                 scratch.in_chain = true;
                 assert!(!chain_broken);
             }
+            scratch.current = index;
             let result = if chain_open_at_end {
                 E::LINKED_EVENT_CHAIN_OPEN
             } else if chain_broken {
@@ -504,6 +567,10 @@ impl Ledger {
                     self.transfer_index
                         .remove(&id)
                         .expect("indexed transfer exists");
+                    scratch
+                        .batch_index
+                        .remove(&id)
+                        .expect("transfer created in this batch");
                 }
                 Undo::HistoryPushed(account_id) => {
                     let state = self.accounts.get_mut(&account_id).expect("account exists");

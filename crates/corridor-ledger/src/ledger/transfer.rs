@@ -25,7 +25,7 @@ impl Ledger {
         if event.id == u128::MAX {
             return R::IdMustNotBeIntMax;
         }
-        if let Some(&seq) = self.transfer_index.get(&event.id) {
+        if let Some(seq) = scratch.existing(event.id) {
             return transfer_exists_result(event, &scratch.body(seq));
         }
         if let Some(result) = check_flags(event.flags) {
@@ -40,63 +40,46 @@ impl Ledger {
         if let Some(result) = check_plain_fields(event) {
             return result;
         }
-        let Some(debit) = self.accounts.get(&event.debit_account_id) else {
+        // One lookup per account, for the checks and the commit alike (accounts differ: checked).
+        let [debit, credit] = self
+            .accounts
+            .get_disjoint_mut([&event.debit_account_id, &event.credit_account_id]);
+        let Some(debit) = debit else {
             return R::DebitAccountNotFound;
         };
-        let Some(credit) = self.accounts.get(&event.credit_account_id) else {
+        let Some(credit) = credit else {
             return R::CreditAccountNotFound;
         };
-        let (debit, credit) = (debit.account, credit.account);
-        if debit.ledger != credit.ledger {
-            return R::AccountsMustHaveTheSameLedger;
+        if let Some(result) = check_accounts(event, &debit.account, &credit.account) {
+            return result;
         }
-        if event.ledger != debit.ledger {
-            return R::TransferMustHaveTheSameLedgerAsAccounts;
-        }
-        if debit.flags.contains(AccountFlags::CLOSED) {
-            return R::DebitAccountAlreadyClosed;
-        }
-        if credit.flags.contains(AccountFlags::CLOSED) {
-            return R::CreditAccountAlreadyClosed;
-        }
-        let amount = balanced_amount(event, &debit, &credit);
-        let timestamp = self.timestamp_next();
+        let amount = balanced_amount(event, &debit.account, &credit.account);
+        let timestamp = self
+            .timestamp_last
+            .checked_add(1)
+            .expect("timestamp fits u64");
         let expires_at = match expiry(flags, event.timeout, timestamp) {
             Ok(expires_at) => expires_at,
             Err(result) => return result,
         };
-        if let Some(result) = check_balances(flags, amount, &debit, &credit) {
+        if let Some(result) = check_balances(flags, amount, &debit.account, &credit.account) {
             return result;
         }
+        // Committed from here on: nothing below can fail.
         let transfer = Transfer {
             amount,
             timestamp,
             ..*event
         };
-        self.commit_plain(transfer, debit, credit, expires_at, scratch);
-        R::Ok
-    }
-
-    fn commit_plain(
-        &mut self,
-        transfer: Transfer,
-        mut debit: Account,
-        mut credit: Account,
-        expires_at: u64,
-        scratch: &mut BatchScratch<'_, Transfer>,
-    ) {
-        scratch.record(Undo::AccountChanged(debit));
-        scratch.record(Undo::AccountChanged(credit));
-        let amount = transfer.amount;
-        if transfer.flags.contains(TransferFlags::PENDING) {
-            debit.debits_pending = debit.debits_pending.checked_add(amount).expect("checked");
-            credit.credits_pending = credit.credits_pending.checked_add(amount).expect("checked");
-            if transfer.flags.contains(TransferFlags::CLOSING_DEBIT) {
-                debit.flags = debit.flags.with(AccountFlags::CLOSED);
-            }
-            if transfer.flags.contains(TransferFlags::CLOSING_CREDIT) {
-                credit.flags = credit.flags.with(AccountFlags::CLOSED);
-            }
+        let seq = self.transfers_count;
+        scratch.record(Undo::AccountChanged(debit.account));
+        scratch.record(Undo::AccountChanged(credit.account));
+        apply_plain(&transfer, &mut debit.account, &mut credit.account);
+        debit.history.push(seq);
+        credit.history.push(seq);
+        scratch.record(Undo::HistoryPushed(transfer.debit_account_id));
+        scratch.record(Undo::HistoryPushed(transfer.credit_account_id));
+        if flags.contains(TransferFlags::PENDING) {
             let open = OpenPending {
                 debit_account_id: transfer.debit_account_id,
                 credit_account_id: transfer.credit_account_id,
@@ -114,39 +97,32 @@ impl Ledger {
                 id: transfer.id,
                 expires_at,
             });
-        } else {
-            debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
-            credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");
         }
-        self.store_accounts(debit, credit);
-        self.commit_transfer(transfer, scratch);
+        self.index_transfer(transfer, scratch);
+        R::Ok
     }
 
-    fn store_accounts(&mut self, debit: Account, credit: Account) {
-        self.accounts
-            .get_mut(&debit.id)
-            .expect("debit account exists")
-            .account = debit;
-        self.accounts
-            .get_mut(&credit.id)
-            .expect("credit account exists")
-            .account = credit;
+    /// Indexes a transfer whose balances and histories are applied.
+    fn index_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
+        let seq = self.transfers_count;
+        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
+        let previous = self.transfer_index.insert(transfer.id, seq);
+        assert!(previous.is_none(), "transfer id applied at most once");
+        scratch.batch_index.insert(transfer.id, seq);
+        scratch.record(Undo::TransferIndexed(transfer.id));
+        scratch.created.push(transfer);
+        self.timestamp_last = transfer.timestamp;
     }
 
     /// Indexes a transfer whose balances are applied, and appends it to both histories.
     fn commit_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
         let seq = self.transfers_count;
-        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
-        let previous = self.transfer_index.insert(transfer.id, seq);
-        assert!(previous.is_none(), "transfer id applied at most once");
-        scratch.record(Undo::TransferIndexed(transfer.id));
         for account_id in [transfer.debit_account_id, transfer.credit_account_id] {
             let state = self.accounts.get_mut(&account_id).expect("account exists");
             state.history.push(seq);
             scratch.record(Undo::HistoryPushed(account_id));
         }
-        scratch.created.push(transfer);
-        self.timestamp_last = transfer.timestamp;
+        self.index_transfer(transfer, scratch);
     }
 
     /// A `post_pending` or `void_pending` event.
@@ -298,6 +274,45 @@ impl Ledger {
             None if self.transfer_index.contains_key(&pending_id) => R::PendingTransferNotPending,
             None => R::PendingTransferNotFound,
         }
+    }
+}
+
+/// Ledger and closed-account checks of a new transfer.
+fn check_accounts(
+    event: &Transfer,
+    debit: &Account,
+    credit: &Account,
+) -> Option<CreateTransferResult> {
+    let result = if debit.ledger != credit.ledger {
+        R::AccountsMustHaveTheSameLedger
+    } else if event.ledger != debit.ledger {
+        R::TransferMustHaveTheSameLedgerAsAccounts
+    } else if debit.flags.contains(AccountFlags::CLOSED) {
+        R::DebitAccountAlreadyClosed
+    } else if credit.flags.contains(AccountFlags::CLOSED) {
+        R::CreditAccountAlreadyClosed
+    } else {
+        return None;
+    };
+    Some(result)
+}
+
+/// Moves a checked new transfer's amount into the balances (pending or posted) and closes
+/// accounts for a closing transfer.
+fn apply_plain(transfer: &Transfer, debit: &mut Account, credit: &mut Account) {
+    let amount = transfer.amount;
+    if transfer.flags.contains(TransferFlags::PENDING) {
+        debit.debits_pending = debit.debits_pending.checked_add(amount).expect("checked");
+        credit.credits_pending = credit.credits_pending.checked_add(amount).expect("checked");
+        if transfer.flags.contains(TransferFlags::CLOSING_DEBIT) {
+            debit.flags = debit.flags.with(AccountFlags::CLOSED);
+        }
+        if transfer.flags.contains(TransferFlags::CLOSING_CREDIT) {
+            credit.flags = credit.flags.with(AccountFlags::CLOSED);
+        }
+    } else {
+        debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
+        credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");
     }
 }
 
