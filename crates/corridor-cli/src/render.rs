@@ -1,5 +1,6 @@
-//! Accounts and transfers as JSON lines and as readable tables. Amounts and ids are decimal
-//! strings in JSON, because 128-bit numbers do not survive JSON readers that use doubles.
+//! Accounts and transfers as JSON lines and as readable tables. Every number is a decimal
+//! string in JSON, because 128-bit numbers do not survive JSON readers that use doubles (and
+//! one rule for all fields is easier to consume than one per field).
 
 use serde_json::{json, Value};
 
@@ -9,8 +10,8 @@ use corridor_ledger::{Account, Transfer};
 pub fn account_json(account: &Account) -> Value {
     json!({
         "id": account.id.to_string(),
-        "ledger": account.ledger,
-        "code": account.code,
+        "ledger": account.ledger.to_string(),
+        "code": account.code.to_string(),
         "flags": account.flags.names().collect::<Vec<_>>(),
         "debits_pending": account.debits_pending.to_string(),
         "debits_posted": account.debits_posted.to_string(),
@@ -18,7 +19,7 @@ pub fn account_json(account: &Account) -> Value {
         "credits_posted": account.credits_posted.to_string(),
         "user_data_128": account.user_data_128.to_string(),
         "user_data_64": account.user_data_64.to_string(),
-        "user_data_32": account.user_data_32,
+        "user_data_32": account.user_data_32.to_string(),
         "timestamp": account.timestamp.to_string(),
     })
 }
@@ -31,13 +32,13 @@ pub fn transfer_json(transfer: &Transfer) -> Value {
         "credit_account_id": transfer.credit_account_id.to_string(),
         "amount": transfer.amount.to_string(),
         "pending_id": transfer.pending_id.to_string(),
-        "ledger": transfer.ledger,
-        "code": transfer.code,
+        "ledger": transfer.ledger.to_string(),
+        "code": transfer.code.to_string(),
         "flags": transfer.flags.names().collect::<Vec<_>>(),
-        "timeout": transfer.timeout,
+        "timeout": transfer.timeout.to_string(),
         "user_data_128": transfer.user_data_128.to_string(),
         "user_data_64": transfer.user_data_64.to_string(),
-        "user_data_32": transfer.user_data_32,
+        "user_data_32": transfer.user_data_32.to_string(),
         "timestamp": transfer.timestamp.to_string(),
     })
 }

@@ -23,6 +23,9 @@ mod ledger;
 mod result;
 mod types;
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
 pub use ledger::{
     Balances, BatchOutcome, ImageVisitor, InvariantViolation, Ledger, LedgerImage, LedgerTotals,
     Prefetch, ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX,

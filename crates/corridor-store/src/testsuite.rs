@@ -1,14 +1,10 @@
 //! The backend conformance suite: scenarios every [`LedgerStore`] must pass with the same
 //! answers. A backend's tests call [`run_all`] with a function that opens a fresh, empty store.
-//! [`random_workload`] is shared with crash and differential tests.
+//! [`random_workload`] (the ledger's own test workload) drives the differential scenarios.
 
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use corridor_ledger::{Account, AccountFlags, Balances, CreateTransferResult, Transfer};
 
-use corridor_ledger::{
-    Account, AccountFlags, Balances, CreateTransferResult, Transfer, TransferFlags,
-    NANOS_PER_SECOND,
-};
+pub use corridor_ledger::testing::{random_workload, Workload};
 
 use crate::{HistoryQuery, LedgerStore, MemoryStore};
 
@@ -22,96 +18,6 @@ pub fn run_all(open: OpenFresh<'_>) {
     for seed in 0..8 {
         same_as_memory(open(), seed);
     }
-}
-
-/// A random workload of valid and invalid events over a few accounts, in batches with their
-/// `now`: every kind of transfer, linked chains, reused ids, expiring reservations.
-pub fn random_workload(seed: u64, accounts_count: u128, batches_count: usize) -> Workload {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let accounts = (1..=accounts_count)
-        .map(|id| {
-            let flags = match rng.gen_range(0..4) {
-                0 => AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS,
-                1 => AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS,
-                _ => AccountFlags::NONE,
-            };
-            Account {
-                id,
-                ledger: 1 + u32::from(id % 7 == 0),
-                code: 1,
-                flags,
-                ..Account::default()
-            }
-        })
-        .collect();
-    let mut batches = Vec::new();
-    let mut now = NANOS_PER_SECOND;
-    let mut next_id = 1_000u128;
-    for _ in 0..batches_count {
-        now += if rng.gen_bool(0.1) {
-            2 * NANOS_PER_SECOND
-        } else {
-            1_000_000
-        };
-        let size = rng.gen_range(1..64);
-        let events = (0..size).map(|_| random_transfer(&mut rng, accounts_count, &mut next_id));
-        batches.push((now, events.collect()));
-    }
-    Workload { accounts, batches }
-}
-
-/// Accounts, then batches of transfers with their `now`.
-#[derive(Clone, Debug)]
-pub struct Workload {
-    /// Created first, in one batch.
-    pub accounts: Vec<Account>,
-    /// `(now, events)`.
-    pub batches: Vec<(u64, Vec<Transfer>)>,
-}
-
-fn random_transfer(rng: &mut SmallRng, accounts_count: u128, next_id: &mut u128) -> Transfer {
-    let id = if *next_id > 1_000 && rng.gen_bool(0.05) {
-        rng.gen_range(1_000..*next_id)
-    } else {
-        *next_id += 1;
-        *next_id
-    };
-    let mut transfer = Transfer {
-        id,
-        debit_account_id: rng.gen_range(1..=accounts_count + 1),
-        credit_account_id: rng.gen_range(1..=accounts_count + 1),
-        amount: rng.gen_range(1..1_000),
-        ledger: 1,
-        code: 1,
-        ..Transfer::default()
-    };
-    match rng.gen_range(0..8) {
-        0 | 1 => {
-            transfer.flags = TransferFlags::PENDING;
-            transfer.timeout = rng.gen_range(0..3);
-        }
-        2 | 3 => {
-            transfer.flags = if rng.gen_bool(0.7) {
-                TransferFlags::POST_PENDING
-            } else {
-                TransferFlags::VOID_PENDING
-            };
-            transfer.pending_id = rng.gen_range(1_000..=*next_id);
-            transfer.debit_account_id = 0;
-            transfer.credit_account_id = 0;
-            transfer.amount = if rng.gen_bool(0.5) {
-                0
-            } else {
-                rng.gen_range(1..500)
-            };
-        }
-        4 => transfer.flags = TransferFlags::BALANCING_DEBIT,
-        _ => {}
-    }
-    if rng.gen_bool(0.2) {
-        transfer.flags = transfer.flags.with(TransferFlags::LINKED);
-    }
-    transfer
 }
 
 /// Applies a workload and returns every result, by name.

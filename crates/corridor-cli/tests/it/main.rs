@@ -49,7 +49,8 @@ pub(crate) fn assert_balanced(accounts: &[serde_json::Value]) {
     let mut sums: BTreeMap<u64, [u128; 4]> = BTreeMap::new();
     for account in accounts {
         let field = |name: &str| account[name].as_str().unwrap().parse::<u128>().unwrap();
-        let sum = sums.entry(account["ledger"].as_u64().unwrap()).or_default();
+        let ledger: u64 = account["ledger"].as_str().unwrap().parse().unwrap();
+        let sum = sums.entry(ledger).or_default();
         sum[0] += field("debits_pending");
         sum[1] += field("credits_pending");
         sum[2] += field("debits_posted");

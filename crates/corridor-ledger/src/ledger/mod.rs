@@ -521,33 +521,14 @@ impl Ledger {
         (timestamp, expired)
     }
 
-    /// Takes an open reservation out of both accounts' pending balances; reopens the accounts
-    /// a closing reservation had closed.
+    /// Releases an expired reservation.
     fn release_reservation(&mut self, open: &OpenPending) {
-        let debit = &mut self
+        let [debit, credit] = self
             .accounts
-            .get_mut(&open.debit_account_id)
-            .expect("reserved account exists")
-            .account;
-        debit.debits_pending = debit
-            .debits_pending
-            .checked_sub(open.amount)
-            .expect("reserved");
-        if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
-            debit.flags = debit.flags.without(AccountFlags::CLOSED);
-        }
-        let credit = &mut self
-            .accounts
-            .get_mut(&open.credit_account_id)
-            .expect("reserved account exists")
-            .account;
-        credit.credits_pending = credit
-            .credits_pending
-            .checked_sub(open.amount)
-            .expect("reserved");
-        if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
-            credit.flags = credit.flags.without(AccountFlags::CLOSED);
-        }
+            .get_disjoint_mut([&open.debit_account_id, &open.credit_account_id]);
+        let debit = &mut debit.expect("reserved account exists").account;
+        let credit = &mut credit.expect("reserved account exists").account;
+        transfer::release(open, debit, credit);
     }
 
     /// Undoes every change of the chain that started at `start`.

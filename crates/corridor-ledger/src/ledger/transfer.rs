@@ -202,44 +202,23 @@ impl Ledger {
         open: OpenPending,
         scratch: &mut BatchScratch<'_, Transfer>,
     ) {
-        let debit = self
+        let [debit, credit] = self
             .accounts
-            .get(&open.debit_account_id)
-            .expect("reserved account")
-            .account;
-        let credit = self
-            .accounts
-            .get(&open.credit_account_id)
-            .expect("reserved account")
-            .account;
-        scratch.record(Undo::AccountChanged(debit));
-        scratch.record(Undo::AccountChanged(credit));
-        self.release_reservation(&open);
+            .get_disjoint_mut([&open.debit_account_id, &open.credit_account_id]);
+        let debit = &mut debit.expect("reserved account exists").account;
+        let credit = &mut credit.expect("reserved account exists").account;
+        scratch.record(Undo::AccountChanged(*debit));
+        scratch.record(Undo::AccountChanged(*credit));
+        release(&open, debit, credit);
         let status = if transfer.flags.contains(TransferFlags::POST_PENDING) {
-            let debit = &mut self
-                .accounts
-                .get_mut(&open.debit_account_id)
-                .expect("exists")
-                .account;
-            debit.debits_posted = debit
-                .debits_posted
-                .checked_add(transfer.amount)
-                .expect("checked");
-            if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
-                debit.flags = debit.flags.with(AccountFlags::CLOSED);
-            }
-            let credit = &mut self
-                .accounts
-                .get_mut(&open.credit_account_id)
-                .expect("exists")
-                .account;
-            credit.credits_posted = credit
-                .credits_posted
-                .checked_add(transfer.amount)
-                .expect("checked");
-            if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
-                credit.flags = credit.flags.with(AccountFlags::CLOSED);
-            }
+            // Posting moves (part of) the reservation into the posted balances; a closing
+            // reservation, once posted, keeps its accounts closed.
+            let posted = Transfer {
+                flags: open.flags.without(TransferFlags::PENDING),
+                ..transfer
+            };
+            apply_plain(&posted, debit, credit);
+            close_accounts(open.flags, debit, credit);
             PendingStatus::Posted {
                 timestamp: transfer.timestamp,
             }
@@ -297,22 +276,46 @@ fn check_accounts(
     Some(result)
 }
 
-/// Moves a checked new transfer's amount into the balances (pending or posted) and closes
-/// accounts for a closing transfer.
+/// Moves a checked transfer's amount into the balances (pending or posted) and closes
+/// accounts for a closing reservation.
 fn apply_plain(transfer: &Transfer, debit: &mut Account, credit: &mut Account) {
     let amount = transfer.amount;
     if transfer.flags.contains(TransferFlags::PENDING) {
         debit.debits_pending = debit.debits_pending.checked_add(amount).expect("checked");
         credit.credits_pending = credit.credits_pending.checked_add(amount).expect("checked");
-        if transfer.flags.contains(TransferFlags::CLOSING_DEBIT) {
-            debit.flags = debit.flags.with(AccountFlags::CLOSED);
-        }
-        if transfer.flags.contains(TransferFlags::CLOSING_CREDIT) {
-            credit.flags = credit.flags.with(AccountFlags::CLOSED);
-        }
+        close_accounts(transfer.flags, debit, credit);
     } else {
         debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
         credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");
+    }
+}
+
+/// Closes the accounts a closing transfer names.
+fn close_accounts(flags: TransferFlags, debit: &mut Account, credit: &mut Account) {
+    if flags.contains(TransferFlags::CLOSING_DEBIT) {
+        debit.flags = debit.flags.with(AccountFlags::CLOSED);
+    }
+    if flags.contains(TransferFlags::CLOSING_CREDIT) {
+        credit.flags = credit.flags.with(AccountFlags::CLOSED);
+    }
+}
+
+/// Takes an open reservation out of both accounts' pending balances, and reopens the
+/// accounts a closing reservation had closed.
+pub(super) fn release(open: &OpenPending, debit: &mut Account, credit: &mut Account) {
+    debit.debits_pending = debit
+        .debits_pending
+        .checked_sub(open.amount)
+        .expect("reserved");
+    credit.credits_pending = credit
+        .credits_pending
+        .checked_sub(open.amount)
+        .expect("reserved");
+    if open.flags.contains(TransferFlags::CLOSING_DEBIT) {
+        debit.flags = debit.flags.without(AccountFlags::CLOSED);
+    }
+    if open.flags.contains(TransferFlags::CLOSING_CREDIT) {
+        credit.flags = credit.flags.without(AccountFlags::CLOSED);
     }
 }
 
