@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use corridor_bench::{BenchBackend, BenchConfig};
 use corridor_cli::apply;
-use corridor_ledger::{Account, Transfer, BATCH_EVENTS_MAX};
+use corridor_ledger::{Account, BATCH_EVENTS_MAX};
 use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
@@ -41,7 +41,7 @@ enum LedgerCommand {
     Apply(ApplyArgs),
     /// Show accounts and their balances.
     Accounts(AccountsArgs),
-    /// Show an account's transfers in time order.
+    /// Show an account's transfers in time order, or transfers by id.
     Transfers(TransfersArgs),
     /// Measure the ledger on a generated corridor workload.
     Bench(BenchArgs),
@@ -85,9 +85,12 @@ struct AccountsArgs {
 struct TransfersArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// The account.
-    #[arg(long)]
-    account: u128,
+    /// The account whose history to show.
+    #[arg(long, required_unless_present = "ids", conflicts_with = "ids")]
+    account: Option<u128>,
+    /// Look up these transfers instead (repeatable).
+    #[arg(long = "id")]
+    ids: Vec<u128>,
     /// Only transfers at or after this timestamp.
     #[arg(long, default_value_t = 0)]
     from_timestamp: u64,
@@ -291,15 +294,30 @@ fn ledger_accounts(args: AccountsArgs) -> Result<()> {
 
 fn ledger_transfers(args: TransfersArgs) -> Result<()> {
     let mut store = open_ledger(&args.data.data)?;
-    let query = HistoryQuery {
-        account_id: args.account,
-        timestamp_min: args.from_timestamp,
-        timestamp_max: args.to_timestamp,
-        limit: args.limit,
-        reversed: args.reverse,
-    };
-    let Some(transfers) = store.account_transfers(&query)? else {
-        bail!("no account with id {}", args.account);
+    let transfers = match args.account {
+        Some(account_id) => {
+            let query = HistoryQuery {
+                account_id,
+                timestamp_min: args.from_timestamp,
+                timestamp_max: args.to_timestamp,
+                limit: args.limit,
+                reversed: args.reverse,
+            };
+            store
+                .account_transfers(&query)?
+                .with_context(|| format!("no account with id {account_id}"))?
+        }
+        None => {
+            let found = store.lookup_transfers(&args.ids)?;
+            if let Some(missing) = args
+                .ids
+                .iter()
+                .find(|id| !found.iter().any(|t| t.id == **id))
+            {
+                bail!("no transfer with id {missing}");
+            }
+            found
+        }
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -310,7 +328,6 @@ fn ledger_transfers(args: TransfersArgs) -> Result<()> {
     } else {
         out.write_all(corridor_cli::render::transfers_table(&transfers).as_bytes())?;
     }
-    let _: Option<&Transfer> = transfers.first();
     Ok(())
 }
 

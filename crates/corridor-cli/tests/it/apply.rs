@@ -104,6 +104,20 @@ fn apply_prints_one_result_per_event_and_retries_answer_exists() {
         })
         .collect();
     assert_eq!(ids, ["10", "11", "12"]);
+    let lookup = run(&[
+        "ledger",
+        "transfers",
+        "--data",
+        data,
+        "--id",
+        "12",
+        "--json",
+    ]);
+    let found: serde_json::Value = serde_json::from_slice(&lookup.stdout).unwrap();
+    assert_eq!(found["pending_id"], "11");
+    assert_eq!(found["amount"], "200000");
+    let missing = run(&["ledger", "transfers", "--data", data, "--id", "99"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no transfer with id 99"));
 }
 
 #[test]
