@@ -10,7 +10,7 @@ pub mod workload;
 use std::path::Path;
 use std::time::Instant;
 
-use corridor_ledger::{Account, Transfer, BATCH_EVENTS_MAX};
+use corridor_ledger::{Account, Ledger, Transfer, BATCH_EVENTS_MAX};
 use corridor_store::{LedgerStore, MemoryStore, StoreError};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
@@ -20,8 +20,10 @@ pub use workload::{Workload, WorkloadConfig, WorkloadCounts};
 /// What to measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BenchBackend {
-    /// The state machine alone, in memory.
+    /// The state machine alone, in memory: no persistence, no transfer bodies kept.
     Memory,
+    /// The in-memory store: the state machine plus transfer bodies kept in memory.
+    MemoryStore,
     /// The embedded journal store, durable.
     Embedded,
     /// The plain SQLite schema, durable.
@@ -32,6 +34,7 @@ impl BenchBackend {
     fn name(self) -> &'static str {
         match self {
             BenchBackend::Memory => "memory",
+            BenchBackend::MemoryStore => "memory-store",
             BenchBackend::Embedded => "embedded",
             BenchBackend::SqliteBaseline => "sqlite-baseline",
         }
@@ -174,6 +177,36 @@ impl<S: LedgerStore> BenchTarget for S {
     }
 }
 
+/// The state machine alone: no persistence, no transfer bodies kept. The workload never
+/// reuses an id, so the ledger never asks for an old body (it would panic if it did).
+struct StateMachineOnly {
+    ledger: Ledger,
+}
+
+impl BenchTarget for StateMachineOnly {
+    fn create_accounts(&mut self, accounts: &[Account]) -> Result<(), BenchError> {
+        let outcome = self.ledger.apply_accounts(now_nanos(), accounts);
+        match outcome.results.iter().find(|result| !result.is_ok()) {
+            Some(result) => Err(BenchError::Unexpected(format!(
+                "creating accounts: {result}"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn create_transfers(&mut self, transfers: &[Transfer]) -> Result<u64, BenchError> {
+        let no_bodies: Vec<Transfer> = Vec::new();
+        let outcome = self
+            .ledger
+            .apply_transfers(now_nanos(), transfers, &no_bodies);
+        Ok(outcome
+            .results
+            .iter()
+            .filter(|result| result.is_ok())
+            .count() as u64)
+    }
+}
+
 impl BenchTarget for SqliteBaseline {
     fn create_accounts(&mut self, accounts: &[Account]) -> Result<(), BenchError> {
         Ok(SqliteBaseline::create_accounts(self, accounts)?)
@@ -204,7 +237,13 @@ pub fn run(
     std::fs::create_dir_all(&dir)?;
     reset_peak_rss();
     let result = match backend {
-        BenchBackend::Memory => measure(
+        BenchBackend::Memory => {
+            let mut ledger = StateMachineOnly {
+                ledger: Ledger::new(),
+            };
+            measure(backend, &mut ledger, config, show_progress)
+        }
+        BenchBackend::MemoryStore => measure(
             backend,
             &mut MemoryStore::in_memory(),
             config,

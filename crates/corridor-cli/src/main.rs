@@ -111,6 +111,7 @@ struct TransfersArgs {
 #[derive(Clone, Copy, ValueEnum)]
 enum BackendArg {
     Memory,
+    MemoryStore,
     Embedded,
     SqliteBaseline,
 }
@@ -352,6 +353,7 @@ fn ledger_bench(args: BenchArgs) -> Result<()> {
     }
     let backend = match args.backend.unwrap_or(BackendArg::Embedded) {
         BackendArg::Memory => BenchBackend::Memory,
+        BackendArg::MemoryStore => BenchBackend::MemoryStore,
         BackendArg::Embedded => BenchBackend::Embedded,
         BackendArg::SqliteBaseline => BenchBackend::SqliteBaseline,
     };
