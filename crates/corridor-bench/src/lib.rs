@@ -448,3 +448,56 @@ pub fn run_canonical(root: &Path, seed: u64, show_progress: bool) -> Result<Stri
     let _ = std::fs::remove_dir(root);
     Ok(format!("{{\"runs\":[\n{}\n]}}", runs.join(",\n")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(hot_accounts: Option<u64>, pending_percent: u8) -> WorkloadConfig {
+        WorkloadConfig {
+            accounts: 50,
+            transfers: 3_000,
+            batch: 250,
+            hot_accounts,
+            pending_percent,
+            seed: 9,
+        }
+    }
+
+    #[test]
+    fn every_backend_applies_the_whole_workload() {
+        let root = std::env::temp_dir().join(format!("corridor-bench-test-{}", std::process::id()));
+        for backend in [
+            BenchBackend::Memory,
+            BenchBackend::MemoryStore,
+            BenchBackend::Embedded,
+            BenchBackend::SqliteBaseline,
+        ] {
+            for config in [small(None, 0), small(Some(1), 0), small(None, 30)] {
+                // `run` fails unless every transfer of the workload was applied.
+                let result = run(backend, &config, &root, false).unwrap();
+                assert_eq!(result.transfers, 3_000, "{}", backend.name());
+                let c = result.counts;
+                assert_eq!(c.plain + c.pending + c.posted + c.voided + c.funding, 3_000);
+                if config.pending_percent > 0 {
+                    assert!(c.pending > 300 && c.posted > 100 && c.voided > 10, "{c:?}");
+                }
+                let json = result.to_json();
+                assert!(
+                    json.contains(&format!(r#""backend":"{}""#, backend.name())),
+                    "{json}"
+                );
+            }
+        }
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn hot_pool_workload_debits_the_pool() {
+        let mut workload = Workload::new(small(Some(1), 0));
+        let pool = workload.accounts()[1];
+        assert_eq!(pool.code, workload::CODE_POOL);
+        let batch = workload.next_batch().unwrap();
+        assert!(batch[1..].iter().all(|t| t.debit_account_id == pool.id));
+    }
+}

@@ -4,6 +4,7 @@
 
 mod apply;
 mod crash;
+mod tidy;
 
 use std::path::Path;
 use std::process::{Command, Output};
