@@ -35,6 +35,10 @@ use corridor_store::{HistoryQuery, LedgerStore, Persistence, StateMachineStore, 
 
 use crate::journal::{BatchLocation, Journal, Record, Scanned};
 
+/// On close, a snapshot is taken when at least this many events were journaled after the last
+/// one: replaying fewer at the next open takes well under a second.
+pub const CLOSE_SNAPSHOT_EVENTS_MIN: u64 = 100_000;
+
 /// How to open an embedded store.
 #[derive(Clone, Debug)]
 pub struct EmbeddedConfig {
@@ -47,8 +51,9 @@ pub struct EmbeddedConfig {
 /// The journal as the state machine store's persistence.
 pub struct JournalPersistence {
     journal: Journal,
+    /// Accounts and transfers journaled after the last snapshot (replayed ones included).
+    events_since_snapshot: u64,
     transfers_since_snapshot: u64,
-    journal_length_at_snapshot: u64,
 }
 
 impl Persistence for JournalPersistence {
@@ -62,7 +67,9 @@ impl Persistence for JournalPersistence {
     }
 
     fn persist_accounts(&mut self, timestamp: u64, created: &[Account]) -> Result<(), StoreError> {
-        self.journal.append_accounts(timestamp, created)
+        self.journal.append_accounts(timestamp, created)?;
+        self.events_since_snapshot += created.len() as u64;
+        Ok(())
     }
 
     fn persist_transfers(
@@ -74,6 +81,7 @@ impl Persistence for JournalPersistence {
         self.journal
             .append_transfers(timestamp, seq_first, created)?;
         self.transfers_since_snapshot += created.len() as u64;
+        self.events_since_snapshot += created.len() as u64;
         Ok(())
     }
 }
@@ -85,6 +93,8 @@ pub struct OpenReport {
     pub snapshot_loaded: bool,
     /// Journal records replayed after the snapshot.
     pub records_replayed: u64,
+    /// Accounts and transfers in those records.
+    pub events_replayed: u64,
     /// Bytes of an incomplete last write that were cut off.
     pub torn_bytes_truncated: u64,
 }
@@ -135,8 +145,8 @@ impl EmbeddedStore {
             .check_invariants()
             .map_err(|v| StoreError::Corrupt(v.0))?;
         let persistence = JournalPersistence {
-            journal_length_at_snapshot: start,
             journal,
+            events_since_snapshot: report.events_replayed,
             transfers_since_snapshot: 0,
         };
         let inner = StateMachineStore::new(ledger, persistence);
@@ -166,7 +176,7 @@ impl EmbeddedStore {
         let length = persistence.journal.length();
         snapshot::write(&self.dir, ledger, persistence.journal.batches(), length)?;
         persistence.transfers_since_snapshot = 0;
-        persistence.journal_length_at_snapshot = length;
+        persistence.events_since_snapshot = 0;
         Ok(())
     }
 
@@ -175,10 +185,11 @@ impl EmbeddedStore {
         self.snapshot_error.as_deref()
     }
 
-    /// Snapshots if the journal grew since the last snapshot, so the next open is quick.
+    /// Closes the store, first taking a snapshot if the journal written since the last one is
+    /// long enough to slow the next open down ([`CLOSE_SNAPSHOT_EVENTS_MIN`] events). A short
+    /// tail is cheaper to replay than the whole state is to write.
     pub fn close(mut self) -> Result<(), StoreError> {
-        let persistence = self.inner.persistence_mut();
-        if persistence.journal.length() != persistence.journal_length_at_snapshot {
+        if self.inner.persistence_mut().events_since_snapshot >= CLOSE_SNAPSHOT_EVENTS_MIN {
             self.snapshot()?;
         }
         Ok(())
@@ -243,7 +254,7 @@ fn replay(
                 let corrupt = |e: corridor_ledger::ReplayError| {
                     StoreError::Corrupt(format!("{path} at byte {offset}: {e}"))
                 };
-                match record {
+                let events = match record {
                     Record::Accounts {
                         timestamp,
                         accounts,
@@ -251,6 +262,7 @@ fn replay(
                         ledger
                             .replay_accounts(timestamp, &accounts)
                             .map_err(corrupt)?;
+                        accounts.len()
                     }
                     Record::Transfers {
                         timestamp,
@@ -276,9 +288,11 @@ fn replay(
                                 count,
                             });
                         }
+                        transfers.len()
                     }
-                }
+                };
                 report.records_replayed += 1;
+                report.events_replayed += events as u64;
                 offset = next;
                 journal.set_length(offset);
             }

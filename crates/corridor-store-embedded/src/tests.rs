@@ -82,10 +82,30 @@ fn reopen_from_snapshots_and_journal_tail() {
 }
 
 #[test]
-fn clean_close_snapshots_so_reopen_replays_nothing() {
+fn close_snapshots_only_after_a_long_tail() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path(), u64::MAX);
     apply_workload(&mut store, &random_workload(7, 5, 10));
+    store.close().unwrap();
+    // A short tail: replayed at the next open rather than snapshotted.
+    let store = open(dir.path(), u64::MAX);
+    assert!(!store.open_report().snapshot_loaded);
+    let replayed = store.open_report().events_replayed;
+    assert!(replayed > 0 && replayed < crate::CLOSE_SNAPSHOT_EVENTS_MIN);
+    drop(store);
+    // A long one: snapshotted on close, so the next open replays nothing.
+    let mut store = open(dir.path(), u64::MAX);
+    let accounts: Vec<corridor_ledger::Account> = (1..=crate::CLOSE_SNAPSHOT_EVENTS_MIN as u128)
+        .map(|id| corridor_ledger::Account {
+            id: 1_000_000 + id,
+            ledger: 1,
+            code: 1,
+            ..Default::default()
+        })
+        .collect();
+    for chunk in accounts.chunks(corridor_ledger::BATCH_EVENTS_MAX) {
+        store.create_accounts(5, chunk).unwrap();
+    }
     store.close().unwrap();
     let store = open(dir.path(), u64::MAX);
     assert!(store.open_report().snapshot_loaded);
@@ -157,7 +177,8 @@ fn corrupt_snapshot_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path(), u64::MAX);
     apply_workload(&mut store, &random_workload(5, 6, 12));
-    store.close().unwrap();
+    store.snapshot().unwrap();
+    drop(store);
     let path = dir.path().join("snapshot");
     let mut bytes = std::fs::read(&path).unwrap();
     let middle = bytes.len() / 2;
