@@ -29,7 +29,7 @@ pub mod testing;
 pub use ledger::{
     Balances, BatchOutcome, ImageVisitor, InvariantViolation, Ledger, LedgerImage, LedgerTotals,
     Prefetch, ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX,
-    NANOS_PER_SECOND,
+    NANOS_PER_SECOND, TIMESTAMP_MAX,
 };
 pub use result::{CreateAccountResult, CreateTransferResult};
 pub use types::{Account, AccountFlags, Event, PendingStatus, Transfer, TransferFlags};

@@ -183,9 +183,9 @@ result_enum! {
         PendingTransferHasDifferentLedger => "pending_transfer_has_different_ledger",
         /// The post/void names another code than the pending transfer.
         PendingTransferHasDifferentCode => "pending_transfer_has_different_code",
-        /// A post may not post more than was reserved.
+        /// A post or void names more than was reserved.
         ExceedsPendingTransferAmount => "exceeds_pending_transfer_amount",
-        /// A void names an amount other than 0 or the reserved amount.
+        /// A void names less than was reserved (it gives 0 or the reserved amount).
         PendingTransferHasDifferentAmount => "pending_transfer_has_different_amount",
         /// The pending transfer was already posted.
         PendingTransferAlreadyPosted => "pending_transfer_already_posted",
@@ -193,9 +193,9 @@ result_enum! {
         PendingTransferAlreadyVoided => "pending_transfer_already_voided",
         /// The pending transfer's timeout has passed; its reservation is (or will be) released.
         PendingTransferExpired => "pending_transfer_expired",
-        /// The debit account is closed.
+        /// The debit account is closed (only a void of the reservation that closed it passes).
         DebitAccountAlreadyClosed => "debit_account_already_closed",
-        /// The credit account is closed.
+        /// The credit account is closed (only a void of the reservation that closed it passes).
         CreditAccountAlreadyClosed => "credit_account_already_closed",
         /// `debits_pending` would overflow 128 bits.
         OverflowsDebitsPending => "overflows_debits_pending",

@@ -88,6 +88,9 @@ impl<W: Write> ImageVisitor for CrcWriter<W> {
         self.put(&r.code.to_le_bytes());
         self.put(&r.flags.bits().to_le_bytes());
         self.put(&r.expires_at.to_le_bytes());
+        self.put(&r.user_data_128.to_le_bytes());
+        self.put(&r.user_data_64.to_le_bytes());
+        self.put(&r.user_data_32.to_le_bytes());
     }
     fn resolution(&mut self, id: u128, status: PendingStatus) {
         let (kind, timestamp) = match status {
@@ -279,5 +282,8 @@ fn read_reservation<R: Read>(input: &mut CrcReader<R>) -> Result<Reservation, St
         code: input.u16()?,
         flags: TransferFlags::from_bits(input.u16()?),
         expires_at: input.u64()?,
+        user_data_128: input.u128()?,
+        user_data_64: input.u64()?,
+        user_data_32: input.u32()?,
     })
 }

@@ -205,3 +205,52 @@ fn a_second_process_cannot_open_the_same_store() {
     .expect("locked");
     assert!(matches!(error, StoreError::Locked(_)), "{error}");
 }
+
+/// Whatever prefix of the journal survives a crash (the file cut at any byte), the store opens
+/// with exactly the batches that were whole in it: the state after the last of them.
+#[test]
+fn journal_cut_anywhere_reopens_at_the_last_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    let workload = random_workload(11, 8, 40);
+    let mut store = open(&source, u64::MAX);
+    store.create_accounts(1, &workload.accounts).unwrap();
+    // The journal's length and the ledger's accounts after each batch.
+    let mut states = vec![(journal_len(&source), store.accounts().unwrap())];
+    for (now, events) in &workload.batches {
+        store.create_transfers(*now, events).unwrap();
+        states.push((journal_len(&source), store.accounts().unwrap()));
+    }
+    drop(store);
+    let journal = std::fs::read(source.join("journal")).unwrap();
+    let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(5);
+    let mut cuts: Vec<u64> = (0..40)
+        .map(|_| rand::Rng::gen_range(&mut rng, 0..=journal.len() as u64))
+        .collect();
+    cuts.extend(states.iter().map(|(length, _)| *length));
+    for cut in cuts {
+        let copy = dir.path().join(format!("cut-{cut}"));
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::write(
+            copy.join("journal"),
+            &journal[..usize::try_from(cut).unwrap()],
+        )
+        .unwrap();
+        let expected = states.iter().rev().find(|(length, _)| *length <= cut);
+        let mut reopened = open(&copy, u64::MAX);
+        reopened.check_invariants().unwrap();
+        match expected {
+            Some((length, accounts)) => {
+                assert_eq!(&reopened.accounts().unwrap(), accounts, "cut at {cut}");
+                assert_eq!(
+                    journal_len(&copy),
+                    *length,
+                    "cut at {cut}: torn tail removed"
+                );
+            }
+            None => assert!(reopened.accounts().unwrap().is_empty(), "cut at {cut}"),
+        }
+        drop(reopened);
+        std::fs::remove_dir_all(&copy).unwrap();
+    }
+}

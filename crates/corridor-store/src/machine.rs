@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use corridor_ledger::{
     Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, Transfer, TransferSeq,
-    BATCH_EVENTS_MAX,
+    BATCH_EVENTS_MAX, TIMESTAMP_MAX,
 };
 
 use crate::{LedgerStore, StoreError};
@@ -94,9 +94,14 @@ impl<P: Persistence> StateMachineStore<P> {
         (&self.ledger, &mut self.persistence)
     }
 
-    fn check_usable(&self, events_count: usize) -> Result<(), StoreError> {
+    fn check_usable(&self, now: u64, events_count: usize) -> Result<(), StoreError> {
         if let Some(reason) = &self.poisoned {
             return Err(StoreError::Poisoned(reason.clone()));
+        }
+        if now > TIMESTAMP_MAX {
+            return Err(StoreError::InvalidRequest(format!(
+                "the clock reads {now} ns, past the last timestamp the ledger takes ({TIMESTAMP_MAX})"
+            )));
         }
         if events_count > BATCH_EVENTS_MAX {
             return Err(StoreError::InvalidRequest(format!(
@@ -154,7 +159,7 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         now: u64,
         events: &[Account],
     ) -> Result<Vec<CreateAccountResult>, StoreError> {
-        self.check_usable(events.len())?;
+        self.check_usable(now, events.len())?;
         let outcome = self.ledger.apply_accounts(now, events);
         if outcome.changed_state() {
             let persisted = self
@@ -170,7 +175,7 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         now: u64,
         events: &[Transfer],
     ) -> Result<Vec<CreateTransferResult>, StoreError> {
-        self.check_usable(events.len())?;
+        self.check_usable(now, events.len())?;
         let prefetch = self.ledger.prefetch(events);
         let bodies = self.persistence.read_transfers(&prefetch.seqs())?;
         let seq_first = self.ledger.transfers_count();

@@ -14,6 +14,10 @@ pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// Nanoseconds in a second, for timeouts.
 pub const NANOS_PER_SECOND: u64 = 1_000_000_000;
 
+/// The latest `now` the ledger accepts (about the year 2554, less room for the events of
+/// batches after it): timestamps count nanoseconds in a `u64` and must never overflow.
+pub const TIMESTAMP_MAX: u64 = u64::MAX - (1 << 32);
+
 /// The most events one batch may hold (TigerBeetle's 8,190 less one, as the workload).
 pub const BATCH_EVENTS_MAX: usize = 8_189;
 
@@ -55,12 +59,14 @@ impl TransferBodies for BTreeMap<TransferSeq, Transfer> {
 pub struct Prefetch {
     transfers_count: u64,
     hits: Vec<Option<TransferSeq>>,
+    pending_hits: Vec<Option<TransferSeq>>,
 }
 
 impl Prefetch {
     /// The positions of the committed transfers whose bodies the batch needs, sorted, once each.
     pub fn seqs(&self) -> Vec<TransferSeq> {
-        let mut seqs: Vec<TransferSeq> = self.hits.iter().flatten().copied().collect();
+        let hits = self.hits.iter().chain(&self.pending_hits);
+        let mut seqs: Vec<TransferSeq> = hits.flatten().copied().collect();
         seqs.sort_unstable();
         seqs.dedup();
         seqs
@@ -85,6 +91,27 @@ struct OpenPending {
     flags: TransferFlags,
     /// 0: never expires.
     expires_at: u64,
+    user_data_128: u128,
+    user_data_64: u64,
+    user_data_32: u32,
+}
+
+impl OpenPending {
+    /// What a post or void is checked against, from the reservation's stored body.
+    fn from_body(body: &Transfer) -> OpenPending {
+        OpenPending {
+            debit_account_id: body.debit_account_id,
+            credit_account_id: body.credit_account_id,
+            amount: body.amount,
+            ledger: body.ledger,
+            code: body.code,
+            flags: body.flags,
+            expires_at: 0,
+            user_data_128: body.user_data_128,
+            user_data_64: body.user_data_64,
+            user_data_32: body.user_data_32,
+        }
+    }
 }
 
 /// Whether `linked` flags form chains (requests) or are ignored (journal replay).
@@ -225,6 +252,9 @@ trait BatchEvent: Copy {
     const LINKED_EVENT_CHAIN_OPEN: Self::Result;
     const EXISTS: Self::Result;
     fn is_linked(&self) -> bool;
+    fn event_id(&self) -> u128;
+    /// Whether a record with this id is in the ledger.
+    fn is_committed(ledger: &Ledger, id: u128) -> bool;
     fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Self>) -> Self::Result;
 }
 
@@ -238,6 +268,12 @@ struct BatchScratch<'a, E> {
     /// Ids created in this batch so far, so a repeat within the batch is found without the
     /// (large) index.
     batch_index: Map<u128, TransferSeq>,
+    /// Per event: where its reservation's body is, when a post or void may need it although
+    /// the reservation is no longer open (from [`Prefetch`]).
+    pending_hits: &'a [Option<TransferSeq>],
+    /// Reservations resolved (posted, voided, expired) in this batch, for later events of the
+    /// batch that name them.
+    resolved_in_batch: Map<u128, OpenPending>,
     seq_first: TransferSeq,
     created: Vec<E>,
     undo: Vec<Undo>,
@@ -260,6 +296,23 @@ impl BatchScratch<'_, Transfer> {
             .copied()
             .flatten()
             .or_else(|| self.batch_index.get(&id).copied())
+    }
+
+    /// A resolved reservation as it was when it was open, if this batch can know it: resolved
+    /// in this batch, or its body prefetched, or created in this batch.
+    fn resolved_pending(&self, pending_id: u128) -> Option<OpenPending> {
+        if let Some(open) = self.resolved_in_batch.get(&pending_id) {
+            return Some(*open);
+        }
+        let seq = self
+            .pending_hits
+            .get(self.current)
+            .copied()
+            .flatten()
+            .or_else(|| self.batch_index.get(&pending_id).copied())?;
+        let body = self.body(seq);
+        (body.id == pending_id && body.flags.contains(TransferFlags::PENDING))
+            .then(|| OpenPending::from_body(&body))
     }
 
     /// The body of a committed transfer: created in this batch, or prefetched by the store.
@@ -286,6 +339,14 @@ impl BatchEvent for Account {
         self.flags.contains(AccountFlags::LINKED)
     }
 
+    fn event_id(&self) -> u128 {
+        self.id
+    }
+
+    fn is_committed(ledger: &Ledger, id: u128) -> bool {
+        ledger.accounts.contains_key(&id)
+    }
+
     fn execute(
         &self,
         ledger: &mut Ledger,
@@ -305,6 +366,14 @@ impl BatchEvent for Transfer {
 
     fn is_linked(&self) -> bool {
         self.flags.contains(TransferFlags::LINKED)
+    }
+
+    fn event_id(&self) -> u128 {
+        self.id
+    }
+
+    fn is_committed(ledger: &Ledger, id: u128) -> bool {
+        ledger.transfer_index.contains_key(&id)
     }
 
     fn execute(
@@ -329,7 +398,7 @@ impl Ledger {
         events: &[Account],
     ) -> BatchOutcome<CreateAccountResult, Account> {
         let no_bodies: Vec<Transfer> = Vec::new();
-        self.apply_batch(now, events, &[], &no_bodies, Chains::Linked)
+        self.apply_batch(now, events, (&[], &[]), &no_bodies, Chains::Linked)
     }
 
     /// Applies a batch of `create_transfer` events at time `now` (nanoseconds), for callers that
@@ -363,18 +432,38 @@ impl Ledger {
             events.len(),
             "prefetch is for this batch"
         );
-        self.apply_batch(now, events, &prefetch.hits, bodies, Chains::Linked)
+        let hits = (prefetch.hits.as_slice(), prefetch.pending_hits.as_slice());
+        self.apply_batch(now, events, hits, bodies, Chains::Linked)
     }
 
     /// Looks up which events of a batch reuse the id of a committed transfer, so the caller can
     /// fetch those bodies (to tell `exists` from `exists_with_different_*`) before applying.
     pub fn prefetch(&self, events: &[Transfer]) -> Prefetch {
+        let hits: Vec<Option<TransferSeq>> = events
+            .iter()
+            .map(|event| self.transfer_index.get(&event.id).copied())
+            .collect();
+        // A post or void needs its reservation's body only off the common path: when it is a
+        // retry (to compare amounts) or when the reservation is no longer open (to check the
+        // event against it before answering already posted, voided or expired). Reservations
+        // that expire as the batch starts are kept in memory for that batch.
+        let pending_hits = events
+            .iter()
+            .zip(&hits)
+            .map(|(event, hit)| {
+                let resolves = event.flags.contains(TransferFlags::POST_PENDING)
+                    || event.flags.contains(TransferFlags::VOID_PENDING);
+                let needed = resolves
+                    && (hit.is_some() || !self.pending_open.contains_key(&event.pending_id));
+                needed
+                    .then(|| self.transfer_index.get(&event.pending_id).copied())
+                    .flatten()
+            })
+            .collect();
         Prefetch {
             transfers_count: self.transfers_count,
-            hits: events
-                .iter()
-                .map(|event| self.transfer_index.get(&event.id).copied())
-                .collect(),
+            hits,
+            pending_hits,
         }
     }
 
@@ -390,7 +479,8 @@ impl Ledger {
             .map(|a| Account { timestamp: 0, ..*a })
             .collect();
         let no_bodies: Vec<Transfer> = Vec::new();
-        let outcome = self.apply_batch(timestamp, &events, &[], &no_bodies, Chains::Unlinked);
+        let outcome =
+            self.apply_batch(timestamp, &events, (&[], &[]), &no_bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
 
@@ -410,8 +500,13 @@ impl Ledger {
             .map(|t| Transfer { timestamp: 0, ..*t })
             .collect();
         let prefetch = self.prefetch(&events);
-        let outcome =
-            self.apply_batch(timestamp, &events, &prefetch.hits, bodies, Chains::Unlinked);
+        let outcome = self.apply_batch(
+            timestamp,
+            &events,
+            (&prefetch.hits, &prefetch.pending_hits),
+            bodies,
+            Chains::Unlinked,
+        );
         check_replay(timestamp, &outcome, records)
     }
 
@@ -419,7 +514,7 @@ impl Ledger {
         &mut self,
         now: u64,
         events: &[E],
-        hits: &[Option<TransferSeq>],
+        (hits, pending_hits): (&[Option<TransferSeq>], &[Option<TransferSeq>]),
         bodies: &dyn TransferBodies,
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {
@@ -429,11 +524,14 @@ impl Ledger {
             events.len()
         );
         let (timestamp, expired) = self.begin_batch(now);
+        let expired_count = expired.len() as u64;
         let mut scratch = BatchScratch {
             bodies,
             hits,
             current: 0,
             batch_index: Map::default(),
+            pending_hits,
+            resolved_in_batch: expired.into_iter().collect(),
             seq_first: self.transfers_count,
             created: Vec::with_capacity(events.len()),
             undo: Vec::new(),
@@ -472,9 +570,13 @@ impl Ledger {
                     if !chain_broken {
                         chain_broken = true;
                         self.rollback(&mut scratch, start);
-                        for earlier in &mut results[start.index..index] {
-                            if *earlier != E::EXISTS {
-                                *earlier = E::LINKED_EVENT_FAILED;
+                        // `exists` stays only for what is still in the ledger: a repeat of an
+                        // event created earlier in this chain was rolled back with it.
+                        for offset in start.index..index {
+                            let still_there = results[offset] == E::EXISTS
+                                && E::is_committed(self, events[offset].event_id());
+                            if !still_there {
+                                results[offset] = E::LINKED_EVENT_FAILED;
                             }
                         }
                     }
@@ -491,18 +593,18 @@ impl Ledger {
             timestamp,
             results,
             created: scratch.created,
-            expired,
+            expired: expired_count,
         }
     }
 
     /// Assigns the batch its timestamp and releases the reservations that expired by then.
-    fn begin_batch(&mut self, now: u64) -> (u64, u64) {
-        let timestamp_next = self
-            .timestamp_last
-            .checked_add(1)
-            .expect("timestamp fits u64");
-        let timestamp = now.max(timestamp_next);
-        let mut expired = 0;
+    fn begin_batch(&mut self, now: u64) -> (u64, Vec<(u128, OpenPending)>) {
+        assert!(
+            now <= TIMESTAMP_MAX,
+            "the store refuses clocks past TIMESTAMP_MAX"
+        );
+        let timestamp = now.max(self.timestamp_next());
+        let mut expired = Vec::new();
         while let Some(&(expires_at, id)) = self.expiry_queue.first() {
             if expires_at > timestamp {
                 break;
@@ -515,7 +617,7 @@ impl Ledger {
             self.release_reservation(&open);
             self.pending_resolved
                 .insert(id, PendingStatus::Expired { timestamp });
-            expired += 1;
+            expired.push((id, open));
         }
         self.timestamp_last = timestamp;
         (timestamp, expired)

@@ -24,6 +24,12 @@ pub struct Reservation {
     pub flags: TransferFlags,
     /// When it expires (0: never).
     pub expires_at: u64,
+    /// Its user data, inherited by a post or void that gives none.
+    pub user_data_128: u128,
+    /// Its user data.
+    pub user_data_64: u64,
+    /// Its user data.
+    pub user_data_32: u32,
 }
 
 /// Balances of one account at a point in time.
@@ -300,6 +306,9 @@ impl Ledger {
                 code: open.code,
                 flags: open.flags,
                 expires_at: open.expires_at,
+                user_data_128: open.user_data_128,
+                user_data_64: open.user_data_64,
+                user_data_32: open.user_data_32,
             });
         }
         for (&id, &status) in &self.pending_resolved {
@@ -327,15 +336,32 @@ impl Ledger {
                 .insert(account.id, AccountState { account, history });
         }
         ledger.transfer_index.reserve(image.transfer_index.len());
+        let corrupt = |what: String| Err(InvariantViolation(what));
+        // Each position once, each below the count: a bitmap of the positions seen.
+        let mut seen = vec![0u64; usize::try_from(image.transfers_count.div_ceil(64)).unwrap_or(0)];
         for (id, seq) in image.transfer_index {
-            ledger.transfer_index.insert(id, seq);
+            let Some(word) = usize::try_from(seq / 64).ok().and_then(|i| seen.get_mut(i)) else {
+                return corrupt(format!("transfer {id} at position {seq}, past the count"));
+            };
+            let bit = 1u64 << (seq % 64);
+            if *word & bit != 0 || ledger.transfer_index.insert(id, seq).is_some() {
+                return corrupt(format!("transfer {id} or position {seq} indexed twice"));
+            }
+            *word |= bit;
         }
         if ledger.transfer_index.len() as u64 != image.transfers_count {
-            return Err(InvariantViolation(
-                "index size differs from transfer count".into(),
-            ));
+            return corrupt("index size differs from transfer count".into());
         }
         for reservation in image.reservations {
+            let accounts_exist = reservation.debit_account_id != reservation.credit_account_id
+                && ledger.accounts.contains_key(&reservation.debit_account_id)
+                && ledger.accounts.contains_key(&reservation.credit_account_id);
+            if !accounts_exist || !ledger.transfer_index.contains_key(&reservation.id) {
+                return corrupt(format!(
+                    "reservation {} names unknown records",
+                    reservation.id
+                ));
+            }
             let open = OpenPending {
                 debit_account_id: reservation.debit_account_id,
                 credit_account_id: reservation.credit_account_id,
@@ -344,16 +370,32 @@ impl Ledger {
                 code: reservation.code,
                 flags: reservation.flags,
                 expires_at: reservation.expires_at,
+                user_data_128: reservation.user_data_128,
+                user_data_64: reservation.user_data_64,
+                user_data_32: reservation.user_data_32,
             };
             if open.expires_at != 0 {
                 ledger
                     .expiry_queue
                     .insert((open.expires_at, reservation.id));
             }
-            ledger.pending_open.insert(reservation.id, open);
+            if ledger.pending_open.insert(reservation.id, open).is_some() {
+                return corrupt(format!("reservation {} listed twice", reservation.id));
+            }
         }
         for (id, status) in image.resolutions {
-            ledger.pending_resolved.insert(id, status);
+            let open_too = ledger.pending_open.contains_key(&id);
+            if status == PendingStatus::Pending
+                || open_too
+                || !ledger.transfer_index.contains_key(&id)
+            {
+                return corrupt(format!(
+                    "resolution of {id} is not a resolution of a closed reservation"
+                ));
+            }
+            if ledger.pending_resolved.insert(id, status).is_some() {
+                return corrupt(format!("resolution of {id} listed twice"));
+            }
         }
         ledger.check_invariants()?;
         Ok(ledger)

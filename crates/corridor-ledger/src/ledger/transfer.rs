@@ -26,7 +26,9 @@ impl Ledger {
             return R::IdMustNotBeIntMax;
         }
         if let Some(seq) = scratch.existing(event.id) {
-            return transfer_exists_result(event, &scratch.body(seq));
+            // A post of "the full amount" (0) matches only a post of the full reservation.
+            let reserved = scratch.resolved_pending(event.pending_id).map(|p| p.amount);
+            return transfer_exists_result(event, &scratch.body(seq), reserved);
         }
         if let Some(result) = check_flags(event.flags) {
             return result;
@@ -54,6 +56,9 @@ impl Ledger {
             return result;
         }
         let amount = balanced_amount(event, &debit.account, &credit.account);
+        if let Some(result) = check_overflows(flags, amount, &debit.account, &credit.account) {
+            return result;
+        }
         let timestamp = self
             .timestamp_last
             .checked_add(1)
@@ -62,7 +67,7 @@ impl Ledger {
             Ok(expires_at) => expires_at,
             Err(result) => return result,
         };
-        if let Some(result) = check_balances(flags, amount, &debit.account, &credit.account) {
+        if let Some(result) = check_bounds(amount, &debit.account, &credit.account) {
             return result;
         }
         // Committed from here on: nothing below can fail.
@@ -88,6 +93,9 @@ impl Ledger {
                 code: transfer.code,
                 flags: transfer.flags,
                 expires_at,
+                user_data_128: transfer.user_data_128,
+                user_data_64: transfer.user_data_64,
+                user_data_32: transfer.user_data_32,
             };
             self.pending_open.insert(transfer.id, open);
             if expires_at != 0 {
@@ -136,7 +144,7 @@ impl Ledger {
             return result;
         }
         let Some(&open) = self.pending_open.get(&event.pending_id) else {
-            return self.pending_not_open_result(event.pending_id);
+            return self.pending_not_open_result(event, scratch);
         };
         if let Some(result) = check_against_pending(event, &open) {
             return result;
@@ -146,12 +154,6 @@ impl Ledger {
         } else {
             event.amount
         };
-        if post && amount > open.amount {
-            return R::ExceedsPendingTransferAmount;
-        }
-        if !post && event.amount != 0 && event.amount != open.amount {
-            return R::PendingTransferHasDifferentAmount;
-        }
         let timestamp = self.timestamp_next();
         if open.expires_at != 0 && open.expires_at <= timestamp {
             return R::PendingTransferExpired;
@@ -167,13 +169,12 @@ impl Ledger {
             .expect("reserved account")
             .account;
         if post {
-            let closed_by_other = |account: &Account, own_flag: TransferFlags| {
-                account.flags.contains(AccountFlags::CLOSED) && !open.flags.contains(own_flag)
-            };
-            if closed_by_other(&debit, TransferFlags::CLOSING_DEBIT) {
+            // A closed account takes no posting, not even of the reservation that closed it:
+            // only a void (which reopens it) or the expiry of that reservation.
+            if debit.flags.contains(AccountFlags::CLOSED) {
                 return R::DebitAccountAlreadyClosed;
             }
-            if closed_by_other(&credit, TransferFlags::CLOSING_CREDIT) {
+            if credit.flags.contains(AccountFlags::CLOSED) {
                 return R::CreditAccountAlreadyClosed;
             }
             if debit.debits_posted.checked_add(amount).is_none() {
@@ -183,12 +184,16 @@ impl Ledger {
                 return R::OverflowsCreditsPosted;
             }
         }
+        // User data left at 0 is inherited from the reservation.
         let transfer = Transfer {
             debit_account_id: open.debit_account_id,
             credit_account_id: open.credit_account_id,
             amount,
             ledger: open.ledger,
             code: open.code,
+            user_data_128: inherit(event.user_data_128, open.user_data_128),
+            user_data_64: inherit(event.user_data_64, open.user_data_64),
+            user_data_32: inherit(event.user_data_32, open.user_data_32),
             timestamp,
             ..*event
         };
@@ -211,8 +216,7 @@ impl Ledger {
         scratch.record(Undo::AccountChanged(*credit));
         release(&open, debit, credit);
         let status = if transfer.flags.contains(TransferFlags::POST_PENDING) {
-            // Posting moves (part of) the reservation into the posted balances; a closing
-            // reservation, once posted, keeps its accounts closed.
+            // Posting moves (part of) the reservation into the posted balances.
             let posted = Transfer {
                 flags: open.flags.without(TransferFlags::PENDING),
                 ..transfer
@@ -240,19 +244,40 @@ impl Ledger {
             id: transfer.pending_id,
             open,
         });
+        scratch.resolved_in_batch.insert(transfer.pending_id, open);
         self.commit_transfer(transfer, scratch);
     }
 
-    /// Why a pending id names no open reservation.
-    fn pending_not_open_result(&self, pending_id: u128) -> CreateTransferResult {
-        match self.pending_resolved.get(&pending_id) {
+    /// Why a post or void names no open reservation. For a reservation already resolved,
+    /// the checks against it come first, in precedence order.
+    fn pending_not_open_result(
+        &self,
+        event: &Transfer,
+        scratch: &BatchScratch<'_, Transfer>,
+    ) -> CreateTransferResult {
+        let status = match self.pending_resolved.get(&event.pending_id) {
             Some(PendingStatus::Posted { .. }) => R::PendingTransferAlreadyPosted,
             Some(PendingStatus::Voided { .. }) => R::PendingTransferAlreadyVoided,
             Some(PendingStatus::Expired { .. }) => R::PendingTransferExpired,
             Some(PendingStatus::Pending) => unreachable!("resolved map holds resolutions only"),
-            None if self.transfer_index.contains_key(&pending_id) => R::PendingTransferNotPending,
-            None => R::PendingTransferNotFound,
-        }
+            None if self.transfer_index.contains_key(&event.pending_id) => {
+                return R::PendingTransferNotPending
+            }
+            None => return R::PendingTransferNotFound,
+        };
+        let resolved = scratch.resolved_pending(event.pending_id);
+        resolved
+            .and_then(|pending| check_against_pending(event, &pending))
+            .unwrap_or(status)
+    }
+}
+
+/// A post or void's own value, or the reservation's when it gives the default (0).
+fn inherit<T: PartialEq + Default>(given: T, reserved: T) -> T {
+    if given == T::default() {
+        reserved
+    } else {
+        given
     }
 }
 
@@ -401,7 +426,8 @@ fn check_resolve_fields(event: &Transfer) -> Option<CreateTransferResult> {
     Some(result)
 }
 
-/// A post or void may leave accounts, ledger and code at 0 (inherited); if given, they must match.
+/// A post or void may leave accounts, ledger and code at 0 (inherited); if given, they must
+/// match the reservation. A post may not exceed it; a void names 0 or the reserved amount.
 fn check_against_pending(event: &Transfer, open: &OpenPending) -> Option<CreateTransferResult> {
     let result = if event.debit_account_id != 0 && event.debit_account_id != open.debit_account_id {
         R::PendingTransferHasDifferentDebitAccountId
@@ -411,6 +437,13 @@ fn check_against_pending(event: &Transfer, open: &OpenPending) -> Option<CreateT
         R::PendingTransferHasDifferentLedger
     } else if event.code != 0 && event.code != open.code {
         R::PendingTransferHasDifferentCode
+    } else if event.amount > open.amount {
+        R::ExceedsPendingTransferAmount
+    } else if event.flags.contains(TransferFlags::VOID_PENDING)
+        && event.amount != 0
+        && event.amount < open.amount
+    {
+        R::PendingTransferHasDifferentAmount
     } else {
         return None;
     };
@@ -442,63 +475,80 @@ fn expiry(flags: TransferFlags, timeout: u32, timestamp: u64) -> Result<u64, Cre
         .ok_or(R::OverflowsTimeout)
 }
 
-/// Overflow and bound checks of a new (not post/void) transfer.
-fn check_balances(
+/// Overflow checks of a new (not post/void) transfer, TigerBeetle's order: a reservation must
+/// also leave room to be posted later.
+fn check_overflows(
     flags: TransferFlags,
     amount: u128,
     debit: &Account,
     credit: &Account,
 ) -> Option<CreateTransferResult> {
+    let overflows = |balance: u128| balance.checked_add(amount).is_none();
     let pending = flags.contains(TransferFlags::PENDING);
-    if pending {
-        if debit.debits_pending.checked_add(amount).is_none() {
-            return Some(R::OverflowsDebitsPending);
-        }
-        if credit.credits_pending.checked_add(amount).is_none() {
-            return Some(R::OverflowsCreditsPending);
-        }
+    let result = if pending && overflows(debit.debits_pending) {
+        R::OverflowsDebitsPending
+    } else if pending && overflows(credit.credits_pending) {
+        R::OverflowsCreditsPending
+    } else if overflows(debit.debits_posted) {
+        R::OverflowsDebitsPosted
+    } else if overflows(credit.credits_posted) {
+        R::OverflowsCreditsPosted
+    } else if debit
+        .debits_pending
+        .checked_add(debit.debits_posted)
+        .is_none_or(overflows)
+    {
+        R::OverflowsDebits
+    } else if credit
+        .credits_pending
+        .checked_add(credit.credits_posted)
+        .is_none_or(overflows)
+    {
+        R::OverflowsCredits
     } else {
-        if debit.debits_posted.checked_add(amount).is_none() {
-            return Some(R::OverflowsDebitsPosted);
-        }
-        if credit.credits_posted.checked_add(amount).is_none() {
-            return Some(R::OverflowsCreditsPosted);
-        }
-    }
-    let debits = debit.debits_pending.checked_add(debit.debits_posted);
-    let Some(debits_after) = debits.and_then(|debits| debits.checked_add(amount)) else {
-        return Some(R::OverflowsDebits);
+        return None;
     };
-    let credits = credit.credits_pending.checked_add(credit.credits_posted);
-    let Some(credits_after) = credits.and_then(|credits| credits.checked_add(amount)) else {
-        return Some(R::OverflowsCredits);
-    };
+    Some(result)
+}
+
+/// Bound checks of a new transfer, after the overflow checks (so the sums fit).
+fn check_bounds(amount: u128, debit: &Account, credit: &Account) -> Option<CreateTransferResult> {
+    let debits = debit.debits_pending + debit.debits_posted + amount;
+    let credits = credit.credits_pending + credit.credits_posted + amount;
     if debit
         .flags
         .contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
-        && debits_after > debit.credits_posted
+        && debits > debit.credits_posted
     {
         return Some(R::ExceedsCredits);
     }
     if credit
         .flags
         .contains(AccountFlags::CREDITS_MUST_NOT_EXCEED_DEBITS)
-        && credits_after > credit.debits_posted
+        && credits > credit.debits_posted
     {
         return Some(R::ExceedsDebits);
     }
     None
 }
 
-/// Compares a retried transfer with the one stored under its id.
-fn transfer_exists_result(event: &Transfer, existing: &Transfer) -> CreateTransferResult {
+/// Compares a retried transfer with the one stored under its id. `reserved`: for a post,
+/// the amount its reservation held, if known.
+fn transfer_exists_result(
+    event: &Transfer,
+    existing: &Transfer,
+    reserved: Option<u128>,
+) -> CreateTransferResult {
     let flags = event.flags;
     let resolves =
         flags.contains(TransferFlags::POST_PENDING) || flags.contains(TransferFlags::VOID_PENDING);
     let inherited = |given: u128, stored: u128| (resolves && given == 0) || given == stored;
     let balancing = flags.contains(TransferFlags::BALANCING_DEBIT)
         || flags.contains(TransferFlags::BALANCING_CREDIT);
-    let amount_matches = if resolves {
+    let post = flags.contains(TransferFlags::POST_PENDING);
+    let amount_matches = if post && event.amount == 0 {
+        reserved.is_none_or(|reserved| reserved == existing.amount)
+    } else if resolves {
         event.amount == 0 || event.amount == existing.amount
     } else if balancing {
         event.amount >= existing.amount
@@ -517,11 +567,11 @@ fn transfer_exists_result(event: &Transfer, existing: &Transfer) -> CreateTransf
         R::ExistsWithDifferentCreditAccountId
     } else if !amount_matches {
         R::ExistsWithDifferentAmount
-    } else if event.user_data_128 != existing.user_data_128 {
+    } else if !inherited(event.user_data_128, existing.user_data_128) {
         R::ExistsWithDifferentUserData128
-    } else if event.user_data_64 != existing.user_data_64 {
+    } else if !inherited(event.user_data_64.into(), existing.user_data_64.into()) {
         R::ExistsWithDifferentUserData64
-    } else if event.user_data_32 != existing.user_data_32 {
+    } else if !inherited(event.user_data_32.into(), existing.user_data_32.into()) {
         R::ExistsWithDifferentUserData32
     } else if !inherited(u128::from(event.ledger), u128::from(existing.ledger)) {
         R::ExistsWithDifferentLedger

@@ -475,6 +475,18 @@ fn closing_transfer_closes_and_void_reopens() {
         &["ok"],
     );
     ledger.check(40, &[transfer(101, 1, 2, 1)], &["ok"]);
+    // Posting a closing reservation is refused: only a void reopens, nothing posts.
+    let closing_credit = TransferFlags::PENDING.with(TransferFlags::CLOSING_CREDIT);
+    ledger.check(
+        50,
+        &[flagged(transfer(104, 1, 2, 1), closing_credit)],
+        &["ok"],
+    );
+    ledger.check(
+        60,
+        &[resolve(105, 104, 0, TransferFlags::POST_PENDING)],
+        &["credit_account_already_closed"],
+    );
 }
 
 #[test]
@@ -486,7 +498,11 @@ fn overflow_is_a_result_not_a_wrap() {
         timeout: u32::MAX,
         ..flagged(transfer(102, 2, 1, 1), TransferFlags::PENDING)
     };
-    ledger.check(u64::MAX - 10, &[pending], &["overflows_timeout"]);
+    ledger.check(
+        crate::TIMESTAMP_MAX - 10,
+        &[pending],
+        &["overflows_timeout"],
+    );
 }
 
 #[test]
@@ -623,4 +639,202 @@ fn results_table_documents_every_result_in_order() {
         .collect();
     assert_eq!(names("## create_account"), accounts);
     assert_eq!(names("## create_transfer"), transfers);
+}
+
+#[test]
+fn failed_chain_does_not_report_exists_for_what_it_rolled_back() {
+    let mut ledger = fresh();
+    let linked = TransferFlags::LINKED;
+    ledger.check(
+        10,
+        &[
+            flagged(transfer(100, 1, 2, 5), linked),
+            flagged(transfer(100, 1, 2, 5), linked),
+            transfer(101, 1, 77, 5),
+        ],
+        &[
+            "linked_event_failed",
+            "linked_event_failed",
+            "credit_account_not_found",
+        ],
+    );
+    assert_eq!(ledger.transfer_seq(100), None);
+    let mut accounts = Ledger::new();
+    let chained = account(5, AccountFlags::LINKED);
+    let outcome = accounts.apply_accounts(1, &[chained, chained, account(0, AccountFlags::NONE)]);
+    let results: Vec<&str> = outcome.results.iter().map(|r| r.as_str()).collect();
+    assert_eq!(
+        results,
+        [
+            "linked_event_failed",
+            "linked_event_failed",
+            "id_must_not_be_zero"
+        ]
+    );
+    assert!(accounts.account(5).is_none());
+}
+
+#[test]
+fn post_retry_with_amount_zero_must_match_the_full_reservation() {
+    let mut ledger = fresh();
+    ledger.check(
+        10,
+        &[flagged(transfer(100, 1, 2, 100), TransferFlags::PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        20,
+        &[resolve(101, 100, 40, TransferFlags::POST_PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        30,
+        &[
+            resolve(101, 100, 0, TransferFlags::POST_PENDING),
+            resolve(101, 100, 40, TransferFlags::POST_PENDING),
+        ],
+        &["exists_with_different_amount", "exists"],
+    );
+    // A full post retried with 0 is the same request.
+    ledger.check(
+        40,
+        &[flagged(transfer(102, 1, 2, 70), TransferFlags::PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        50,
+        &[resolve(103, 102, 0, TransferFlags::POST_PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        60,
+        &[resolve(103, 102, 0, TransferFlags::POST_PENDING)],
+        &["exists"],
+    );
+}
+
+#[test]
+fn resolved_reservation_is_checked_before_already_posted() {
+    let mut ledger = fresh();
+    ledger.check(
+        10,
+        &[flagged(transfer(100, 1, 2, 100), TransferFlags::PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        20,
+        &[resolve(101, 100, 0, TransferFlags::POST_PENDING)],
+        &["ok"],
+    );
+    ledger.check(
+        30,
+        &[
+            Transfer {
+                debit_account_id: 2,
+                ..resolve(102, 100, 0, TransferFlags::POST_PENDING)
+            },
+            Transfer {
+                code: 9,
+                ..resolve(103, 100, 0, TransferFlags::VOID_PENDING)
+            },
+            resolve(104, 100, 500, TransferFlags::POST_PENDING),
+            resolve(105, 100, 0, TransferFlags::POST_PENDING),
+        ],
+        &[
+            "pending_transfer_has_different_debit_account_id",
+            "pending_transfer_has_different_code",
+            "exceeds_pending_transfer_amount",
+            "pending_transfer_already_posted",
+        ],
+    );
+    // The same within one batch: reserve, void, then post with a wrong amount.
+    ledger.check(
+        40,
+        &[
+            flagged(transfer(110, 1, 2, 10), TransferFlags::PENDING),
+            resolve(111, 110, 0, TransferFlags::VOID_PENDING),
+            resolve(112, 110, 11, TransferFlags::POST_PENDING),
+            resolve(113, 110, 0, TransferFlags::POST_PENDING),
+        ],
+        &[
+            "ok",
+            "ok",
+            "exceeds_pending_transfer_amount",
+            "pending_transfer_already_voided",
+        ],
+    );
+    // And for a reservation that expired as the batch started.
+    let expiring = Transfer {
+        timeout: 1,
+        ..flagged(transfer(120, 1, 2, 10), TransferFlags::PENDING)
+    };
+    ledger.check(50, &[expiring], &["ok"]);
+    ledger.check(
+        50 + 2 * NANOS_PER_SECOND,
+        &[
+            resolve(121, 120, 11, TransferFlags::POST_PENDING),
+            resolve(122, 120, 0, TransferFlags::POST_PENDING),
+        ],
+        &[
+            "exceeds_pending_transfer_amount",
+            "pending_transfer_expired",
+        ],
+    );
+}
+
+#[test]
+fn void_above_the_reservation_exceeds_it_and_user_data_is_inherited() {
+    let mut ledger = fresh();
+    let reserved = Transfer {
+        user_data_64: 77,
+        ..flagged(transfer(100, 1, 2, 100), TransferFlags::PENDING)
+    };
+    ledger.check(10, &[reserved], &["ok"]);
+    ledger.check(
+        20,
+        &[
+            resolve(101, 100, 101, TransferFlags::VOID_PENDING),
+            resolve(101, 100, 99, TransferFlags::VOID_PENDING),
+            resolve(101, 100, 100, TransferFlags::VOID_PENDING),
+        ],
+        &[
+            "exceeds_pending_transfer_amount",
+            "pending_transfer_has_different_amount",
+            "ok",
+        ],
+    );
+    let void = ledger.bodies.last().copied().unwrap();
+    assert_eq!(void.user_data_64, 77);
+    ledger.check(
+        30,
+        &[resolve(101, 100, 100, TransferFlags::VOID_PENDING)],
+        &["exists"],
+    );
+}
+
+#[test]
+fn overflow_checks_come_before_the_timeout_check() {
+    let mut ledger = fresh();
+    ledger.check(
+        10,
+        &[flagged(
+            transfer(100, 1, 2, u128::MAX),
+            TransferFlags::PENDING,
+        )],
+        &["ok"],
+    );
+    let late = crate::TIMESTAMP_MAX - 10;
+    let pending = Transfer {
+        timeout: u32::MAX,
+        ..flagged(transfer(101, 1, 2, 1), TransferFlags::PENDING)
+    };
+    ledger.check(late, &[pending], &["overflows_debits_pending"]);
+    // A reservation must leave room to be posted: posted balances are checked too.
+    let mut posted = fresh();
+    posted.check(10, &[transfer(100, 1, 2, u128::MAX)], &["ok"]);
+    posted.check(
+        20,
+        &[flagged(transfer(101, 1, 2, 1), TransferFlags::PENDING)],
+        &["overflows_debits_posted"],
+    );
 }
