@@ -261,13 +261,8 @@ trait BatchEvent: Copy {
 /// Scratch state of one batch: the records created so far and the open chain's undo log.
 struct BatchScratch<'a, E> {
     bodies: &'a dyn TransferBodies,
-    /// Per event: where its id already was before the batch (from [`Prefetch`]).
-    hits: &'a [Option<TransferSeq>],
     /// The event being applied.
     current: usize,
-    /// Ids created in this batch so far, so a repeat within the batch is found without the
-    /// (large) index.
-    batch_index: Map<u128, TransferSeq>,
     /// Per event: where its reservation's body is, when a post or void may need it although
     /// the reservation is no longer open (from [`Prefetch`]).
     pending_hits: &'a [Option<TransferSeq>],
@@ -289,28 +284,25 @@ impl<E> BatchScratch<'_, E> {
 }
 
 impl BatchScratch<'_, Transfer> {
-    /// Where the transfer with `id` (the current event's) was committed, if it was.
-    fn existing(&self, id: u128) -> Option<TransferSeq> {
-        self.hits
-            .get(self.current)
-            .copied()
-            .flatten()
-            .or_else(|| self.batch_index.get(&id).copied())
-    }
-
     /// A resolved reservation as it was when it was open, if this batch can know it: resolved
-    /// in this batch, or its body prefetched, or created in this batch.
-    fn resolved_pending(&self, pending_id: u128) -> Option<OpenPending> {
+    /// in this batch, or its body prefetched, or created in this batch. `index` is the
+    /// ledger's idempotency index.
+    fn resolved_pending(
+        &self,
+        index: &Map<u128, TransferSeq>,
+        pending_id: u128,
+    ) -> Option<OpenPending> {
         if let Some(open) = self.resolved_in_batch.get(&pending_id) {
             return Some(*open);
         }
-        let seq = self
-            .pending_hits
-            .get(self.current)
-            .copied()
-            .flatten()
-            .or_else(|| self.batch_index.get(&pending_id).copied())?;
-        let body = self.body(seq);
+        let prefetched = self.pending_hits.get(self.current).copied().flatten();
+        let in_batch = || {
+            index
+                .get(&pending_id)
+                .copied()
+                .filter(|seq| *seq >= self.seq_first)
+        };
+        let body = self.body(prefetched.or_else(in_batch)?);
         (body.id == pending_id && body.flags.contains(TransferFlags::PENDING))
             .then(|| OpenPending::from_body(&body))
     }
@@ -398,7 +390,7 @@ impl Ledger {
         events: &[Account],
     ) -> BatchOutcome<CreateAccountResult, Account> {
         let no_bodies: Vec<Transfer> = Vec::new();
-        self.apply_batch(now, events, (&[], &[]), &no_bodies, Chains::Linked)
+        self.apply_batch(now, events, &[], &no_bodies, Chains::Linked)
     }
 
     /// Applies a batch of `create_transfer` events at time `now` (nanoseconds), for callers that
@@ -432,8 +424,7 @@ impl Ledger {
             events.len(),
             "prefetch is for this batch"
         );
-        let hits = (prefetch.hits.as_slice(), prefetch.pending_hits.as_slice());
-        self.apply_batch(now, events, hits, bodies, Chains::Linked)
+        self.apply_batch(now, events, &prefetch.pending_hits, bodies, Chains::Linked)
     }
 
     /// Looks up which events of a batch reuse the id of a committed transfer, so the caller can
@@ -479,8 +470,7 @@ impl Ledger {
             .map(|a| Account { timestamp: 0, ..*a })
             .collect();
         let no_bodies: Vec<Transfer> = Vec::new();
-        let outcome =
-            self.apply_batch(timestamp, &events, (&[], &[]), &no_bodies, Chains::Unlinked);
+        let outcome = self.apply_batch(timestamp, &events, &[], &no_bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
 
@@ -503,7 +493,7 @@ impl Ledger {
         let outcome = self.apply_batch(
             timestamp,
             &events,
-            (&prefetch.hits, &prefetch.pending_hits),
+            &prefetch.pending_hits,
             bodies,
             Chains::Unlinked,
         );
@@ -514,7 +504,7 @@ impl Ledger {
         &mut self,
         now: u64,
         events: &[E],
-        (hits, pending_hits): (&[Option<TransferSeq>], &[Option<TransferSeq>]),
+        pending_hits: &[Option<TransferSeq>],
         bodies: &dyn TransferBodies,
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {
@@ -527,9 +517,7 @@ impl Ledger {
         let expired_count = expired.len() as u64;
         let mut scratch = BatchScratch {
             bodies,
-            hits,
             current: 0,
-            batch_index: Map::default(),
             pending_hits,
             resolved_in_batch: expired.into_iter().collect(),
             seq_first: self.transfers_count,
@@ -650,10 +638,6 @@ impl Ledger {
                     self.transfer_index
                         .remove(&id)
                         .expect("indexed transfer exists");
-                    scratch
-                        .batch_index
-                        .remove(&id)
-                        .expect("transfer created in this batch");
                 }
                 Undo::HistoryPushed(account_id) => {
                     let state = self.accounts.get_mut(&account_id).expect("account exists");

@@ -1,6 +1,8 @@
 //! `create_transfer`: validation in precedence order, then the commit. Every check happens
 //! before the first change, so a failed event leaves the state as it was.
 
+use std::collections::hash_map::Entry;
+
 use super::{BatchScratch, Ledger, OpenPending, Undo, NANOS_PER_SECOND};
 use crate::result::CreateTransferResult;
 use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
@@ -25,11 +27,21 @@ impl Ledger {
         if event.id == u128::MAX {
             return R::IdMustNotBeIntMax;
         }
-        if let Some(seq) = scratch.existing(event.id) {
-            // A post of "the full amount" (0) matches only a post of the full reservation.
-            let reserved = scratch.resolved_pending(event.pending_id).map(|p| p.amount);
-            return transfer_exists_result(event, &scratch.body(seq), reserved);
-        }
+        // One probe of the idempotency index serves the duplicate check and, for a plain
+        // transfer, the insert at the end.
+        let vacant = match self.transfer_index.entry(event.id) {
+            Entry::Vacant(vacant) => Ok(vacant),
+            Entry::Occupied(occupied) => Err(*occupied.get()),
+        };
+        let vacant = match vacant {
+            Ok(vacant) => vacant,
+            Err(seq) => {
+                // A post of "the full amount" (0) matches only a post of the full reservation.
+                let reserved = scratch.resolved_pending(&self.transfer_index, event.pending_id);
+                let reserved = reserved.map(|pending| pending.amount);
+                return transfer_exists_result(event, &scratch.body(seq), reserved);
+            }
+        };
         if let Some(result) = check_flags(event.flags) {
             return result;
         }
@@ -106,7 +118,11 @@ impl Ledger {
                 expires_at,
             });
         }
-        self.index_transfer(transfer, scratch);
+        vacant.insert(seq);
+        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
+        scratch.record(Undo::TransferIndexed(transfer.id));
+        scratch.created.push(transfer);
+        self.timestamp_last = transfer.timestamp;
         R::Ok
     }
 
@@ -116,7 +132,6 @@ impl Ledger {
         self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
         let previous = self.transfer_index.insert(transfer.id, seq);
         assert!(previous.is_none(), "transfer id applied at most once");
-        scratch.batch_index.insert(transfer.id, seq);
         scratch.record(Undo::TransferIndexed(transfer.id));
         scratch.created.push(transfer);
         self.timestamp_last = transfer.timestamp;
@@ -265,7 +280,7 @@ impl Ledger {
             }
             None => return R::PendingTransferNotFound,
         };
-        let resolved = scratch.resolved_pending(event.pending_id);
+        let resolved = scratch.resolved_pending(&self.transfer_index, event.pending_id);
         resolved
             .and_then(|pending| check_against_pending(event, &pending))
             .unwrap_or(status)
