@@ -264,8 +264,9 @@ struct BatchScratch<'a, E> {
     /// The event being applied.
     current: usize,
     /// Per event: where its reservation's body is, when a post or void may need it although
-    /// the reservation is no longer open (from [`Prefetch`]).
-    pending_hits: &'a [Option<TransferSeq>],
+    /// the reservation is no longer open (from [`Prefetch`]). `None` when every committed
+    /// body is at hand, so any can be looked up through the index.
+    pending_hits: Option<&'a [Option<TransferSeq>]>,
     /// Reservations resolved (posted, voided, expired) in this batch, for later events of the
     /// batch that name them.
     resolved_in_batch: Map<u128, OpenPending>,
@@ -295,14 +296,16 @@ impl BatchScratch<'_, Transfer> {
         if let Some(open) = self.resolved_in_batch.get(&pending_id) {
             return Some(*open);
         }
-        let prefetched = self.pending_hits.get(self.current).copied().flatten();
-        let in_batch = || {
-            index
-                .get(&pending_id)
-                .copied()
-                .filter(|seq| *seq >= self.seq_first)
+        let seq = match self.pending_hits {
+            Some(hits) => hits.get(self.current).copied().flatten().or_else(|| {
+                index
+                    .get(&pending_id)
+                    .copied()
+                    .filter(|seq| *seq >= self.seq_first)
+            }),
+            None => index.get(&pending_id).copied(),
         };
-        let body = self.body(prefetched.or_else(in_batch)?);
+        let body = self.body(seq?);
         (body.id == pending_id && body.flags.contains(TransferFlags::PENDING))
             .then(|| OpenPending::from_body(&body))
     }
@@ -390,7 +393,7 @@ impl Ledger {
         events: &[Account],
     ) -> BatchOutcome<CreateAccountResult, Account> {
         let no_bodies: Vec<Transfer> = Vec::new();
-        self.apply_batch(now, events, &[], &no_bodies, Chains::Linked)
+        self.apply_batch(now, events, None, &no_bodies, Chains::Linked)
     }
 
     /// Applies a batch of `create_transfer` events at time `now` (nanoseconds), for callers that
@@ -401,8 +404,8 @@ impl Ledger {
         events: &[Transfer],
         bodies: &dyn TransferBodies,
     ) -> BatchOutcome<CreateTransferResult, Transfer> {
-        let prefetch = self.prefetch(events);
-        self.apply_prefetched(now, events, &prefetch, bodies)
+        // Every body is at hand, so nothing needs fetching first.
+        self.apply_batch(now, events, None, bodies, Chains::Linked)
     }
 
     /// Applies a batch of `create_transfer` events at time `now` (nanoseconds) after
@@ -424,7 +427,13 @@ impl Ledger {
             events.len(),
             "prefetch is for this batch"
         );
-        self.apply_batch(now, events, &prefetch.pending_hits, bodies, Chains::Linked)
+        self.apply_batch(
+            now,
+            events,
+            Some(&prefetch.pending_hits),
+            bodies,
+            Chains::Linked,
+        )
     }
 
     /// Looks up which events of a batch reuse the id of a committed transfer, so the caller can
@@ -470,7 +479,7 @@ impl Ledger {
             .map(|a| Account { timestamp: 0, ..*a })
             .collect();
         let no_bodies: Vec<Transfer> = Vec::new();
-        let outcome = self.apply_batch(timestamp, &events, &[], &no_bodies, Chains::Unlinked);
+        let outcome = self.apply_batch(timestamp, &events, None, &no_bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
 
@@ -489,14 +498,8 @@ impl Ledger {
             .iter()
             .map(|t| Transfer { timestamp: 0, ..*t })
             .collect();
-        let prefetch = self.prefetch(&events);
-        let outcome = self.apply_batch(
-            timestamp,
-            &events,
-            &prefetch.pending_hits,
-            bodies,
-            Chains::Unlinked,
-        );
+        // Journaled records are all new and all succeeded, so they need no old bodies.
+        let outcome = self.apply_batch(timestamp, &events, None, bodies, Chains::Unlinked);
         check_replay(timestamp, &outcome, records)
     }
 
@@ -504,7 +507,7 @@ impl Ledger {
         &mut self,
         now: u64,
         events: &[E],
-        pending_hits: &[Option<TransferSeq>],
+        pending_hits: Option<&[Option<TransferSeq>]>,
         bodies: &dyn TransferBodies,
         chains: Chains,
     ) -> BatchOutcome<E::Result, E> {

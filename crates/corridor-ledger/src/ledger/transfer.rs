@@ -119,19 +119,22 @@ impl Ledger {
             });
         }
         vacant.insert(seq);
-        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
-        scratch.record(Undo::TransferIndexed(transfer.id));
-        scratch.created.push(transfer);
-        self.timestamp_last = transfer.timestamp;
+        self.transfer_indexed(transfer, scratch);
         R::Ok
     }
 
     /// Indexes a transfer whose balances and histories are applied.
     fn index_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
-        let seq = self.transfers_count;
-        self.transfers_count = seq.checked_add(1).expect("transfer count fits u64");
-        let previous = self.transfer_index.insert(transfer.id, seq);
+        let previous = self
+            .transfer_index
+            .insert(transfer.id, self.transfers_count);
         assert!(previous.is_none(), "transfer id applied at most once");
+        self.transfer_indexed(transfer, scratch);
+    }
+
+    /// Completes the commit of a transfer just put in the index at the next position.
+    fn transfer_indexed(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
+        self.transfers_count = self.transfers_count.checked_add(1).expect("count fits u64");
         scratch.record(Undo::TransferIndexed(transfer.id));
         scratch.created.push(transfer);
         self.timestamp_last = transfer.timestamp;

@@ -82,7 +82,7 @@ impl Harness {
     /// invariants.
     #[track_caller]
     fn check(&mut self, now: u64, events: &[Transfer], expected: &[&str]) {
-        let outcome = self.ledger.apply_transfers(now, events, &self.bodies);
+        let outcome = apply_both_ways(&mut self.ledger, now, events, &self.bodies);
         let results: Vec<&str> = outcome.results.iter().map(|r| r.as_str()).collect();
         assert_eq!(results, expected);
         self.ledger.check_invariants().unwrap();
@@ -99,6 +99,30 @@ impl Harness {
             a.credits_posted,
         ]
     }
+}
+
+/// Applies a batch the way a store does (prefetch, then only the prefetched bodies) and the
+/// way an in-memory caller does (every body at hand), and checks both give the same outcome and
+/// the same ledger. A body the prefetch forgot would panic in the first.
+pub(super) fn apply_both_ways(
+    ledger: &mut Ledger,
+    now: u64,
+    events: &[Transfer],
+    bodies: &[Transfer],
+) -> crate::BatchOutcome<CreateTransferResult, Transfer> {
+    let mut at_hand = ledger.clone();
+    let prefetch = ledger.prefetch(events);
+    let fetched: std::collections::BTreeMap<u64, Transfer> = prefetch
+        .seqs()
+        .into_iter()
+        .map(|seq| (seq, bodies[usize::try_from(seq).unwrap()]))
+        .collect();
+    let outcome = ledger.apply_prefetched(now, events, &prefetch, &fetched);
+    let other = at_hand.apply_transfers(now, events, &bodies.to_vec());
+    assert_eq!(outcome, other, "prefetched and at-hand application differ");
+    assert_eq!(ledger.accounts_sorted(), at_hand.accounts_sorted());
+    assert_eq!(ledger.transfers_count(), at_hand.transfers_count());
+    outcome
 }
 
 fn fresh() -> Harness {

@@ -48,7 +48,7 @@ fn run(workload: &Workload) -> Run {
         account_batch_timestamp: accounts.timestamp,
     };
     for (now, events) in &workload.batches {
-        let outcome = run.ledger.apply_transfers(*now, events, &run.bodies);
+        let outcome = super::apply_both_ways(&mut run.ledger, *now, events, &run.bodies);
         run.ledger.check_invariants().unwrap();
         assert_eq!(outcome.results.len(), events.len());
         for (event, result) in events.iter().zip(&outcome.results) {
@@ -117,7 +117,7 @@ fn check_retries_are_exists(run: &mut Run, workload: &Workload) {
     let mut control = run.ledger.clone();
     let now = run.ledger.timestamp_last() + 1;
     let _ = control.apply_transfers(now, &[], &run.bodies);
-    let outcome = run.ledger.apply_transfers(now, &applied, &run.bodies);
+    let outcome = super::apply_both_ways(&mut run.ledger, now, &applied, &run.bodies);
     for result in &outcome.results {
         assert_eq!(*result, CreateTransferResult::Exists);
     }
