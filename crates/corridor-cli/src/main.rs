@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use corridor_bench::{BenchBackend, BenchConfig};
-use corridor_cli::apply;
+use corridor_cli::{apply, render};
 use corridor_ledger::{Account, BATCH_EVENTS_MAX};
 use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
@@ -281,16 +281,12 @@ fn ledger_accounts(args: AccountsArgs) -> Result<()> {
         }
         accounts = then;
     }
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    if args.json {
-        for account in &accounts {
-            writeln!(out, "{}", corridor_cli::render::account_json(account))?;
-        }
-    } else {
-        out.write_all(corridor_cli::render::accounts_table(&accounts).as_bytes())?;
-    }
-    Ok(())
+    print_records(
+        &accounts,
+        args.json,
+        render::account_json,
+        render::accounts_table,
+    )
 }
 
 fn ledger_transfers(args: TransfersArgs) -> Result<()> {
@@ -320,14 +316,29 @@ fn ledger_transfers(args: TransfersArgs) -> Result<()> {
             found
         }
     };
+    print_records(
+        &transfers,
+        args.json,
+        render::transfer_json,
+        render::transfers_table,
+    )
+}
+
+/// Prints records as JSON lines or as a table.
+fn print_records<T>(
+    records: &[T],
+    json: bool,
+    to_json: fn(&T) -> serde_json::Value,
+    to_table: fn(&[T]) -> String,
+) -> Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if args.json {
-        for transfer in &transfers {
-            writeln!(out, "{}", corridor_cli::render::transfer_json(transfer))?;
+    if json {
+        for record in records {
+            writeln!(out, "{}", to_json(record))?;
         }
     } else {
-        out.write_all(corridor_cli::render::transfers_table(&transfers).as_bytes())?;
+        out.write_all(to_table(records).as_bytes())?;
     }
     Ok(())
 }
