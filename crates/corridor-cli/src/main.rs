@@ -316,8 +316,13 @@ fn ledger_transfers(args: TransfersArgs) -> Result<()> {
             found
         }
     };
+    let mut with_status = Vec::with_capacity(transfers.len());
+    for transfer in transfers {
+        let status = store.pending_status(transfer.id)?;
+        with_status.push((transfer, status));
+    }
     print_records(
-        &transfers,
+        &with_status,
         args.json,
         render::transfer_json,
         render::transfers_table,

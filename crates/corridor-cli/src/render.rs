@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use corridor_ledger::{Account, Transfer};
+use corridor_ledger::{Account, PendingStatus, Transfer};
 
 /// One account as a JSON object.
 pub fn account_json(account: &Account) -> Value {
@@ -24,8 +24,42 @@ pub fn account_json(account: &Account) -> Value {
     })
 }
 
-/// One transfer as a JSON object.
-pub fn transfer_json(transfer: &Transfer) -> Value {
+/// A transfer with, for a pending one, where it stands.
+pub type TransferWithStatus = (Transfer, Option<PendingStatus>);
+
+/// Where a pending transfer stands, and since when (0 while pending).
+fn status_parts(status: Option<PendingStatus>) -> Option<(&'static str, u64)> {
+    status.map(|status| match status {
+        PendingStatus::Pending => ("pending", 0),
+        PendingStatus::Posted { timestamp } => ("posted", timestamp),
+        PendingStatus::Voided { timestamp } => ("voided", timestamp),
+        PendingStatus::Expired { timestamp } => ("expired", timestamp),
+    })
+}
+
+/// An account's posted credits less its posted debits, signed.
+fn net_posted(account: &Account) -> String {
+    if account.credits_posted >= account.debits_posted {
+        (account.credits_posted - account.debits_posted).to_string()
+    } else {
+        format!("-{}", account.debits_posted - account.credits_posted)
+    }
+}
+
+/// One transfer as a JSON object; a pending one says where it stands (`status`, and
+/// `status_timestamp` once posted, voided or expired).
+pub fn transfer_json((transfer, status): &TransferWithStatus) -> Value {
+    let mut value = transfer_fields(transfer);
+    if let (Some((name, since)), Value::Object(object)) = (status_parts(*status), &mut value) {
+        object.insert("status".into(), name.into());
+        if since != 0 {
+            object.insert("status_timestamp".into(), since.to_string().into());
+        }
+    }
+    value
+}
+
+fn transfer_fields(transfer: &Transfer) -> Value {
     json!({
         "id": transfer.id.to_string(),
         "debit_account_id": transfer.debit_account_id.to_string(),
@@ -59,7 +93,8 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             if index > 0 {
                 text.push_str("  ");
             }
-            let numeric = !cell.is_empty() && cell.chars().all(|c| c.is_ascii_digit());
+            let digits = cell.strip_prefix('-').unwrap_or(cell);
+            let numeric = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
             if numeric {
                 text.push_str(&format!("{cell:>width$}"));
             } else {
@@ -76,7 +111,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Accounts as a table.
+/// Accounts as a table, with the net posted balance (credits less debits).
 pub fn accounts_table(accounts: &[Account]) -> String {
     let rows: Vec<Vec<String>> = accounts
         .iter()
@@ -85,6 +120,7 @@ pub fn accounts_table(accounts: &[Account]) -> String {
                 a.id.to_string(),
                 a.ledger.to_string(),
                 a.code.to_string(),
+                net_posted(a),
                 a.debits_pending.to_string(),
                 a.debits_posted.to_string(),
                 a.credits_pending.to_string(),
@@ -98,6 +134,7 @@ pub fn accounts_table(accounts: &[Account]) -> String {
             "id",
             "ledger",
             "code",
+            "net_posted",
             "debits_pending",
             "debits_posted",
             "credits_pending",
@@ -108,11 +145,11 @@ pub fn accounts_table(accounts: &[Account]) -> String {
     )
 }
 
-/// Transfers as a table.
-pub fn transfers_table(transfers: &[Transfer]) -> String {
+/// Transfers as a table; pending ones with where they stand.
+pub fn transfers_table(transfers: &[TransferWithStatus]) -> String {
     let rows: Vec<Vec<String>> = transfers
         .iter()
-        .map(|t| {
+        .map(|(t, status)| {
             vec![
                 t.timestamp.to_string(),
                 t.id.to_string(),
@@ -125,6 +162,7 @@ pub fn transfers_table(transfers: &[Transfer]) -> String {
                     t.pending_id.to_string()
                 },
                 t.flags.names().collect::<Vec<_>>().join(","),
+                status_parts(*status).map_or(String::new(), |(name, _)| name.to_owned()),
             ]
         })
         .collect();
@@ -137,6 +175,7 @@ pub fn transfers_table(transfers: &[Transfer]) -> String {
             "amount",
             "pending_id",
             "flags",
+            "status",
         ],
         &rows,
     )

@@ -29,7 +29,8 @@ use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use corridor_ledger::{
-    Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, Transfer, TransferSeq,
+    Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, PendingStatus, Transfer,
+    TransferSeq,
 };
 use corridor_store::{HistoryQuery, LedgerStore, Persistence, StateMachineStore, StoreError};
 
@@ -356,6 +357,10 @@ impl LedgerStore for EmbeddedStore {
         timestamp: u64,
     ) -> Result<Option<Balances>, StoreError> {
         self.inner.account_balances_as_of(account_id, timestamp)
+    }
+
+    fn pending_status(&mut self, id: u128) -> Result<Option<PendingStatus>, StoreError> {
+        self.inner.pending_status(id)
     }
 
     fn check_invariants(&mut self) -> Result<(), StoreError> {

@@ -23,7 +23,9 @@ pub use error::StoreError;
 pub use machine::{HistoryQuery, Persistence, StateMachineStore};
 pub use memory::{MemoryPersistence, MemoryStore};
 
-use corridor_ledger::{Account, Balances, CreateAccountResult, CreateTransferResult, Transfer};
+use corridor_ledger::{
+    Account, Balances, CreateAccountResult, CreateTransferResult, PendingStatus, Transfer,
+};
 
 /// A ledger behind a storage backend.
 pub trait LedgerStore {
@@ -65,6 +67,10 @@ pub trait LedgerStore {
         account_id: u128,
         timestamp: u64,
     ) -> Result<Option<Balances>, StoreError>;
+
+    /// Where a pending transfer stands (pending, posted, voided, expired); `None` when `id`
+    /// is not a pending transfer.
+    fn pending_status(&mut self, id: u128) -> Result<Option<PendingStatus>, StoreError>;
 
     /// Checks the ledger's invariants.
     fn check_invariants(&mut self) -> Result<(), StoreError>;

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use corridor_ledger::{
-    Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, Transfer, TransferSeq,
-    BATCH_EVENTS_MAX, TIMESTAMP_MAX,
+    Account, Balances, CreateAccountResult, CreateTransferResult, Ledger, PendingStatus, Transfer,
+    TransferSeq, BATCH_EVENTS_MAX, TIMESTAMP_MAX,
 };
 
 use crate::{LedgerStore, StoreError};
@@ -264,6 +264,10 @@ impl<P: Persistence> LedgerStore for StateMachineStore<P> {
         Ok(Some(
             self.ledger.balances_as_of(account_id, timestamp, transfers),
         ))
+    }
+
+    fn pending_status(&mut self, id: u128) -> Result<Option<PendingStatus>, StoreError> {
+        Ok(self.ledger.pending_status(id))
     }
 
     fn check_invariants(&mut self) -> Result<(), StoreError> {

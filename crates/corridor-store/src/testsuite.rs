@@ -220,4 +220,12 @@ fn same_as_memory(mut store: Box<dyn LedgerStore>, seed: u64) {
         "stored transfers changed"
     );
     assert_eq!(reference.lookup_transfers(&ids).expect("lookup"), stored);
+    for id in ids {
+        let status = store.pending_status(id).expect("status");
+        assert_eq!(
+            status,
+            reference.pending_status(id).expect("status"),
+            "transfer {id}"
+        );
+    }
 }

@@ -116,6 +116,29 @@ fn apply_prints_one_result_per_event_and_retries_answer_exists() {
     let found: serde_json::Value = serde_json::from_slice(&lookup.stdout).unwrap();
     assert_eq!(found["pending_id"], "11");
     assert_eq!(found["amount"], "200000");
+    let reservation = run(&[
+        "ledger",
+        "transfers",
+        "--data",
+        data,
+        "--id",
+        "11",
+        "--json",
+    ]);
+    let reservation: serde_json::Value = serde_json::from_slice(&reservation.stdout).unwrap();
+    assert_eq!(reservation["status"], "posted");
+    assert_eq!(reservation["status_timestamp"], found["timestamp"]);
+    let table = run(&["ledger", "accounts", "--data", data]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.lines().next().unwrap().contains("net_posted"),
+        "{table}"
+    );
+    let row = ["3", "840", "1", "-1000000"];
+    assert!(
+        table.lines().any(|l| l.split_whitespace().take(4).eq(row)),
+        "{table}"
+    );
     let missing = run(&["ledger", "transfers", "--data", data, "--id", "99"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no transfer with id 99"));
 }
