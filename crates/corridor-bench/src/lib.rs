@@ -239,7 +239,7 @@ pub fn run(
     let result = match backend {
         BenchBackend::Memory => {
             let mut ledger = StateMachineOnly {
-                ledger: Ledger::new(),
+                ledger: Ledger::with_capacity(config.accounts, config.transfers),
             };
             measure(backend, &mut ledger, config, show_progress)
         }

@@ -386,6 +386,19 @@ impl Ledger {
         Ledger::default()
     }
 
+    /// An empty ledger with room for `accounts` accounts and `transfers` transfers before its
+    /// tables grow (growing a large table copies it, and pauses that batch).
+    pub fn with_capacity(accounts: u64, transfers: u64) -> Ledger {
+        let mut ledger = Ledger::default();
+        ledger
+            .accounts
+            .reserve(usize::try_from(accounts).unwrap_or(0));
+        ledger
+            .transfer_index
+            .reserve(usize::try_from(transfers).unwrap_or(0));
+        ledger
+    }
+
     /// Applies a batch of `create_account` events at time `now` (nanoseconds).
     pub fn apply_accounts(
         &mut self,
