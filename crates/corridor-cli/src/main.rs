@@ -145,7 +145,7 @@ struct BenchArgs {
     /// Seed of the workload generator.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Print JSON (the default when standard output is not a terminal).
+    /// Accepted for scripts that pass it: the bench always prints JSON.
     #[arg(long)]
     json: bool,
 }
@@ -235,7 +235,17 @@ fn ledger_apply(args: ApplyArgs) -> Result<()> {
     progress.finish_and_clear();
     store.close().context("snapshot the ledger")?;
     out.flush()?;
-    let _ = summary;
+    // A summary for the person at the terminal; scripts read the result lines on stdout.
+    if io::stderr().is_terminal() {
+        let failed = summary.events - summary.ok;
+        writeln!(
+            io::stderr(),
+            "{} events in {} batches: {} ok, {failed} not applied (see their results)",
+            summary.events,
+            summary.batches,
+            summary.ok
+        )?;
+    }
     Ok(())
 }
 
@@ -382,7 +392,6 @@ fn ledger_bench(args: BenchArgs) -> Result<()> {
         seed: args.seed,
     };
     let result = corridor_bench::run(backend, &config, &root, show_progress)?;
-    let _ = args.json;
     writeln!(out, "{}", result.to_json())?;
     Ok(())
 }
