@@ -213,3 +213,47 @@ fn balances_as_of_a_past_timestamp() {
     assert_eq!(account["debits_pending"], "250075");
     assert_eq!(account["debits_posted"], "0");
 }
+
+#[test]
+fn bench_prints_one_json_object_with_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in ["memory", "embedded", "sqlite-baseline"] {
+        let output = run(&[
+            "ledger",
+            "bench",
+            "--backend",
+            backend,
+            "--accounts",
+            "20",
+            "--transfers",
+            "2000",
+            "--batch",
+            "100",
+            "--pending-percent",
+            "30",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let figures: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(figures["backend"], backend);
+        assert_eq!(figures["transfers"], 2000);
+        for key in [
+            "seconds",
+            "transfers_per_sec",
+            "p50_ms",
+            "p99_ms",
+            "peak_rss_mb",
+        ] {
+            assert!(
+                figures[key].as_f64().is_some_and(|v| v > 0.0),
+                "{key}: {figures}"
+            );
+        }
+    }
+}
