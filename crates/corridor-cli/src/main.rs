@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use corridor_bench::{BenchBackend, BenchConfig};
+use corridor_calendar::{GregorianDate, SolarHijriDate};
 use corridor_cli::{apply, render};
 use corridor_ledger::{Account, BATCH_EVENTS_MAX};
 use corridor_store::{HistoryQuery, LedgerStore};
@@ -33,6 +34,26 @@ enum Command {
     /// The double-entry ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Convert a date between the Gregorian and the Solar Hijri (Iranian) calendars.
+    Date(DateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CalendarArg {
+    Gregorian,
+    SolarHijri,
+}
+
+#[derive(Args)]
+struct DateArgs {
+    /// The date, YYYY-MM-DD.
+    date: String,
+    /// The calendar the date is written in.
+    #[arg(long, value_enum, default_value = "gregorian")]
+    from: CalendarArg,
+    /// One JSON object instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -175,7 +196,53 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ledger(LedgerCommand::Accounts(args)) => ledger_accounts(args),
         Command::Ledger(LedgerCommand::Transfers(args)) => ledger_transfers(args),
         Command::Ledger(LedgerCommand::Bench(args)) => ledger_bench(args),
+        Command::Date(args) => date(args),
     }
+}
+
+fn date(args: DateArgs) -> Result<()> {
+    let (gregorian, solar) = match args.from {
+        CalendarArg::Gregorian => {
+            let gregorian: GregorianDate = args
+                .date
+                .parse()
+                .with_context(|| format!("read Gregorian date {}", args.date))?;
+            (gregorian, SolarHijriDate::from_gregorian(gregorian))
+        }
+        CalendarArg::SolarHijri => {
+            let solar: SolarHijriDate = args
+                .date
+                .parse()
+                .with_context(|| format!("read Solar Hijri date {}", args.date))?;
+            (solar.to_gregorian(), solar)
+        }
+    };
+    let month = solar.month_name();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        let value = serde_json::json!({
+            "gregorian": gregorian.to_string(),
+            "solar_hijri": solar.to_string(),
+            "solar_hijri_month": month.number(),
+            "solar_hijri_month_name": month.transliteration(),
+            "solar_hijri_month_name_fa": month.persian(),
+        });
+        writeln!(out, "{value}")?;
+    } else {
+        match args.from {
+            CalendarArg::Gregorian => writeln!(
+                out,
+                "{solar} ({} {} {}, {})",
+                solar.day(),
+                month.transliteration(),
+                solar.year(),
+                month.persian()
+            )?,
+            CalendarArg::SolarHijri => writeln!(out, "{gregorian}")?,
+        }
+    }
+    Ok(())
 }
 
 /// Nanoseconds since the Unix epoch: the ledger's clock.

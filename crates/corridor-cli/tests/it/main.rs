@@ -4,6 +4,7 @@
 
 mod apply;
 mod crash;
+mod date;
 mod tidy;
 
 use std::path::Path;

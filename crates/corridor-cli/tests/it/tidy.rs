@@ -16,7 +16,7 @@ fn domain_crates_depend_on_nothing_that_does_io() {
         "getrandom",
         "libsqlite3-sys",
     ];
-    for krate in ["corridor-core", "corridor-ledger"] {
+    for krate in ["corridor-core", "corridor-calendar", "corridor-ledger"] {
         let output = Command::new(env!("CARGO"))
             .args([
                 "tree",
