@@ -18,6 +18,9 @@ pub const NANOS_PER_SECOND: u64 = 1_000_000_000;
 /// batches after it): timestamps count nanoseconds in a `u64` and must never overflow.
 pub const TIMESTAMP_MAX: u64 = u64::MAX - (1 << 32);
 
+/// How many events ahead the batch loop warms the cache (see `apply_batch`).
+const WARM_EVENTS: usize = 64;
+
 /// The most events one batch may hold (TigerBeetle's 8,190 less one, as the workload).
 pub const BATCH_EVENTS_MAX: usize = 8_189;
 
@@ -255,6 +258,8 @@ trait BatchEvent: Copy {
     fn event_id(&self) -> u128;
     /// Whether a record with this id is in the ledger.
     fn is_committed(ledger: &Ledger, id: u128) -> bool;
+    /// Touches what applying the event will look up first, to bring it into the cache.
+    fn warm(&self, ledger: &Ledger);
     fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Self>) -> Self::Result;
 }
 
@@ -342,6 +347,10 @@ impl BatchEvent for Account {
         ledger.accounts.contains_key(&id)
     }
 
+    fn warm(&self, ledger: &Ledger) {
+        std::hint::black_box(ledger.accounts.contains_key(&self.id));
+    }
+
     fn execute(
         &self,
         ledger: &mut Ledger,
@@ -369,6 +378,10 @@ impl BatchEvent for Transfer {
 
     fn is_committed(ledger: &Ledger, id: u128) -> bool {
         ledger.transfer_index.contains_key(&id)
+    }
+
+    fn warm(&self, ledger: &Ledger) {
+        std::hint::black_box(ledger.transfer_index.contains_key(&self.id));
     }
 
     fn execute(
@@ -417,13 +430,7 @@ impl Ledger {
         events: &[Transfer],
         bodies: &dyn TransferBodies,
     ) -> BatchOutcome<CreateTransferResult, Transfer> {
-        // Every body is at hand, so nothing needs fetching first. One pass over the index
-        // before applying lets the processor fetch the events' index entries in parallel (the
-        // lookups do not depend on each other), so the probes while applying hit the cache;
-        // measured here, about 8 % faster over a 2-million-entry index.
-        for event in events {
-            std::hint::black_box(self.transfer_index.get(&event.id));
-        }
+        // Every body is at hand, so nothing needs fetching first.
         self.apply_batch(now, events, None, bodies, Chains::Linked)
     }
 
@@ -551,6 +558,13 @@ impl Ledger {
         let mut chain: Option<ChainStart> = None;
         let mut chain_broken = false;
         for (index, event) in events.iter().enumerate() {
+            // Every WARM_EVENTS events, look up the next ones' index entries in a tight loop:
+            // the lookups do not depend on each other, so the processor fetches their cache
+            // lines in parallel, and the probes while applying find them in cache.
+            if index % WARM_EVENTS == 0 {
+                let ahead = &events[index..(index + WARM_EVENTS).min(events.len())];
+                ahead.iter().for_each(|event| event.warm(self));
+            }
             let linked = chains == Chains::Linked && event.is_linked();
             let chain_open_at_end = linked && index + 1 == events.len();
             if linked && chain.is_none() {
