@@ -27,9 +27,9 @@ mod types;
 pub mod testing;
 
 pub use ledger::{
-    Balances, BatchOutcome, ImageVisitor, InvariantViolation, Ledger, LedgerImage, LedgerTotals,
-    Prefetch, ReplayError, Reservation, TransferBodies, TransferSeq, BATCH_EVENTS_MAX,
-    NANOS_PER_SECOND, TIMESTAMP_MAX,
+    Balances, BatchOutcome, ImageHeader, ImageVisitor, InvariantViolation, Ledger, LedgerBuilder,
+    LedgerImage, LedgerTotals, Prefetch, ReplayError, Reservation, TransferBodies, TransferSeq,
+    BATCH_EVENTS_MAX, NANOS_PER_SECOND, TIMESTAMP_MAX,
 };
 pub use result::{CreateAccountResult, CreateTransferResult};
 pub use types::{Account, AccountFlags, Event, PendingStatus, Transfer, TransferFlags};

@@ -1,18 +1,22 @@
 //! Snapshots: the whole ledger state and the journal length it covers, so that reopening reads
 //! the snapshot and replays only the journal written after it.
 //!
-//! Layout: `magic u32 | version u32 | journal_length u64`, then tagged entries (tag u8 then the
-//! entry) ending with tag 0, then a crc32c of everything before it. Written to a temporary file,
-//! synced, renamed over the old snapshot, and the directory synced: a crash leaves either the
-//! old snapshot or the new one, never a mix.
+//! Layout (little-endian): `magic u32 | version u32 | journal_length u64 | timestamp_last u64 |
+//! transfers_count u64 | accounts_count u64 | reservations_count u64 | resolutions_count u64`,
+//! then the accounts (each a 128-byte record, its history length and positions), the index
+//! (`transfers_count` entries of id u128 and position u64), the reservations, the resolutions,
+//! `batches_count u64` and the journal's batch table, and last a crc32c of everything before
+//! it. Large parts are read in blocks and restored as they are read, with no second copy in
+//! memory. Written to a temporary file, synced, renamed over the old snapshot, and the
+//! directory synced: a crash leaves either the old snapshot or the new one, never a mix.
 
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use corridor_ledger::{
-    Account, ImageVisitor, Ledger, LedgerImage, PendingStatus, Reservation, TransferFlags,
-    TransferSeq,
+    Account, ImageHeader, ImageVisitor, Ledger, LedgerBuilder, PendingStatus, Reservation,
+    TransferFlags, TransferSeq,
 };
 use corridor_store::StoreError;
 
@@ -20,15 +24,12 @@ use crate::codec::{self, RECORD_BYTES};
 use crate::journal::BatchLocation;
 
 const MAGIC: u32 = 0x504e_5343; // "CSNP"
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
-const TAG_END: u8 = 0;
-const TAG_HEADER: u8 = 1;
-const TAG_ACCOUNT: u8 = 2;
-const TAG_INDEXED: u8 = 3;
-const TAG_RESERVATION: u8 = 4;
-const TAG_RESOLUTION: u8 = 5;
-const TAG_BATCH: u8 = 6;
+/// Bytes of one index entry.
+const INDEXED_BYTES: usize = 24;
+/// Index entries read per block.
+const INDEXED_BLOCK: usize = 1 << 16;
 
 /// A snapshot read back: the ledger, the batch table and the journal length it covers.
 pub(crate) struct Loaded {
@@ -57,15 +58,20 @@ impl<W: Write> CrcWriter<W> {
 }
 
 impl<W: Write> ImageVisitor for CrcWriter<W> {
-    fn header(&mut self, timestamp_last: u64, transfers_count: u64) {
-        self.put(&[TAG_HEADER]);
-        self.put(&timestamp_last.to_le_bytes());
-        self.put(&transfers_count.to_le_bytes());
+    fn header(&mut self, header: &ImageHeader) {
+        for field in [
+            header.timestamp_last,
+            header.transfers_count,
+            header.accounts_count,
+            header.reservations_count,
+            header.resolutions_count,
+        ] {
+            self.put(&field.to_le_bytes());
+        }
     }
     fn account(&mut self, account: &Account, history: &[TransferSeq]) {
         let mut bytes = [0; RECORD_BYTES];
         codec::encode_account(account, &mut bytes);
-        self.put(&[TAG_ACCOUNT]);
         self.put(&bytes);
         self.put(&(history.len() as u64).to_le_bytes());
         for seq in history {
@@ -73,14 +79,12 @@ impl<W: Write> ImageVisitor for CrcWriter<W> {
         }
     }
     fn indexed(&mut self, id: u128, seq: TransferSeq) {
-        let mut bytes = [0; 25];
-        bytes[0] = TAG_INDEXED;
-        bytes[1..17].copy_from_slice(&id.to_le_bytes());
-        bytes[17..25].copy_from_slice(&seq.to_le_bytes());
+        let mut bytes = [0; INDEXED_BYTES];
+        bytes[..16].copy_from_slice(&id.to_le_bytes());
+        bytes[16..].copy_from_slice(&seq.to_le_bytes());
         self.put(&bytes);
     }
     fn reservation(&mut self, r: &Reservation) {
-        self.put(&[TAG_RESERVATION]);
         for field in [r.id, r.debit_account_id, r.credit_account_id, r.amount] {
             self.put(&field.to_le_bytes());
         }
@@ -99,7 +103,6 @@ impl<W: Write> ImageVisitor for CrcWriter<W> {
             PendingStatus::Voided { timestamp } => (2, timestamp),
             PendingStatus::Expired { timestamp } => (3, timestamp),
         };
-        self.put(&[TAG_RESOLUTION]);
         self.put(&id.to_le_bytes());
         self.put(&[kind]);
         self.put(&timestamp.to_le_bytes());
@@ -127,13 +130,12 @@ pub(crate) fn write(
     out.put(&VERSION.to_le_bytes());
     out.put(&journal_length.to_le_bytes());
     ledger.visit_image(&mut out);
+    out.put(&(batches.len() as u64).to_le_bytes());
     for batch in batches {
-        out.put(&[TAG_BATCH]);
         out.put(&batch.seq_first.to_le_bytes());
         out.put(&batch.body_offset.to_le_bytes());
         out.put(&batch.count.to_le_bytes());
     }
-    out.put(&[TAG_END]);
     let crc = out.crc;
     out.put(&crc.to_le_bytes());
     if let Some(error) = out.error.take() {
@@ -176,6 +178,19 @@ impl<R: Read> CrcReader<R> {
         self.crc = crc32c::crc32c_append(self.crc, &bytes);
         Ok(bytes)
     }
+    /// Fills `buffer` (a block of records) and adds it to the checksum.
+    fn fill(&mut self, buffer: &mut [u8]) -> Result<(), StoreError> {
+        self.inner.read_exact(buffer).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                StoreError::Corrupt(format!("{}: cut short", self.path))
+            } else {
+                StoreError::io(format!("read {}", self.path), e)
+            }
+        })?;
+        self.crc = crc32c::crc32c_append(self.crc, buffer);
+        Ok(())
+    }
+
     fn u8(&mut self) -> Result<u8, StoreError> {
         Ok(self.take::<1>()?[0])
     }
@@ -212,46 +227,66 @@ pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
         return Err(corrupt("not a snapshot of this version"));
     }
     let journal_length = input.u64()?;
-    let mut image = LedgerImage::default();
+    let header = ImageHeader {
+        timestamp_last: input.u64()?,
+        transfers_count: input.u64()?,
+        accounts_count: input.u64()?,
+        reservations_count: input.u64()?,
+        resolutions_count: input.u64()?,
+    };
+    // The checksum is checked only at the end: before sizing anything by the header, check
+    // that the file can hold what the header announces.
+    let file_length = input
+        .inner
+        .get_ref()
+        .metadata()
+        .map_err(|e| StoreError::io(format!("stat {shown}"), e))?
+        .len();
+    let least_bytes = header
+        .transfers_count
+        .checked_mul(INDEXED_BYTES as u64)
+        .and_then(|index| index.checked_add(header.accounts_count.checked_mul(136)?));
+    if least_bytes.is_none_or(|bytes| bytes > file_length) {
+        return Err(corrupt("its header announces more than the file holds"));
+    }
+    let invalid = |v: corridor_ledger::InvariantViolation| corrupt(&v.0);
+    let mut builder = Ledger::builder(&header);
+    for _ in 0..header.accounts_count {
+        let (account, history) = read_account(&mut input, header.transfers_count)?;
+        builder.account(account, history).map_err(invalid)?;
+    }
+    read_index(&mut input, header.transfers_count, &mut builder)?;
+    for _ in 0..header.reservations_count {
+        builder
+            .reservation(&read_reservation(&mut input)?)
+            .map_err(invalid)?;
+    }
+    for _ in 0..header.resolutions_count {
+        let id = input.u128()?;
+        let kind = input.u8()?;
+        let timestamp = input.u64()?;
+        let status = match kind {
+            1 => PendingStatus::Posted { timestamp },
+            2 => PendingStatus::Voided { timestamp },
+            3 => PendingStatus::Expired { timestamp },
+            _ => return Err(corrupt("unknown resolution kind")),
+        };
+        builder.resolution(id, status).map_err(invalid)?;
+    }
+    let batches_count = input.u64()?;
     let mut batches = Vec::new();
-    loop {
-        match input.u8()? {
-            TAG_END => break,
-            TAG_HEADER => {
-                image.timestamp_last = input.u64()?;
-                image.transfers_count = input.u64()?;
-                image
-                    .transfer_index
-                    .reserve(usize::try_from(image.transfers_count).unwrap_or(0));
-            }
-            TAG_ACCOUNT => image.accounts.push(read_account(&mut input)?),
-            TAG_INDEXED => image.transfer_index.push((input.u128()?, input.u64()?)),
-            TAG_RESERVATION => image.reservations.push(read_reservation(&mut input)?),
-            TAG_RESOLUTION => {
-                let id = input.u128()?;
-                let kind = input.u8()?;
-                let timestamp = input.u64()?;
-                let status = match kind {
-                    1 => PendingStatus::Posted { timestamp },
-                    2 => PendingStatus::Voided { timestamp },
-                    3 => PendingStatus::Expired { timestamp },
-                    _ => return Err(corrupt("unknown resolution kind")),
-                };
-                image.resolutions.push((id, status));
-            }
-            TAG_BATCH => batches.push(BatchLocation {
-                seq_first: input.u64()?,
-                body_offset: input.u64()?,
-                count: input.u32()?,
-            }),
-            _ => return Err(corrupt("unknown entry tag")),
-        }
+    for _ in 0..batches_count {
+        batches.push(BatchLocation {
+            seq_first: input.u64()?,
+            body_offset: input.u64()?,
+            count: input.u32()?,
+        });
     }
     let crc = input.crc;
     if input.u32()? != crc {
         return Err(corrupt("checksum mismatch"));
     }
-    let ledger = Ledger::restore(image).map_err(|v| corrupt(&v.0))?;
+    let ledger = builder.finish().map_err(invalid)?;
     Ok(Some(Loaded {
         ledger,
         batches,
@@ -259,16 +294,53 @@ pub(crate) fn read(dir: &Path) -> Result<Option<Loaded>, StoreError> {
     }))
 }
 
+/// Reads the index in large blocks, restoring each entry as it comes.
+fn read_index<R: Read>(
+    input: &mut CrcReader<R>,
+    count: u64,
+    builder: &mut LedgerBuilder,
+) -> Result<(), StoreError> {
+    let mut block = vec![0u8; INDEXED_BLOCK * INDEXED_BYTES];
+    let mut left = count;
+    while left > 0 {
+        let entries = usize::try_from(left.min(INDEXED_BLOCK as u64)).expect("a block fits");
+        let bytes = &mut block[..entries * INDEXED_BYTES];
+        input.fill(bytes)?;
+        for entry in bytes.chunks_exact(INDEXED_BYTES) {
+            let id = u128::from_le_bytes(entry[..16].try_into().expect("16 bytes"));
+            let seq = u64::from_le_bytes(entry[16..].try_into().expect("8 bytes"));
+            builder
+                .indexed(id, seq)
+                .map_err(|v| StoreError::Corrupt(format!("{}: {}", input.path, v.0)))?;
+        }
+        left -= entries as u64;
+    }
+    Ok(())
+}
+
 fn read_account<R: Read>(
     input: &mut CrcReader<R>,
+    transfers_count: u64,
 ) -> Result<(Account, Vec<TransferSeq>), StoreError> {
     let bytes: [u8; RECORD_BYTES] = input.take()?;
     let account = codec::decode_account(&bytes);
+    // The checksum is checked only at the end, so bound the length before allocating: an
+    // account's history holds at most every transfer.
     let length = input.u64()?;
-    let mut history = Vec::with_capacity(usize::try_from(length.min(1 << 20)).unwrap_or(0));
-    for _ in 0..length {
-        history.push(input.u64()?);
+    if length > transfers_count {
+        let what = format!(
+            "{}: account {} has a history of {length}",
+            input.path, account.id
+        );
+        return Err(StoreError::Corrupt(what));
     }
+    let length = usize::try_from(length).expect("bounded by the transfer count");
+    let mut bytes = vec![0u8; length * 8];
+    input.fill(&mut bytes)?;
+    let history = bytes
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+        .collect();
     Ok((account, history))
 }
 

@@ -254,3 +254,27 @@ fn journal_cut_anywhere_reopens_at_the_last_whole_batch() {
         std::fs::remove_dir_all(&copy).unwrap();
     }
 }
+
+#[test]
+fn snapshot_header_announcing_too_much_is_refused_without_allocating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path(), u64::MAX);
+    apply_workload(&mut store, &random_workload(5, 6, 12));
+    store.snapshot().unwrap();
+    drop(store);
+    let path = dir.path().join("snapshot");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // transfers_count sits after magic, version, journal_length and timestamp_last.
+    bytes[24..32].copy_from_slice(&(u64::MAX / 2).to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let error = EmbeddedStore::open(EmbeddedConfig {
+        dir: dir.path().to_path_buf(),
+        snapshot_interval_transfers: 1,
+    })
+    .err()
+    .expect("refused");
+    assert!(
+        matches!(error, StoreError::Corrupt(ref m) if m.contains("announces")),
+        "{error}"
+    );
+}

@@ -289,7 +289,13 @@ pub struct LedgerImage {
 impl Ledger {
     /// Visits the whole state in the form [`Ledger::restore`] takes back (any order).
     pub fn visit_image(&self, visitor: &mut dyn ImageVisitor) {
-        visitor.header(self.timestamp_last, self.transfers_count);
+        visitor.header(&ImageHeader {
+            timestamp_last: self.timestamp_last,
+            transfers_count: self.transfers_count,
+            accounts_count: self.accounts.len() as u64,
+            reservations_count: self.pending_open.len() as u64,
+            resolutions_count: self.pending_resolved.len() as u64,
+        });
         for state in self.accounts.values() {
             visitor.account(&state.account, &state.history);
         }
@@ -318,94 +324,190 @@ impl Ledger {
 
     /// Rebuilds a ledger from a snapshot image and checks its invariants.
     pub fn restore(image: LedgerImage) -> Result<Ledger, InvariantViolation> {
-        let mut ledger = Ledger {
+        let mut builder = Ledger::builder(&ImageHeader {
             timestamp_last: image.timestamp_last,
             transfers_count: image.transfers_count,
-            ..Ledger::default()
-        };
-        ledger.accounts.reserve(image.accounts.len());
+            accounts_count: image.accounts.len() as u64,
+            reservations_count: image.reservations.len() as u64,
+            resolutions_count: image.resolutions.len() as u64,
+        });
         for (account, history) in image.accounts {
-            if history.iter().any(|&seq| seq >= image.transfers_count) {
-                return Err(InvariantViolation(format!(
-                    "account {} history too long",
-                    account.id
-                )));
-            }
-            ledger
-                .accounts
-                .insert(account.id, AccountState { account, history });
+            builder.account(account, history)?;
         }
-        ledger.transfer_index.reserve(image.transfer_index.len());
-        let corrupt = |what: String| Err(InvariantViolation(what));
-        // Each position once, each below the count: a bitmap of the positions seen.
-        let mut seen = vec![0u64; usize::try_from(image.transfers_count.div_ceil(64)).unwrap_or(0)];
         for (id, seq) in image.transfer_index {
-            let Some(word) = usize::try_from(seq / 64).ok().and_then(|i| seen.get_mut(i)) else {
-                return corrupt(format!("transfer {id} at position {seq}, past the count"));
-            };
-            let bit = 1u64 << (seq % 64);
-            if *word & bit != 0 || ledger.transfer_index.insert(id, seq).is_some() {
-                return corrupt(format!("transfer {id} or position {seq} indexed twice"));
-            }
-            *word |= bit;
-        }
-        if ledger.transfer_index.len() as u64 != image.transfers_count {
-            return corrupt("index size differs from transfer count".into());
+            builder.indexed(id, seq)?;
         }
         for reservation in image.reservations {
-            let accounts_exist = reservation.debit_account_id != reservation.credit_account_id
-                && ledger.accounts.contains_key(&reservation.debit_account_id)
-                && ledger.accounts.contains_key(&reservation.credit_account_id);
-            if !accounts_exist || !ledger.transfer_index.contains_key(&reservation.id) {
-                return corrupt(format!(
-                    "reservation {} names unknown records",
-                    reservation.id
-                ));
-            }
-            let open = OpenPending {
-                debit_account_id: reservation.debit_account_id,
-                credit_account_id: reservation.credit_account_id,
-                amount: reservation.amount,
-                ledger: reservation.ledger,
-                code: reservation.code,
-                flags: reservation.flags,
-                expires_at: reservation.expires_at,
-                user_data_128: reservation.user_data_128,
-                user_data_64: reservation.user_data_64,
-                user_data_32: reservation.user_data_32,
-            };
-            if open.expires_at != 0 {
-                ledger
-                    .expiry_queue
-                    .insert((open.expires_at, reservation.id));
-            }
-            if ledger.pending_open.insert(reservation.id, open).is_some() {
-                return corrupt(format!("reservation {} listed twice", reservation.id));
-            }
+            builder.reservation(&reservation)?;
         }
         for (id, status) in image.resolutions {
-            let open_too = ledger.pending_open.contains_key(&id);
-            if status == PendingStatus::Pending
-                || open_too
-                || !ledger.transfer_index.contains_key(&id)
-            {
-                return corrupt(format!(
-                    "resolution of {id} is not a resolution of a closed reservation"
-                ));
-            }
-            if ledger.pending_resolved.insert(id, status).is_some() {
-                return corrupt(format!("resolution of {id} listed twice"));
-            }
+            builder.resolution(id, status)?;
         }
-        ledger.check_invariants()?;
-        Ok(ledger)
+        builder.finish()
     }
+
+    /// Starts rebuilding a ledger part by part, in the order [`Ledger::visit_image`] gives
+    /// the parts (so a store can restore while it reads, without a second copy in memory).
+    pub fn builder(header: &ImageHeader) -> LedgerBuilder {
+        let mut ledger = Ledger {
+            timestamp_last: header.timestamp_last,
+            transfers_count: header.transfers_count,
+            ..Ledger::default()
+        };
+        ledger
+            .accounts
+            .reserve(usize::try_from(header.accounts_count).unwrap_or(0));
+        ledger
+            .transfer_index
+            .reserve(usize::try_from(header.transfers_count).unwrap_or(0));
+        let words = usize::try_from(header.transfers_count.div_ceil(64)).unwrap_or(0);
+        LedgerBuilder {
+            ledger,
+            seen: vec![0; words],
+        }
+    }
+}
+
+/// The scalar state of a ledger image and the size of each of its parts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImageHeader {
+    /// The last assigned timestamp.
+    pub timestamp_last: u64,
+    /// How many transfers were committed (and index entries follow).
+    pub transfers_count: u64,
+    /// How many accounts follow.
+    pub accounts_count: u64,
+    /// How many open reservations follow.
+    pub reservations_count: u64,
+    /// How many resolutions follow.
+    pub resolutions_count: u64,
+}
+
+/// Rebuilds a ledger part by part, checking each part as it comes (see [`Ledger::builder`]).
+#[derive(Debug)]
+pub struct LedgerBuilder {
+    ledger: Ledger,
+    /// One bit per transfer position already indexed.
+    seen: Vec<u64>,
+}
+
+impl LedgerBuilder {
+    /// Adds an account and its history.
+    pub fn account(
+        &mut self,
+        account: Account,
+        history: Vec<TransferSeq>,
+    ) -> Result<(), InvariantViolation> {
+        let count = self.ledger.transfers_count;
+        if history.iter().any(|&seq| seq >= count) || history.windows(2).any(|w| w[0] >= w[1]) {
+            return corrupt(format!(
+                "account {} has a history out of order or range",
+                account.id
+            ));
+        }
+        if self
+            .ledger
+            .accounts
+            .insert(account.id, AccountState { account, history })
+            .is_some()
+        {
+            return corrupt(format!("account {} listed twice", account.id));
+        }
+        Ok(())
+    }
+
+    /// Adds an entry of the idempotency index: each position once, each below the count.
+    pub fn indexed(&mut self, id: u128, seq: TransferSeq) -> Result<(), InvariantViolation> {
+        let Some(word) = usize::try_from(seq / 64)
+            .ok()
+            .and_then(|i| self.seen.get_mut(i))
+        else {
+            return corrupt(format!("transfer {id} at position {seq}, past the count"));
+        };
+        let bit = 1u64 << (seq % 64);
+        if *word & bit != 0 || self.ledger.transfer_index.insert(id, seq).is_some() {
+            return corrupt(format!("transfer {id} or position {seq} indexed twice"));
+        }
+        *word |= bit;
+        Ok(())
+    }
+
+    /// Adds an open reservation (after the accounts and the index).
+    pub fn reservation(&mut self, reservation: &Reservation) -> Result<(), InvariantViolation> {
+        let ledger = &mut self.ledger;
+        let known = reservation.debit_account_id != reservation.credit_account_id
+            && ledger.accounts.contains_key(&reservation.debit_account_id)
+            && ledger.accounts.contains_key(&reservation.credit_account_id)
+            && ledger.transfer_index.contains_key(&reservation.id);
+        if !known {
+            return corrupt(format!(
+                "reservation {} names unknown records",
+                reservation.id
+            ));
+        }
+        let open = OpenPending {
+            debit_account_id: reservation.debit_account_id,
+            credit_account_id: reservation.credit_account_id,
+            amount: reservation.amount,
+            ledger: reservation.ledger,
+            code: reservation.code,
+            flags: reservation.flags,
+            expires_at: reservation.expires_at,
+            user_data_128: reservation.user_data_128,
+            user_data_64: reservation.user_data_64,
+            user_data_32: reservation.user_data_32,
+        };
+        if open.expires_at != 0 {
+            ledger
+                .expiry_queue
+                .insert((open.expires_at, reservation.id));
+        }
+        if ledger.pending_open.insert(reservation.id, open).is_some() {
+            return corrupt(format!("reservation {} listed twice", reservation.id));
+        }
+        Ok(())
+    }
+
+    /// Adds a resolved reservation (after the open ones).
+    pub fn resolution(
+        &mut self,
+        id: u128,
+        status: PendingStatus,
+    ) -> Result<(), InvariantViolation> {
+        let ledger = &mut self.ledger;
+        let open_too = ledger.pending_open.contains_key(&id);
+        if status == PendingStatus::Pending || open_too || !ledger.transfer_index.contains_key(&id)
+        {
+            return corrupt(format!(
+                "resolution of {id} is not one of a closed reservation"
+            ));
+        }
+        if ledger.pending_resolved.insert(id, status).is_some() {
+            return corrupt(format!("resolution of {id} listed twice"));
+        }
+        Ok(())
+    }
+
+    /// The rebuilt ledger, once every position is indexed and the invariants hold.
+    pub fn finish(self) -> Result<Ledger, InvariantViolation> {
+        if self.ledger.transfer_index.len() as u64 != self.ledger.transfers_count {
+            return corrupt("index size differs from transfer count".into());
+        }
+        self.ledger.check_invariants()?;
+        Ok(self.ledger)
+    }
+}
+
+fn corrupt<T>(what: String) -> Result<T, InvariantViolation> {
+    Err(InvariantViolation(what))
 }
 
 /// Receives a ledger's state, part by part (see [`Ledger::visit_image`]).
 pub trait ImageVisitor {
-    /// The scalar state, visited first.
-    fn header(&mut self, timestamp_last: u64, transfers_count: u64);
+    /// The scalar state and how many of each part follow, visited first. The parts then come
+    /// in this order: accounts, the index (`transfers_count` entries), reservations,
+    /// resolutions.
+    fn header(&mut self, header: &ImageHeader);
     /// One account and its history.
     fn account(&mut self, account: &Account, history: &[TransferSeq]);
     /// One entry of the idempotency index.

@@ -194,9 +194,9 @@ proptest! {
 pub(super) fn image_of(ledger: &Ledger) -> crate::LedgerImage {
     struct Collect(crate::LedgerImage);
     impl crate::ImageVisitor for Collect {
-        fn header(&mut self, timestamp_last: u64, transfers_count: u64) {
-            self.0.timestamp_last = timestamp_last;
-            self.0.transfers_count = transfers_count;
+        fn header(&mut self, header: &crate::ImageHeader) {
+            self.0.timestamp_last = header.timestamp_last;
+            self.0.transfers_count = header.transfers_count;
         }
         fn account(&mut self, account: &Account, history: &[u64]) {
             self.0.accounts.push((*account, history.to_vec()));
