@@ -382,6 +382,8 @@ impl BatchEvent for Transfer {
 
     fn warm(&self, ledger: &Ledger) {
         std::hint::black_box(ledger.transfer_index.contains_key(&self.id));
+        std::hint::black_box(ledger.accounts.contains_key(&self.debit_account_id));
+        std::hint::black_box(ledger.accounts.contains_key(&self.credit_account_id));
     }
 
     fn execute(
@@ -715,4 +717,4 @@ mod account;
 mod query;
 mod transfer;
 
-pub use query::{Balances, ImageVisitor, LedgerImage, Reservation};
+pub use query::{Balances, ImageHeader, ImageVisitor, LedgerBuilder, LedgerImage, Reservation};
