@@ -266,7 +266,7 @@ fn run_embedded(
 ) -> Result<BenchResult, BenchError> {
     let store_config = EmbeddedConfig {
         dir: dir.join("ledger"),
-        snapshot_interval_transfers: 4_000_000,
+        snapshot_interval_transfers: corridor_store_embedded::SNAPSHOT_INTERVAL_TRANSFERS,
     };
     let mut store = EmbeddedStore::open(store_config.clone())?;
     let mut result = measure(BenchBackend::Embedded, &mut store, config, show_progress)?;

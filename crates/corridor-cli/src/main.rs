@@ -256,7 +256,7 @@ fn now_nanos() -> u64 {
 fn open_ledger(data: &Path) -> Result<EmbeddedStore> {
     let config = EmbeddedConfig {
         dir: data.join("ledger"),
-        snapshot_interval_transfers: 4_000_000,
+        snapshot_interval_transfers: corridor_store_embedded::SNAPSHOT_INTERVAL_TRANSFERS,
     };
     EmbeddedStore::open(config).with_context(|| format!("open the ledger in {}", data.display()))
 }

@@ -36,6 +36,11 @@ use corridor_store::{HistoryQuery, LedgerStore, Persistence, StateMachineStore, 
 
 use crate::journal::{BatchLocation, Journal, Record, Scanned};
 
+/// The default snapshot interval: at most 2 million transfers to replay after a crash,
+/// which keeps reopening a 10-million-transfer ledger under 5 seconds on the development
+/// machine (snapshot load about 3 s, replay about 1 s per million).
+pub const SNAPSHOT_INTERVAL_TRANSFERS: u64 = 2_000_000;
+
 /// On close, a snapshot is taken when at least this many events were journaled after the last
 /// one: replaying fewer at the next open takes well under a second.
 pub const CLOSE_SNAPSHOT_EVENTS_MIN: u64 = 100_000;
