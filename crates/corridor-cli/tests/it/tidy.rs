@@ -16,7 +16,12 @@ fn domain_crates_depend_on_nothing_that_does_io() {
         "getrandom",
         "libsqlite3-sys",
     ];
-    for krate in ["corridor-core", "corridor-calendar", "corridor-ledger"] {
+    for krate in [
+        "corridor-core",
+        "corridor-calendar",
+        "corridor-ledger",
+        "corridor-reference",
+    ] {
         let output = Command::new(env!("CARGO"))
             .args([
                 "tree",
