@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::{engine, CalendarError};
+
 /// A calendar: the Solar Hijri (Iranian) one, or the Gregorian one.
 ///
 /// Needed wherever the same text means different things in each, as `"1399"` or `"2020-04"`
@@ -34,6 +36,50 @@ impl Calendar {
             Calendar::SolarHijri => (978, 1979),
             Calendar::Gregorian => (1600, 2600),
         }
+    }
+
+    /// Checks that `year` is one this calendar's dates may have.
+    pub(crate) fn check_year(self, year: i32) -> Result<(), CalendarError> {
+        let (min, max) = self.years();
+        if !(min..=max).contains(&year) {
+            return Err(CalendarError::YearOutOfRange {
+                calendar: self,
+                year,
+                min,
+                max,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that `year`-`month`-`day` exists in this calendar and lies in the supported
+    /// range; returns its days since 1970-01-01.
+    pub(crate) fn check_date(self, year: i32, month: u8, day: u8) -> Result<i64, CalendarError> {
+        self.check_year(year)?;
+        if !(1..=12).contains(&month) {
+            return Err(CalendarError::MonthOutOfRange { month });
+        }
+        let days_in_month = engine::days_in_month(self, year, month);
+        if !(1..=days_in_month).contains(&day) {
+            let calendar = self;
+            return Err(CalendarError::DayOutOfRange {
+                calendar,
+                year,
+                month,
+                day,
+                days_in_month,
+            });
+        }
+        let days = engine::days_from_ymd(self, year, month, day);
+        if !(MIN_DAYS..=MAX_DAYS).contains(&days) {
+            return Err(CalendarError::DateOutOfRange {
+                calendar: self,
+                year,
+                month,
+                day,
+            });
+        }
+        Ok(days)
     }
 
     /// The first supported date, in this calendar.

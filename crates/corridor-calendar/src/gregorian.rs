@@ -35,29 +35,7 @@ impl GregorianDate {
 
     /// The date `year`-`month`-`day`, if it exists and `year` is 1600-2600.
     pub fn new(year: i32, month: u8, day: u8) -> Result<GregorianDate, CalendarError> {
-        let calendar = Calendar::Gregorian;
-        let (min, max) = calendar.years();
-        if !(min..=max).contains(&year) {
-            return Err(CalendarError::YearOutOfRange {
-                calendar,
-                year,
-                min,
-                max,
-            });
-        }
-        if !(1..=12).contains(&month) {
-            return Err(CalendarError::MonthOutOfRange { month });
-        }
-        let days_in_month = engine::days_in_month(calendar, year, month);
-        if !(1..=days_in_month).contains(&day) {
-            return Err(CalendarError::DayOutOfRange {
-                calendar,
-                year,
-                month,
-                day,
-                days_in_month,
-            });
-        }
+        Calendar::Gregorian.check_date(year, month, day)?;
         Ok(GregorianDate { year, month, day })
     }
 

@@ -38,38 +38,7 @@ impl SolarHijriDate {
     /// The date `day` `month` `year`, if it exists (30 Esfand only in leap years) and is
     /// within [`SolarHijriDate::MIN`]..=[`SolarHijriDate::MAX`].
     pub fn new(year: i32, month: u8, day: u8) -> Result<SolarHijriDate, CalendarError> {
-        let calendar = Calendar::SolarHijri;
-        let (min, max) = calendar.years();
-        if !(min..=max).contains(&year) {
-            return Err(CalendarError::YearOutOfRange {
-                calendar,
-                year,
-                min,
-                max,
-            });
-        }
-        if !(1..=12).contains(&month) {
-            return Err(CalendarError::MonthOutOfRange { month });
-        }
-        let days_in_month = engine::days_in_month(calendar, year, month);
-        if !(1..=days_in_month).contains(&day) {
-            return Err(CalendarError::DayOutOfRange {
-                calendar,
-                year,
-                month,
-                day,
-                days_in_month,
-            });
-        }
-        let days = engine::days_from_ymd(calendar, year, month, day);
-        if !(MIN_DAYS..=MAX_DAYS).contains(&days) {
-            return Err(CalendarError::DateOutOfRange {
-                calendar,
-                year,
-                month,
-                day,
-            });
-        }
+        Calendar::SolarHijri.check_date(year, month, day)?;
         Ok(SolarHijriDate { year, month, day })
     }
 
@@ -77,17 +46,8 @@ impl SolarHijriDate {
     ///
     /// Accepts every year that has a supported day (978-1979).
     pub fn is_leap_year(year: i32) -> Result<bool, CalendarError> {
-        let calendar = Calendar::SolarHijri;
-        let (min, max) = calendar.years();
-        if !(min..=max).contains(&year) {
-            return Err(CalendarError::YearOutOfRange {
-                calendar,
-                year,
-                min,
-                max,
-            });
-        }
-        Ok(engine::days_in_month(calendar, year, 12) == 30)
+        Calendar::SolarHijri.check_year(year)?;
+        Ok(engine::days_in_month(Calendar::SolarHijri, year, 12) == 30)
     }
 
     /// The year.
