@@ -10,7 +10,7 @@ pub mod workload;
 use std::path::Path;
 use std::time::Instant;
 
-use corridor_ledger::{Account, Ledger, Transfer, BATCH_EVENTS_MAX};
+use corridor_ledger::{Account, CreateAccountResult, Ledger, Transfer, BATCH_EVENTS_MAX};
 use corridor_store::{LedgerStore, MemoryStore, StoreError};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
@@ -160,15 +160,19 @@ trait BenchTarget {
     fn create_transfers(&mut self, transfers: &[Transfer]) -> Result<u64, BenchError>;
 }
 
+/// The workload's accounts must all be created; anything else means the bench is broken.
+fn all_created(results: &[CreateAccountResult]) -> Result<(), BenchError> {
+    match results.iter().find(|result| !result.is_ok()) {
+        Some(result) => Err(BenchError::Unexpected(format!(
+            "creating accounts: {result}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl<S: LedgerStore> BenchTarget for S {
     fn create_accounts(&mut self, accounts: &[Account]) -> Result<(), BenchError> {
-        let results = LedgerStore::create_accounts(self, now_nanos(), accounts)?;
-        match results.iter().find(|result| !result.is_ok()) {
-            Some(result) => Err(BenchError::Unexpected(format!(
-                "creating accounts: {result}"
-            ))),
-            None => Ok(()),
-        }
+        all_created(&LedgerStore::create_accounts(self, now_nanos(), accounts)?)
     }
 
     fn create_transfers(&mut self, transfers: &[Transfer]) -> Result<u64, BenchError> {
@@ -185,13 +189,7 @@ struct StateMachineOnly {
 
 impl BenchTarget for StateMachineOnly {
     fn create_accounts(&mut self, accounts: &[Account]) -> Result<(), BenchError> {
-        let outcome = self.ledger.apply_accounts(now_nanos(), accounts);
-        match outcome.results.iter().find(|result| !result.is_ok()) {
-            Some(result) => Err(BenchError::Unexpected(format!(
-                "creating accounts: {result}"
-            ))),
-            None => Ok(()),
-        }
+        all_created(&self.ledger.apply_accounts(now_nanos(), accounts).results)
     }
 
     fn create_transfers(&mut self, transfers: &[Transfer]) -> Result<u64, BenchError> {

@@ -232,8 +232,11 @@ fn replay(
     ledger: &mut Ledger,
     report: &mut OpenReport,
 ) -> Result<(), StoreError> {
-    let path = journal_path_of(journal);
-    let mut file = journal_file_clone(journal)?;
+    let path = journal.path().to_owned();
+    let mut file = journal
+        .file()
+        .try_clone()
+        .map_err(|e| StoreError::io(format!("open {path}"), e))?;
     let file_length = file
         .metadata()
         .map_err(|e| StoreError::io(format!("stat {path}"), e))?
@@ -305,17 +308,6 @@ fn replay(
         }
     }
     Ok(())
-}
-
-fn journal_path_of(journal: &Journal) -> String {
-    journal.path().to_owned()
-}
-
-fn journal_file_clone(journal: &Journal) -> Result<File, StoreError> {
-    journal
-        .file()
-        .try_clone()
-        .map_err(|e| StoreError::io(format!("open {}", journal.path()), e))
 }
 
 impl LedgerStore for EmbeddedStore {

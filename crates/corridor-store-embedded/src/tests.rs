@@ -17,6 +17,17 @@ fn open(dir: &Path, snapshot_interval_transfers: u64) -> EmbeddedStore {
     .expect("open store")
 }
 
+/// The error opening the store in `dir` fails with (the test fails if it opens).
+fn open_error(dir: &Path) -> StoreError {
+    let config = EmbeddedConfig {
+        dir: dir.to_path_buf(),
+        snapshot_interval_transfers: 1,
+    };
+    EmbeddedStore::open(config)
+        .err()
+        .expect("opening the store fails")
+}
+
 #[test]
 fn embedded_store_conforms() {
     let root = tempfile::tempdir().unwrap();
@@ -160,12 +171,7 @@ fn corruption_before_the_end_stops_the_open() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[32 + 5] ^= 0x40; // inside the first record's body
     std::fs::write(&path, &bytes).unwrap();
-    let error = EmbeddedStore::open(EmbeddedConfig {
-        dir: dir.path().to_path_buf(),
-        snapshot_interval_transfers: 1,
-    })
-    .err()
-    .expect("corrupt journal is refused");
+    let error = open_error(dir.path());
     assert!(
         matches!(error, StoreError::Corrupt(ref m) if m.contains("checksum")),
         "{error}"
@@ -184,12 +190,7 @@ fn corrupt_snapshot_is_refused() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    let error = EmbeddedStore::open(EmbeddedConfig {
-        dir: dir.path().to_path_buf(),
-        snapshot_interval_transfers: 1,
-    })
-    .err()
-    .expect("corrupt snapshot is refused");
+    let error = open_error(dir.path());
     assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
 }
 
@@ -197,12 +198,7 @@ fn corrupt_snapshot_is_refused() {
 fn a_second_process_cannot_open_the_same_store() {
     let dir = tempfile::tempdir().unwrap();
     let _store = open(dir.path(), u64::MAX);
-    let error = EmbeddedStore::open(EmbeddedConfig {
-        dir: dir.path().to_path_buf(),
-        snapshot_interval_transfers: 1,
-    })
-    .err()
-    .expect("locked");
+    let error = open_error(dir.path());
     assert!(matches!(error, StoreError::Locked(_)), "{error}");
 }
 
@@ -267,12 +263,7 @@ fn snapshot_header_announcing_too_much_is_refused_without_allocating_it() {
     // transfers_count sits after magic, version, journal_length and timestamp_last.
     bytes[24..32].copy_from_slice(&(u64::MAX / 2).to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
-    let error = EmbeddedStore::open(EmbeddedConfig {
-        dir: dir.path().to_path_buf(),
-        snapshot_interval_transfers: 1,
-    })
-    .err()
-    .expect("refused");
+    let error = open_error(dir.path());
     assert!(
         matches!(error, StoreError::Corrupt(ref m) if m.contains("announces")),
         "{error}"
