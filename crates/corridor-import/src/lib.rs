@@ -26,8 +26,10 @@
 mod error;
 mod number;
 mod reader;
+mod record;
 mod row;
 
 pub use error::ImportError;
 pub use reader::ComtradeReader;
+pub use record::{Quantity, SourceKind, TradePeriod, TradeRecord};
 pub use row::{Commodity, ComtradeRow, CountryRef, Flow, Frequency, Layout, TradeType};
