@@ -15,6 +15,8 @@ use corridor_ledger::{Account, BATCH_EVENTS_MAX};
 use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
+mod trade;
+
 /// Exit code for bad input or a failed operation (clap uses 2 for bad arguments).
 const EXIT_FAILURE: i32 = 1;
 
@@ -36,6 +38,15 @@ enum Command {
     Ledger(LedgerCommand),
     /// Convert a date between the Gregorian and the Solar Hijri (Iranian) calendars.
     Date(DateArgs),
+    /// The trade registry: load trade files, list loads and sources.
+    #[command(subcommand)]
+    Trade(trade::TradeCommand),
+    /// Reports over the trade registry.
+    #[command(subcommand)]
+    Report(trade::ReportCommand),
+    /// Targets: amounts of trade to reach over a period.
+    #[command(subcommand)]
+    Target(trade::TargetCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,6 +208,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ledger(LedgerCommand::Transfers(args)) => ledger_transfers(args),
         Command::Ledger(LedgerCommand::Bench(args)) => ledger_bench(args),
         Command::Date(args) => date(args),
+        Command::Trade(command) => trade::run_trade(command),
+        Command::Report(command) => trade::run_report(command),
+        Command::Target(command) => trade::run_target(command),
     }
 }
 

@@ -78,7 +78,7 @@ fn transfer_fields(transfer: &Transfer) -> Value {
 }
 
 /// Lays out rows under a header, each column as wide as its widest cell; numbers right-aligned.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -94,7 +94,10 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
                 text.push_str("  ");
             }
             let digits = cell.strip_prefix('-').unwrap_or(cell);
-            let numeric = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+            let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
+                && digits
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ",.%".contains(c));
             if numeric {
                 text.push_str(&format!("{cell:>width$}"));
             } else {

@@ -17,10 +17,11 @@ pub enum ImportError {
         /// The reader's description of the problem.
         message: String,
     },
-    /// The header is neither the current nor the legacy Comtrade layout.
+    /// The header is none of the Comtrade layouts (current, legacy, compact).
     #[error(
         "{input} line 1: unknown header: current layout lacks columns {missing_current}; \
-         legacy layout lacks columns {missing_legacy}"
+         legacy layout lacks columns {missing_legacy}; \
+         compact layout lacks columns {missing_compact}"
     )]
     UnknownHeader {
         /// The input's name.
@@ -29,6 +30,38 @@ pub enum ImportError {
         missing_current: String,
         /// The legacy layout's required columns absent from the header, comma-separated.
         missing_legacy: String,
+        /// The compact bulk layout's required columns absent from the header,
+        /// comma-separated.
+        missing_compact: String,
+    },
+    /// A header names a column the format does not have (customs, services and figures
+    /// files).
+    #[error(
+        "{input} line 1, column {column:?}: unknown column; the accepted columns are {accepted}"
+    )]
+    UnknownColumn {
+        /// The input's name.
+        input: String,
+        /// The unknown column's name as written.
+        column: String,
+        /// Every column of the format, comma-separated.
+        accepted: String,
+    },
+    /// A header names the same column twice.
+    #[error("{input} line 1, column {column:?}: the column appears twice")]
+    DuplicateColumn {
+        /// The input's name.
+        input: String,
+        /// The repeated column's name.
+        column: String,
+    },
+    /// A header lacks required columns.
+    #[error("{input} line 1: missing required columns {missing}")]
+    MissingColumns {
+        /// The input's name.
+        input: String,
+        /// The missing columns, comma-separated.
+        missing: String,
     },
     /// A row has fewer fields than the header, or more than one extra.
     #[error("{input} line {line}: expected {expected} fields, found {found}")]
@@ -68,4 +101,20 @@ pub enum ImportError {
         /// What is wrong with it, as a predicate ("is not ...").
         reason: &'static str,
     },
+}
+
+impl ImportError {
+    /// The 1-based line the error is about (1 for the header's errors).
+    pub fn line(&self) -> u64 {
+        match self {
+            ImportError::Read { line, .. }
+            | ImportError::FieldCount { line, .. }
+            | ImportError::ExtraField { line, .. }
+            | ImportError::InvalidField { line, .. } => *line,
+            ImportError::UnknownHeader { .. }
+            | ImportError::UnknownColumn { .. }
+            | ImportError::DuplicateColumn { .. }
+            | ImportError::MissingColumns { .. } => 1,
+        }
+    }
 }

@@ -1,12 +1,16 @@
-//! The streaming reader: header detection, field decoding, row parsing.
+//! The streaming Comtrade reader: header detection, field decoding, row parsing.
 
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
+use corridor_calendar::Period;
 use corridor_reference::{country_by_alpha3, country_by_comtrade_code, HsCode};
 
-use crate::number::{parse_cents, parse_integral};
-use crate::{Commodity, ComtradeRow, CountryRef, Flow, Frequency, ImportError, Layout, TradeType};
+use crate::input::{decode, read_error, CrlfToLf};
+use crate::number::{parse_cents, parse_integral, parse_scaled};
+use crate::{
+    Commodity, ComtradeRow, CountryRef, Flow, Frequency, ImportError, Layout, Quantity, TradeType,
+};
 
 /// The current layout's required columns.
 const CURRENT_REQUIRED: [&str; 10] = [
@@ -21,9 +25,8 @@ const CURRENT_REQUIRED: [&str; 10] = [
     "cmdCode",
     "primaryValue",
 ];
-const CURRENT_NET_WEIGHT: &str = "netWgt";
 
-/// The legacy layout's required columns.
+/// The legacy layout's required columns (the 35- and the 22-column forms both have them).
 const LEGACY_REQUIRED: [&str; 8] = [
     "Classification",
     "Year",
@@ -36,7 +39,62 @@ const LEGACY_REQUIRED: [&str; 8] = [
 ];
 const LEGACY_REPORTER_CODE: &str = "Reporter Code";
 const LEGACY_PARTNER_CODE: &str = "Partner Code";
-const LEGACY_NET_WEIGHT: &str = "Netweight (kg)";
+
+/// The compact bulk form's required columns.
+const COMPACT_REQUIRED: [&str; 7] = [
+    "Year",
+    "Reporter Code",
+    "Trade Flow Code",
+    "Partner Code",
+    "Classification",
+    "Commodity Code",
+    "Value",
+];
+
+/// The optional columns' names in one layout; `None` where the layout has no such column.
+struct OptionalNames {
+    net_weight: &'static str,
+    partner2: Option<&'static str>,
+    customs: Option<&'static str>,
+    mot: Option<&'static str>,
+    aggregate_level: Option<&'static str>,
+    qty_unit_code: &'static str,
+    qty_unit_abbr: Option<&'static str>,
+    qty: &'static str,
+}
+
+const CURRENT_OPTIONAL: OptionalNames = OptionalNames {
+    net_weight: "netWgt",
+    partner2: Some("partner2Code"),
+    customs: Some("customsCode"),
+    mot: Some("motCode"),
+    aggregate_level: Some("aggrLevel"),
+    qty_unit_code: "qtyUnitCode",
+    qty_unit_abbr: Some("qtyUnitAbbr"),
+    qty: "qty",
+};
+
+const LEGACY_OPTIONAL: OptionalNames = OptionalNames {
+    net_weight: "Netweight (kg)",
+    partner2: Some("2nd Partner Code"),
+    customs: Some("Customs Proc. Code"),
+    mot: Some("Mode of Transport Code"),
+    aggregate_level: Some("Aggregate Level"),
+    qty_unit_code: "Qty Unit Code",
+    qty_unit_abbr: None,
+    qty: "Qty",
+};
+
+const COMPACT_OPTIONAL: OptionalNames = OptionalNames {
+    net_weight: "Netweight (kg)",
+    partner2: None,
+    customs: None,
+    mot: None,
+    aggregate_level: None,
+    qty_unit_code: "Quantity Unit Code",
+    qty_unit_abbr: None,
+    qty: "Supplementary Quantity",
+};
 
 /// A column found in the header: its name (for errors) and index.
 #[derive(Clone, Copy, Debug)]
@@ -51,15 +109,72 @@ enum Columns {
     Current {
         /// In the order of [`CURRENT_REQUIRED`].
         required: [Column; 10],
-        net_weight: Option<Column>,
     },
     Legacy {
         /// In the order of [`LEGACY_REQUIRED`].
         required: [Column; 8],
         reporter_code: Option<Column>,
         partner_code: Option<Column>,
-        net_weight: Option<Column>,
     },
+    Compact {
+        /// In the order of [`COMPACT_REQUIRED`].
+        required: [Column; 7],
+    },
+}
+
+/// The optional columns present in the header, whatever the layout.
+#[derive(Clone, Copy, Debug)]
+struct Extras {
+    net_weight: Option<Column>,
+    partner2: Option<Column>,
+    customs: Option<Column>,
+    mot: Option<Column>,
+    aggregate_level: Option<Column>,
+    qty_unit_code: Option<Column>,
+    qty_unit_abbr: Option<Column>,
+    qty: Option<Column>,
+}
+
+impl Extras {
+    fn find(header: &[String], names: &OptionalNames) -> Extras {
+        let find = |name: Option<&'static str>| name.and_then(|name| find_column(header, name));
+        Extras {
+            net_weight: find(Some(names.net_weight)),
+            partner2: find(names.partner2),
+            customs: find(names.customs),
+            mot: find(names.mot),
+            aggregate_level: find(names.aggregate_level),
+            qty_unit_code: find(Some(names.qty_unit_code)),
+            qty_unit_abbr: find(names.qty_unit_abbr),
+            qty: find(Some(names.qty)),
+        }
+    }
+}
+
+/// The optional parts of a row, parsed.
+struct ExtraValues {
+    net_weight_kg: Option<u64>,
+    partner2: Option<u16>,
+    customs_code: Option<String>,
+    mot_code: Option<String>,
+    aggregate_level: Option<u8>,
+    quantity: Option<Quantity>,
+}
+
+/// The fields every layout yields before the optional ones.
+struct Core {
+    type_code: TradeType,
+    frequency: Frequency,
+    year: i32,
+    month: Option<u8>,
+    period: Period,
+    reporter: CountryRef,
+    partner: CountryRef,
+    flow: Flow,
+    sub_flow: Option<String>,
+    commodity: Commodity,
+    classification: String,
+    value_usd_cents: i128,
 }
 
 /// Reads a UN Comtrade CSV file row by row.
@@ -72,6 +187,7 @@ pub struct ComtradeReader<R> {
     input: String,
     csv: csv::Reader<CrlfToLf<BufReader<R>>>,
     columns: Columns,
+    extras: Extras,
     header_len: usize,
     record: csv::ByteRecord,
     done: bool,
@@ -99,25 +215,33 @@ impl<R: Read> ComtradeReader<R> {
             Err(error) => return Err(read_error(&input, &error, 1)),
         };
         let find = |name: &'static str| find_column(&header, name);
-        let columns = match (
+        let (columns, extras) = match (
             find_all(&header, CURRENT_REQUIRED),
             find_all(&header, LEGACY_REQUIRED),
+            find_all(&header, COMPACT_REQUIRED),
         ) {
-            (Ok(required), _) => Columns::Current {
-                required,
-                net_weight: find(CURRENT_NET_WEIGHT),
-            },
-            (_, Ok(required)) => Columns::Legacy {
-                required,
-                reporter_code: find(LEGACY_REPORTER_CODE),
-                partner_code: find(LEGACY_PARTNER_CODE),
-                net_weight: find(LEGACY_NET_WEIGHT),
-            },
-            (Err(missing_current), Err(missing_legacy)) => {
+            (Ok(required), _, _) => (
+                Columns::Current { required },
+                Extras::find(&header, &CURRENT_OPTIONAL),
+            ),
+            (_, Ok(required), _) => (
+                Columns::Legacy {
+                    required,
+                    reporter_code: find(LEGACY_REPORTER_CODE),
+                    partner_code: find(LEGACY_PARTNER_CODE),
+                },
+                Extras::find(&header, &LEGACY_OPTIONAL),
+            ),
+            (_, _, Ok(required)) => (
+                Columns::Compact { required },
+                Extras::find(&header, &COMPACT_OPTIONAL),
+            ),
+            (Err(missing_current), Err(missing_legacy), Err(missing_compact)) => {
                 return Err(ImportError::UnknownHeader {
                     input,
                     missing_current,
                     missing_legacy,
+                    missing_compact,
                 })
             }
         };
@@ -125,6 +249,7 @@ impl<R: Read> ComtradeReader<R> {
             input,
             csv,
             columns,
+            extras,
             header_len: header.len(),
             record: csv::ByteRecord::new(),
             done: false,
@@ -136,6 +261,7 @@ impl<R: Read> ComtradeReader<R> {
         match self.columns {
             Columns::Current { .. } => Layout::Current,
             Columns::Legacy { .. } => Layout::Legacy,
+            Columns::Compact { .. } => Layout::Compact,
         }
     }
 
@@ -165,18 +291,41 @@ impl<R: Read> ComtradeReader<R> {
                 found,
             });
         }
-        match &self.columns {
-            Columns::Current {
-                required,
-                net_weight,
-            } => row.parse_current(required, *net_weight),
+        let (layout, core) = match &self.columns {
+            Columns::Current { required } => (Layout::Current, row.parse_current(required)?),
             Columns::Legacy {
                 required,
                 reporter_code,
                 partner_code,
-                net_weight,
-            } => row.parse_legacy(required, *reporter_code, *partner_code, *net_weight),
-        }
+            } => (
+                Layout::Legacy,
+                row.parse_legacy(required, *reporter_code, *partner_code)?,
+            ),
+            Columns::Compact { required } => (Layout::Compact, row.parse_compact(required)?),
+        };
+        let extras = row.extras(&self.extras)?;
+        Ok(ComtradeRow {
+            layout,
+            line: row.line,
+            type_code: core.type_code,
+            frequency: core.frequency,
+            year: core.year,
+            month: core.month,
+            period: core.period,
+            reporter: core.reporter,
+            partner: core.partner,
+            partner2: extras.partner2,
+            flow: core.flow,
+            sub_flow: core.sub_flow,
+            commodity: core.commodity,
+            classification: core.classification,
+            aggregate_level: extras.aggregate_level,
+            customs_code: extras.customs_code,
+            mot_code: extras.mot_code,
+            net_weight_kg: extras.net_weight_kg,
+            quantity: extras.quantity,
+            value_usd_cents: core.value_usd_cents,
+        })
     }
 }
 
@@ -210,11 +359,7 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn parse_current(
-        &self,
-        required: &[Column; 10],
-        net_weight: Option<Column>,
-    ) -> Result<ComtradeRow, ImportError> {
+    fn parse_current(&self, required: &[Column; 10]) -> Result<Core, ImportError> {
         let [type_code, freq, year, month, reporter, flow, partner, classification, commodity, value] =
             *required;
         let type_code = match self.text(type_code).trim() {
@@ -222,32 +367,39 @@ impl Row<'_> {
             "S" => TradeType::Services,
             _ => return Err(self.invalid(type_code, "is not a type code (C, S)")),
         };
-        let (frequency, month) = match self.text(freq).trim() {
-            "A" => (Frequency::Annual, None),
-            "M" => (Frequency::Monthly, Some(self.month(month)?)),
+        let month = match self.text(freq).trim() {
+            "A" => None,
+            "M" => Some(self.month(month)?),
             _ => return Err(self.invalid(freq, "is not a frequency code (A, M)")),
         };
-        let flow = match self.text(flow).trim() {
-            "X" => Flow::Export,
-            "M" => Flow::Import,
-            "RX" => Flow::ReExport,
-            "RM" => Flow::ReImport,
-            _ => return Err(self.invalid(flow, "is not a flow code (X, M, RX, RM)")),
+        let flow_text = self.text(flow);
+        let (flow, sub_flow) = match flow_text.trim() {
+            "X" => (Flow::Export, None),
+            "M" => (Flow::Import, None),
+            "RX" => (Flow::ReExport, None),
+            "RM" => (Flow::ReImport, None),
+            sub @ ("MIP" | "MOP") => (Flow::Import, Some(sub.to_owned())),
+            sub @ ("XIP" | "XOP") => (Flow::Export, Some(sub.to_owned())),
+            _ => {
+                return Err(self.invalid(
+                    flow,
+                    "is not a flow code (X, M, RX, RM, or the sub-flows MIP, MOP, XIP, XOP)",
+                ))
+            }
         };
-        let classification_text = self.text(classification).trim().to_owned();
-        Ok(ComtradeRow {
-            layout: Layout::Current,
-            line: self.line,
+        let year_value = self.year(year)?;
+        Ok(Core {
             type_code,
-            frequency,
-            year: self.year(year)?,
+            frequency: frequency_of(month),
+            year: year_value,
             month,
+            period: self.period(year, year_value, month)?,
             reporter: self.country_code(reporter, false)?,
             partner: self.country_code(partner, true)?,
             flow,
+            sub_flow,
             commodity: self.commodity(type_code, classification, commodity)?,
-            classification: classification_text,
-            net_weight_kg: self.net_weight(net_weight)?,
+            classification: self.text(classification).trim().to_owned(),
             value_usd_cents: self.value(value)?,
         })
     }
@@ -257,23 +409,14 @@ impl Row<'_> {
         required: &[Column; 8],
         reporter_code: Option<Column>,
         partner_code: Option<Column>,
-        net_weight: Option<Column>,
-    ) -> Result<ComtradeRow, ImportError> {
+    ) -> Result<Core, ImportError> {
         let [classification, year, period, flow, reporter_iso, partner_iso, commodity, value] =
             *required;
-        let classification_text = self.text(classification).trim().to_owned();
-        let type_code = if classification_text
-            .get(..2)
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("EB"))
-        {
-            TradeType::Services
-        } else {
-            TradeType::Goods
-        };
-        let (frequency, month) = match parse_integral(&self.text(period)) {
-            Some(0..=9999) => (Frequency::Annual, None),
+        let type_code = self.type_from_classification(classification);
+        let month = match parse_integral(&self.text(period)) {
+            Some(0..=9999) => None,
             Some(yyyymm @ 100_000..=999_999) => match u8::try_from(yyyymm % 100) {
-                Ok(month @ 1..=12) => (Frequency::Monthly, Some(month)),
+                Ok(month @ 1..=12) => Some(month),
                 _ => return Err(self.invalid(period, "is not a year (YYYY) or month (YYYYMM)")),
             },
             _ => return Err(self.invalid(period, "is not a year (YYYY) or month (YYYYMM)")),
@@ -299,21 +442,131 @@ impl Row<'_> {
             Some(code) => self.country_code(code, true)?,
             None => self.country_iso(partner_iso, true)?,
         };
-        Ok(ComtradeRow {
-            layout: Layout::Legacy,
-            line: self.line,
+        let year_value = self.year(year)?;
+        Ok(Core {
             type_code,
-            frequency,
-            year: self.year(year)?,
+            frequency: frequency_of(month),
+            year: year_value,
             month,
+            period: self.period(year, year_value, month)?,
             reporter,
             partner,
             flow,
+            sub_flow: None,
             commodity: self.commodity(type_code, classification, commodity)?,
-            classification: classification_text,
-            net_weight_kg: self.net_weight(net_weight)?,
+            classification: self.text(classification).trim().to_owned(),
             value_usd_cents: self.value(value)?,
         })
+    }
+
+    fn parse_compact(&self, required: &[Column; 7]) -> Result<Core, ImportError> {
+        let [year, reporter, flow, partner, classification, commodity, value] = *required;
+        let type_code = self.type_from_classification(classification);
+        let flow = match parse_integral(&self.text(flow)) {
+            Some(1) => Flow::Import,
+            Some(2) => Flow::Export,
+            Some(3) => Flow::ReExport,
+            Some(4) => Flow::ReImport,
+            _ => {
+                return Err(self.invalid(
+                    flow,
+                    "is not a trade flow code (1 Import, 2 Export, 3 Re-export, 4 Re-import)",
+                ))
+            }
+        };
+        let year_value = self.year(year)?;
+        Ok(Core {
+            type_code,
+            frequency: Frequency::Annual,
+            year: year_value,
+            month: None,
+            period: self.period(year, year_value, None)?,
+            reporter: self.country_code(reporter, false)?,
+            partner: self.country_code(partner, true)?,
+            flow,
+            sub_flow: None,
+            commodity: self.commodity(type_code, classification, commodity)?,
+            classification: self.text(classification).trim().to_owned(),
+            value_usd_cents: self.value(value)?,
+        })
+    }
+
+    /// Services for an EBOPS classification (`EB02`, `EB10`, ...), goods otherwise.
+    fn type_from_classification(&self, classification: Column) -> TradeType {
+        let text = self.text(classification);
+        if text
+            .trim()
+            .get(..2)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("EB"))
+        {
+            TradeType::Services
+        } else {
+            TradeType::Goods
+        }
+    }
+
+    /// The optional columns' values.
+    fn extras(&self, extras: &Extras) -> Result<ExtraValues, ImportError> {
+        let partner2 = match self.non_empty(extras.partner2) {
+            None => None,
+            Some((column, text)) => Some(
+                parse_integral(&text)
+                    .and_then(|code| u16::try_from(code).ok())
+                    .ok_or_else(|| {
+                        self.invalid(column, "is not a country code (a whole number)")
+                    })?,
+            ),
+        };
+        let aggregate_level = match self.non_empty(extras.aggregate_level) {
+            None => None,
+            Some((column, text)) => Some(
+                parse_integral(&text)
+                    .and_then(|level| u8::try_from(level).ok())
+                    .ok_or_else(|| {
+                        self.invalid(column, "is not an aggregate level (a whole number)")
+                    })?,
+            ),
+        };
+        Ok(ExtraValues {
+            net_weight_kg: self.net_weight(extras.net_weight)?,
+            partner2,
+            customs_code: self.non_empty(extras.customs).map(|(_, text)| text),
+            mot_code: self.non_empty(extras.mot).map(|(_, text)| text),
+            aggregate_level,
+            quantity: self.quantity(extras)?,
+        })
+    }
+
+    /// The quantity and its unit. `None` when the quantity is empty or the unit code is
+    /// `-1` (N/A). The unit is the abbreviation when the file gives one, else the code.
+    fn quantity(&self, extras: &Extras) -> Result<Option<Quantity>, ImportError> {
+        let Some((qty, text)) = self.non_empty(extras.qty) else {
+            return Ok(None);
+        };
+        let Some((unit_column, unit_code)) = self.non_empty(extras.qty_unit_code) else {
+            return Ok(None);
+        };
+        if unit_code.starts_with('-') {
+            return Ok(None);
+        }
+        let unit = match self.non_empty(extras.qty_unit_abbr) {
+            Some((_, abbreviation)) if abbreviation != "N/A" => abbreviation,
+            _ => parse_integral(&unit_code)
+                .map(|code| code.to_string())
+                .ok_or_else(|| self.invalid(unit_column, "is not a quantity unit code"))?,
+        };
+        let milli = parse_scaled(&text, 3)
+            .and_then(|milli| i64::try_from(milli).ok())
+            .ok_or_else(|| self.invalid(qty, "is not a quantity (digits, one optional point)"))?;
+        Ok(Some(Quantity { milli, unit }))
+    }
+
+    /// The column and its trimmed text, if the column exists and the field is not empty.
+    fn non_empty(&self, column: Option<Column>) -> Option<(Column, String)> {
+        let column = column?;
+        let text = self.text(column);
+        let text = text.trim();
+        (!text.is_empty()).then(|| (column, text.to_owned()))
     }
 
     /// The field's text: UTF-8 if valid, else Latin-1.
@@ -336,6 +589,20 @@ impl Row<'_> {
             .filter(|year| (1000..=9999).contains(year))
             .and_then(|year| i32::try_from(year).ok())
             .ok_or_else(|| self.invalid(column, "is not a 4-digit year"))
+    }
+
+    /// The Gregorian month or year; an error names the year column.
+    fn period(
+        &self,
+        year_column: Column,
+        year: i32,
+        month: Option<u8>,
+    ) -> Result<Period, ImportError> {
+        match month {
+            Some(month) => Period::gregorian_month(year, month),
+            None => Period::gregorian_year(year),
+        }
+        .map_err(|_| self.invalid(year_column, "is outside the supported years (1600 to 2600)"))
     }
 
     fn month(&self, column: Column) -> Result<u8, ImportError> {
@@ -389,8 +656,12 @@ impl Row<'_> {
             return Ok(Commodity::Total);
         }
         match type_code {
-            TradeType::Services if !code.is_empty() => Ok(Commodity::Ebops(code.to_owned())),
-            TradeType::Services => Err(self.invalid(column, "is not a services code")),
+            TradeType::Services | TradeType::Combined if !code.is_empty() => {
+                Ok(Commodity::Ebops(code.to_owned()))
+            }
+            TradeType::Services | TradeType::Combined => {
+                Err(self.invalid(column, "is not a services code"))
+            }
             TradeType::Goods => {
                 if !self.text(classification).trim().starts_with('H') {
                     return Err(self.invalid(
@@ -406,16 +677,13 @@ impl Row<'_> {
     }
 
     fn net_weight(&self, column: Option<Column>) -> Result<Option<u64>, ImportError> {
-        let Some(column) = column else {
+        let Some((column, text)) = self.non_empty(column) else {
             return Ok(None);
         };
-        let text = self.text(column);
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        parse_integral(&text)
+        parse_scaled(&text, 0)
+            .and_then(|kilograms| u64::try_from(kilograms).ok())
             .map(Some)
-            .ok_or_else(|| self.invalid(column, "is not a whole number of kilograms"))
+            .ok_or_else(|| self.invalid(column, "is not a number of kilograms"))
     }
 
     fn value(&self, column: Column) -> Result<i128, ImportError> {
@@ -424,78 +692,10 @@ impl Row<'_> {
     }
 }
 
-/// Turns CRLF into LF on the way to the CSV parser, whose line numbers are one short after
-/// a CRLF (it counts the LF only when the next record starts). A lone CR is kept.
-#[derive(Debug)]
-struct CrlfToLf<R> {
-    inner: R,
-    /// A CR ended the last chunk; whether it is dropped depends on the next byte.
-    pending_cr: bool,
-}
-
-impl<R> CrlfToLf<R> {
-    fn new(inner: R) -> Self {
-        CrlfToLf {
-            inner,
-            pending_cr: false,
-        }
-    }
-}
-
-impl<R: BufRead> Read for CrlfToLf<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        loop {
-            let chunk = self.inner.fill_buf()?;
-            let mut written = 0;
-            if std::mem::take(&mut self.pending_cr) && chunk.first() != Some(&b'\n') {
-                buf[0] = b'\r';
-                written = 1;
-            }
-            if chunk.is_empty() {
-                return Ok(written);
-            }
-            let mut consumed = 0;
-            while consumed < chunk.len() && written < buf.len() {
-                let byte = chunk[consumed];
-                consumed += 1;
-                if byte == b'\r' {
-                    match chunk.get(consumed) {
-                        Some(b'\n') => continue,
-                        Some(_) => {}
-                        None => {
-                            self.pending_cr = true;
-                            break;
-                        }
-                    }
-                }
-                buf[written] = byte;
-                written += 1;
-            }
-            self.inner.consume(consumed);
-            if written > 0 {
-                return Ok(written);
-            }
-        }
-    }
-}
-
-/// Decodes a field: UTF-8 when valid, else ISO-8859-1 (each byte is the char of that code
-/// point).
-fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => Cow::Owned(bytes.iter().copied().map(char::from).collect()),
-    }
-}
-
-fn read_error(input: &str, error: &csv::Error, line: u64) -> ImportError {
-    ImportError::Read {
-        input: input.to_owned(),
-        line: error.position().map_or(line, csv::Position::line),
-        message: error.to_string(),
+fn frequency_of(month: Option<u8>) -> Frequency {
+    match month {
+        Some(_) => Frequency::Monthly,
+        None => Frequency::Annual,
     }
 }
 

@@ -21,6 +21,7 @@ fn domain_crates_depend_on_nothing_that_does_io() {
         "corridor-calendar",
         "corridor-ledger",
         "corridor-reference",
+        "corridor-monitor",
     ] {
         let output = Command::new(env!("CARGO"))
             .args([

@@ -47,3 +47,20 @@ fn rejected() {
     );
     check(&"9".repeat(40), None, None);
 }
+
+#[test]
+fn scaled_and_grouped() {
+    assert_eq!(parse_scaled("1.2345", 3), Some(1234));
+    assert_eq!(parse_scaled("1.2355", 3), Some(1236));
+    assert_eq!(parse_scaled("442530212.778", 3), Some(442_530_212_778));
+    assert_eq!(parse_scaled("7", 3), Some(7000));
+    assert_eq!(parse_scaled("-7", 3), None);
+    assert_eq!(ungroup("1,250,000.5").as_deref(), Some("1250000.5"));
+    assert_eq!(ungroup("999").as_deref(), Some("999"));
+    assert_eq!(ungroup("12,50"), None);
+    assert_eq!(ungroup(",250"), None);
+    assert_eq!(ungroup("1234,567"), None);
+    assert_eq!(ungroup("1,234.5,6"), None);
+    assert_eq!(decimals_count("1.250"), 3);
+    assert_eq!(decimals_count("12"), 0);
+}

@@ -180,12 +180,14 @@ fn unknown_header_names_missing_columns() {
     check(
         b"typeCode,freqCode,refYear,Year\n",
         "error: test.csv line 1: unknown header: current layout lacks columns refMonth, reporterCode, flowCode, partnerCode, classificationCode, cmdCode, primaryValue; \
-         legacy layout lacks columns Classification, Period, Trade Flow, Reporter ISO, Partner ISO, Commodity Code, Trade Value (US$)",
+         legacy layout lacks columns Classification, Period, Trade Flow, Reporter ISO, Partner ISO, Commodity Code, Trade Value (US$); \
+         compact layout lacks columns Reporter Code, Trade Flow Code, Partner Code, Classification, Commodity Code, Value",
     );
     check(
         b"",
         "error: test.csv line 1: unknown header: current layout lacks columns typeCode, freqCode, refYear, refMonth, reporterCode, flowCode, partnerCode, classificationCode, cmdCode, primaryValue; \
-         legacy layout lacks columns Classification, Year, Period, Trade Flow, Reporter ISO, Partner ISO, Commodity Code, Trade Value (US$)",
+         legacy layout lacks columns Classification, Year, Period, Trade Flow, Reporter ISO, Partner ISO, Commodity Code, Trade Value (US$); \
+         compact layout lacks columns Year, Reporter Code, Trade Flow Code, Partner Code, Classification, Commodity Code, Value",
     );
 }
 
@@ -193,7 +195,7 @@ fn unknown_header_names_missing_columns() {
 fn row_errors_name_line_column_and_value() {
     check(
         b"typeCode,freqCode,refYear,refMonth,reporterCode,flowCode,partnerCode,classificationCode,cmdCode,netWgt,primaryValue\r\n\
-          C,A,2022,52,842,MIP,0,H6,TOTAL,,1\r\n\
+          C,A,2022,52,842,DX,0,H6,TOTAL,,1\r\n\
           C,A,2022,52,842,Exp\xF4rt,0,H6,TOTAL,,1\r\n\
           C,A,2022,52,842,X,0,H6,TOTAL,12.5,1\r\n\
           C,A,2022,52,842,X,0,H6,TOTAL,12,1.5E+3\r\n\
@@ -211,9 +213,9 @@ fn row_errors_name_line_column_and_value() {
           C,Q,2022,52,842,X,0,H6,TOTAL,,1\r\n\
           C,A,2022,52,842,X,0,H6,TOTAL,0.0,-0.5\r\n",
         "Current\n\
-         error: test.csv line 2, column flowCode: \"MIP\" is not a flow code (X, M, RX, RM)\n\
-         error: test.csv line 3, column flowCode: \"Expôrt\" is not a flow code (X, M, RX, RM)\n\
-         error: test.csv line 4, column netWgt: \"12.5\" is not a whole number of kilograms\n\
+         error: test.csv line 2, column flowCode: \"DX\" is not a flow code (X, M, RX, RM, or the sub-flows MIP, MOP, XIP, XOP)\n\
+         error: test.csv line 3, column flowCode: \"Expôrt\" is not a flow code (X, M, RX, RM, or the sub-flows MIP, MOP, XIP, XOP)\n\
+         line 4: Current Goods Annual 2022 842/USA -> 0/- Export TOTAL H6 kg=12 cents=100\n\
          error: test.csv line 5, column primaryValue: \"1.5E+3\" is not a US$ amount (digits, one optional point)\n\
          error: test.csv line 6, column primaryValue: \"1.0.1\" is not a US$ amount (digits, one optional point)\n\
          error: test.csv line 7, column #12: \"oops\" is an extra field after the last column (only an empty one, from a trailing comma, is accepted)\n\
@@ -277,7 +279,7 @@ fn lines_count_from_the_header_with_crlf_and_quoted_newlines() {
           1,27,H4,368,Q,251,52,2015,A,C,\r\n",
         "Current\n\
          line 2: Current Goods Annual 2015 251/FRA -> 368/IRQ ReExport HS 27 H4 kg=- cents=100\n\
-         error: test.csv line 4, column flowCode: \"Q\" is not a flow code (X, M, RX, RM)",
+         error: test.csv line 4, column flowCode: \"Q\" is not a flow code (X, M, RX, RM, or the sub-flows MIP, MOP, XIP, XOP)",
     );
 }
 

@@ -1,0 +1,1218 @@
+//! `corridor trade`, `corridor report` and `corridor target`: the trade registry's commands.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{json, Value};
+
+use corridor_calendar::{Calendar, GregorianDate, Period, PeriodKind};
+use corridor_cli::render;
+use corridor_core::{Currency, Money};
+use corridor_import::SourceKind;
+use corridor_reference::SectorMap;
+use corridor_registry::reconcile::{reconcile, ReconcileQuery};
+use corridor_registry::report::{
+    partner_ranking, trade_report, FlowChoice, Grouping, Precedence, ReportRow, TradeChoice,
+    TradeQuery,
+};
+use corridor_registry::target::TargetSpan;
+use corridor_registry::{
+    ingest, FigureFilter, Format, LoadSpec, Registry, SourceSpec, TargetSpec, WORLD,
+};
+
+/// The registry's file in the data directory.
+pub(crate) fn registry_path(data: &Path) -> PathBuf {
+    data.join("registry.sqlite")
+}
+
+/// Opens (creating) the registry of `data`.
+pub(crate) fn open_registry(data: &Path) -> Result<Registry> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("create the data directory {}", data.display()))?;
+    let path = registry_path(data);
+    Registry::open(&path).with_context(|| format!("open the trade registry {}", path.display()))
+}
+
+#[derive(Args)]
+pub(crate) struct DataDir {
+    /// The data directory (created on first use).
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    pub data: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TradeCommand {
+    /// Load trade files (Comtrade, customs declarations, services, published figures).
+    Load(LoadArgs),
+    /// List the files loaded, with what each did.
+    Loads(ListArgs),
+    /// List the sources of figures.
+    Sources(ListArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    Comtrade,
+    Customs,
+    Services,
+    Figures,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum KindArg {
+    Customs,
+    Official,
+    Mirror,
+    Estimate,
+    Generated,
+}
+
+impl KindArg {
+    fn kind(self) -> SourceKind {
+        match self {
+            KindArg::Customs => SourceKind::Customs,
+            KindArg::Official => SourceKind::Official,
+            KindArg::Mirror => SourceKind::Mirror,
+            KindArg::Estimate => SourceKind::Estimate,
+            KindArg::Generated => SourceKind::Generated,
+        }
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct LoadArgs {
+    #[command(flatten)]
+    data: DataDir,
+    /// The files, each loaded whole or not at all.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The format; detected from the header when not given.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// The source of the figures (Comtrade files default to "UN Comtrade"; figures files
+    /// name a source on every row).
+    #[arg(long, requires = "kind")]
+    source: Option<String>,
+    /// The kind of figures the source publishes.
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    /// Where the source publishes.
+    #[arg(long)]
+    url: Option<String>,
+    /// The data's revision (an ISO date orders correctly): a later revision replaces what an
+    /// earlier one gave for the same source, reporter and period. Defaults to the date in a
+    /// Comtrade bulk file's name (`...[2023-01-03]`), else none.
+    #[arg(long)]
+    revision: Option<String>,
+    /// Load the valid rows and write each invalid one, with its reason, to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    skip_invalid: Option<PathBuf>,
+    /// One JSON object per file instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ListArgs {
+    #[command(flatten)]
+    data: DataDir,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run_trade(command: TradeCommand) -> Result<()> {
+    match command {
+        TradeCommand::Load(args) => load(args),
+        TradeCommand::Loads(args) => loads(args),
+        TradeCommand::Sources(args) => sources(args),
+    }
+}
+
+/// The date in a Comtrade bulk file's name, `COMTRADE-FINAL-...[2023-01-03]`.
+fn revision_from_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let start = name.rfind('[')?;
+    let end = start + name[start..].find(']')?;
+    let date = &name[start + 1..end];
+    date.parse::<GregorianDate>().ok().map(|_| date.to_owned())
+}
+
+fn load(args: LoadArgs) -> Result<()> {
+    let mut registry = open_registry(&args.data.data)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for path in &args.files {
+        let file = File::open(path).with_context(|| format!("open {}", path.display()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let name = path.display().to_string();
+        let spec = LoadSpec {
+            file: name.clone(),
+            format: String::new(),
+            revision: args
+                .revision
+                .clone()
+                .or_else(|| revision_from_name(path))
+                .unwrap_or_default(),
+            source: match (&args.source, args.kind) {
+                (Some(source), Some(kind)) => Some(SourceSpec {
+                    name: source.clone(),
+                    kind: kind.kind(),
+                    url: args.url.clone(),
+                }),
+                _ => None,
+            },
+            loaded_at: now_text(),
+        };
+        let format = args.format.map(|format| match format {
+            FormatArg::Comtrade => Format::Comtrade,
+            FormatArg::Customs => Format::Customs,
+            FormatArg::Services => Format::Services,
+            FormatArg::Figures => Format::Figures,
+        });
+        let bar = if io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(size);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(name.clone());
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let input = bar.wrap_read(file);
+        let mut rejected = match &args.skip_invalid {
+            Some(path) => Some(RejectFile::create(path)?),
+            None => None,
+        };
+        let mut sink = |error: &corridor_import::ImportError| match rejected.as_mut() {
+            Some(file) => file.write(error),
+            None => Ok(()),
+        };
+        let report = ingest(
+            &mut registry,
+            spec,
+            format,
+            input,
+            args.skip_invalid.as_ref().map(|_| &mut sink as _),
+        );
+        bar.finish_and_clear();
+        let report = report.with_context(|| format!("load {name}: nothing was loaded"))?;
+        if let Some(file) = rejected {
+            file.finish()?;
+        }
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "file": name,
+                    "load": report.load_id,
+                    "read": report.read,
+                    "loaded": report.loaded,
+                    "duplicates": report.duplicates,
+                    "superseded": report.superseded,
+                    "replaced": report.replaced,
+                    "rejected": report.rejected,
+                    "already_loaded": report.already_loaded,
+                })
+            )?;
+        } else if let Some(earlier) = report.already_loaded {
+            writeln!(
+                out,
+                "{name}: already loaded (load {earlier}); nothing changed ({} rows read)",
+                report.read
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{name}: load {}: {} rows read, {} loaded, {} duplicates, {} superseded by a later revision, {} replaced, {} rejected",
+                report.load_id,
+                report.read,
+                report.loaded,
+                report.duplicates,
+                report.superseded,
+                report.replaced,
+                report.rejected
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The `--skip-invalid` file: written beside its final name, renamed into place once the load
+/// has committed, so a failed load leaves no reject file that describes nothing.
+struct RejectFile {
+    path: PathBuf,
+    temporary: PathBuf,
+    writer: csv::Writer<File>,
+}
+
+impl RejectFile {
+    fn create(path: &Path) -> Result<RejectFile> {
+        let temporary = path.with_extension("partial");
+        let file =
+            File::create(&temporary).with_context(|| format!("create {}", temporary.display()))?;
+        let mut writer = csv::Writer::from_writer(file);
+        writer.write_record(["line", "reason"])?;
+        Ok(RejectFile {
+            path: path.to_owned(),
+            temporary,
+            writer,
+        })
+    }
+
+    fn write(&mut self, error: &corridor_import::ImportError) -> io::Result<()> {
+        let line = error.line().to_string();
+        self.writer
+            .write_record([line.as_str(), &error.to_string()])
+            .map_err(io::Error::other)
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        std::fs::rename(&self.temporary, &self.path)
+            .with_context(|| format!("write {}", self.path.display()))?;
+        Ok(())
+    }
+}
+
+fn loads(args: ListArgs) -> Result<()> {
+    let registry = open_registry(&args.data.data)?;
+    let loads = registry.loads()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for load in loads {
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "load": load.id, "file": load.file, "format": load.format,
+                    "sha256": load.digest, "revision": load.revision, "loaded_at": load.loaded_at,
+                    "read": load.report.read, "loaded": load.report.loaded,
+                    "duplicates": load.report.duplicates, "superseded": load.report.superseded,
+                    "replaced": load.report.replaced, "rejected": load.report.rejected,
+                })
+            )?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = loads
+        .iter()
+        .map(|load| {
+            vec![
+                load.id.to_string(),
+                load.loaded_at.clone(),
+                load.format.clone(),
+                load.revision.clone(),
+                load.report.loaded.to_string(),
+                load.report.duplicates.to_string(),
+                load.report.replaced.to_string(),
+                load.report.rejected.to_string(),
+                load.file.clone(),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "load",
+                "loaded_at",
+                "format",
+                "revision",
+                "loaded",
+                "duplicates",
+                "replaced",
+                "rejected",
+                "file",
+            ],
+            &rows,
+        )
+        .as_bytes(),
+    )?;
+    Ok(())
+}
+
+fn sources(args: ListArgs) -> Result<()> {
+    let registry = open_registry(&args.data.data)?;
+    let sources = registry.sources()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for source in sources {
+            writeln!(
+                out,
+                "{}",
+                json!({"id": source.id, "name": source.name, "kind": source.kind.name(), "url": source.url})
+            )?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.name.clone(),
+                s.kind.name().to_owned(),
+                s.url.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.write_all(render::table(&["id", "name", "kind", "url"], &rows).as_bytes())?;
+    Ok(())
+}
+
+fn now_text() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let rest = seconds % 86_400;
+    let date = GregorianDate::from_days_since_epoch(days)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Reports
+
+#[derive(Subcommand)]
+pub(crate) enum ReportCommand {
+    /// Trade by period (Solar Hijri or Gregorian), optionally grouped, with shares, growth
+    /// over the previous year and records.
+    Trade(TradeArgs),
+    /// The reporter's partners ranked for one period.
+    Partners(PartnersArgs),
+    /// Where sources disagree, period by period (mirror figures included).
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum FlowArg {
+    Export,
+    Import,
+    Total,
+}
+
+impl FlowArg {
+    fn choice(self) -> FlowChoice {
+        match self {
+            FlowArg::Export => FlowChoice::Export,
+            FlowArg::Import => FlowChoice::Import,
+            FlowArg::Total => FlowChoice::Total,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ByArg {
+    SolarMonth,
+    SolarQuarter,
+    SolarYear,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl ByArg {
+    fn kind(self) -> PeriodKind {
+        match self {
+            ByArg::SolarMonth => PeriodKind::SolarMonth,
+            ByArg::SolarQuarter => PeriodKind::SolarQuarter,
+            ByArg::SolarYear => PeriodKind::SolarYear,
+            ByArg::Month => PeriodKind::GregorianMonth,
+            ByArg::Quarter => PeriodKind::GregorianQuarter,
+            ByArg::Year => PeriodKind::GregorianYear,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum GroupArg {
+    Partner,
+    Section,
+    Chapter,
+    Sector,
+    Crossing,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// What every report shares: the registry, whose trade, which flow, goods or services.
+#[derive(Args)]
+pub(crate) struct Scope {
+    #[command(flatten)]
+    data: DataDir,
+    /// The reporting country (ISO alpha-3).
+    #[arg(long)]
+    reporter: String,
+    /// Exports, imports, or total trade.
+    #[arg(long, value_enum, default_value = "export")]
+    flow: FlowArg,
+    /// Goods only (the default).
+    #[arg(long, conflicts_with_all = ["services", "all"])]
+    goods: bool,
+    /// Services only.
+    #[arg(long, conflicts_with = "all")]
+    services: bool,
+    /// Goods and services together.
+    #[arg(long)]
+    all: bool,
+    /// Use only these sources, the first preferred (repeatable). Default: every source, by
+    /// kind (customs, official, mirror, estimate, generated).
+    #[arg(long = "source")]
+    sources: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+}
+
+impl Scope {
+    fn trade(&self) -> TradeChoice {
+        if self.services {
+            TradeChoice::Services
+        } else if self.all {
+            TradeChoice::All
+        } else {
+            TradeChoice::Goods
+        }
+    }
+
+    fn reporter(&self) -> Result<String> {
+        country_code(&self.reporter, "--reporter")
+    }
+}
+
+fn country_code(text: &str, flag: &str) -> Result<String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code == WORLD || corridor_reference::country_by_alpha3(&code).is_some() {
+        Ok(code)
+    } else {
+        bail!("{flag} {text:?} is not an ISO 3166 alpha-3 country code (such as IRN, IRQ) or WLD")
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct TradeArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// One partner (ISO alpha-3); default: all (World).
+    #[arg(long)]
+    partner: Option<String>,
+    /// The periods rows are given by.
+    #[arg(long, value_enum, default_value = "solar-month")]
+    by: ByArg,
+    /// The first period shown, in the calendar of --by (1399-01, 1399-Q1, 1399, 2020-05 ...).
+    #[arg(long)]
+    from: Option<String>,
+    /// The last period shown.
+    #[arg(long)]
+    to: Option<String>,
+    /// Split each period by partner, HS section, HS chapter, sector or crossing.
+    #[arg(long, value_enum)]
+    group: Option<GroupArg>,
+    /// A CSV of sector overrides (`chapter_or_ebops_code,sector`).
+    #[arg(long, value_name = "FILE")]
+    sectors: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct PartnersArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// The period: 1399, 1399-Q1, 1399-05 (Solar Hijri by default), or 2022, 2022-05 with
+    /// --calendar gregorian.
+    #[arg(long)]
+    period: String,
+    /// The calendar of --period.
+    #[arg(long, value_enum, default_value = "solar-hijri")]
+    calendar: crate::CalendarArg,
+    /// Show only the first N partners.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+}
+
+#[derive(Args)]
+pub(crate) struct ReconcileArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// The partner.
+    #[arg(long)]
+    partner: String,
+    /// Only periods from this Gregorian date on.
+    #[arg(long)]
+    from: Option<String>,
+    /// Only periods up to this Gregorian date.
+    #[arg(long)]
+    to: Option<String>,
+    /// Leave out the partner's own figures for the opposite flow.
+    #[arg(long)]
+    no_mirror: bool,
+    /// Also show periods that only one source states.
+    #[arg(long)]
+    every_period: bool,
+}
+
+pub(crate) fn run_report(command: ReportCommand) -> Result<()> {
+    match command {
+        ReportCommand::Trade(args) => report_trade(args),
+        ReportCommand::Partners(args) => report_partners(args),
+        ReportCommand::Reconcile(args) => report_reconcile(args),
+    }
+}
+
+fn calendar_of(kind: PeriodKind) -> Calendar {
+    kind.calendar()
+}
+
+fn parse_period(text: &str, kind: PeriodKind, flag: &str) -> Result<Period> {
+    let period =
+        Period::parse(text, calendar_of(kind)).with_context(|| format!("read {flag} {text:?}"))?;
+    if period.kind() != kind {
+        bail!(
+            "{flag} {text:?} is a {}, but rows are by {kind}",
+            period.kind()
+        );
+    }
+    Ok(period)
+}
+
+fn sector_map(path: Option<&Path>) -> Result<SectorMap> {
+    match path {
+        None => Ok(SectorMap::default()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("read {}", path.display()))?;
+            SectorMap::with_overrides(&text).with_context(|| format!("read {}", path.display()))
+        }
+    }
+}
+
+/// US cents as dollars: `1,234.56`.
+pub(crate) fn usd(cents: i128) -> String {
+    Money::from_minor(cents, Currency::USD).format_amount()
+}
+
+/// Basis points as a percentage: `12.34%`.
+pub(crate) fn percent(bp: i128) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let bp = bp.unsigned_abs();
+    format!("{sign}{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// A period's name for people: `1399-02 Ordibehesht`, `2020-Q2`.
+pub(crate) fn period_name(period: Period) -> String {
+    match (period.kind(), period.month()) {
+        (PeriodKind::SolarMonth, Some(month)) => {
+            match corridor_calendar::SolarHijriMonth::from_number(month) {
+                Ok(name) => format!("{period} {}", name.transliteration()),
+                Err(_) => period.to_string(),
+            }
+        }
+        _ => period.to_string(),
+    }
+}
+
+fn row_json(row: &ReportRow) -> Value {
+    json!({
+        "period": row.period.to_string(),
+        "calendar": codes_calendar(row.period.calendar()),
+        "first_day": row.period.first_day().to_string(),
+        "last_day": row.period.last_day().to_string(),
+        "group": row.group.as_ref().map(|g| g.code.clone()),
+        "group_name": row.group.as_ref().map(|g| g.label.clone()),
+        "value_usd_cents": row.value_cents.to_string(),
+        "share_bp": row.share_bp,
+        "previous_year_usd_cents": row.previous_cents.map(|v| v.to_string()),
+        "growth_bp": row.growth_bp,
+        "record": row.record,
+        "source": row.source,
+    })
+}
+
+fn codes_calendar(calendar: Calendar) -> &'static str {
+    match calendar {
+        Calendar::Gregorian => "gregorian",
+        Calendar::SolarHijri => "solar-hijri",
+    }
+}
+
+fn row_cells(row: &ReportRow, grouped: bool) -> Vec<String> {
+    let mut cells = vec![
+        period_name(row.period),
+        row.period.first_day().to_string(),
+        row.period.last_day().to_string(),
+    ];
+    if grouped {
+        let (code, label) = row
+            .group
+            .as_ref()
+            .map_or((String::new(), String::new()), |g| {
+                (g.code.clone(), g.label.clone())
+            });
+        cells.push(code);
+        cells.push(truncate(&label, 40));
+    }
+    cells.push(usd(row.value_cents));
+    if grouped {
+        cells.push(row.share_bp.map(percent).unwrap_or_default());
+    }
+    cells.push(row.previous_cents.map(usd).unwrap_or_default());
+    cells.push(row.growth_bp.map(percent).unwrap_or_default());
+    cells.push(if row.record { "record" } else { "" }.to_owned());
+    cells.push(row.source.clone());
+    cells
+}
+
+fn truncate(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(most - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn row_header(grouped: bool) -> Vec<&'static str> {
+    let mut header = vec!["period", "from", "to"];
+    if grouped {
+        header.extend(["group", "name"]);
+    }
+    header.push("value_usd");
+    if grouped {
+        header.push("share");
+    }
+    header.extend(["previous_year_usd", "growth", "record", "source"]);
+    header
+}
+
+fn write_rows(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    header: &[&str],
+    rows: &[Vec<String>],
+    json_rows: Vec<Value>,
+) -> Result<()> {
+    match format {
+        OutputFormat::Table => out.write_all(render::table(header, rows).as_bytes())?,
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(header)?;
+            for row in rows {
+                writer.write_record(row)?;
+            }
+            writer.flush()?;
+        }
+        OutputFormat::Json => {
+            for value in json_rows {
+                writeln!(out, "{value}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn report_trade(args: TradeArgs) -> Result<()> {
+    let registry = open_registry(&args.scope.data.data)?;
+    let by = args.by.kind();
+    let query = TradeQuery {
+        reporter: args.scope.reporter()?,
+        partner: args
+            .partner
+            .as_deref()
+            .map(|p| country_code(p, "--partner"))
+            .transpose()?,
+        flow: args.scope.flow.choice(),
+        trade: args.scope.trade(),
+        by,
+        from: args
+            .from
+            .as_deref()
+            .map(|p| parse_period(p, by, "--from"))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|p| parse_period(p, by, "--to"))
+            .transpose()?,
+        group: args.group.map(|group| match group {
+            GroupArg::Partner => Grouping::Partner,
+            GroupArg::Section => Grouping::Section,
+            GroupArg::Chapter => Grouping::Chapter,
+            GroupArg::Sector => Grouping::Sector,
+            GroupArg::Crossing => Grouping::Crossing,
+        }),
+        precedence: Precedence {
+            sources: args.scope.sources.clone(),
+        },
+    };
+    let sectors = sector_map(args.sectors.as_deref())?;
+    let figures = registry.figures(&FigureFilter {
+        reporters: vec![query.reporter.clone()],
+        ..FigureFilter::default()
+    })?;
+    let report = trade_report(&figures, &registry.sources()?, &query, &sectors)?;
+    let grouped = query.group.is_some();
+    let rows = if grouped {
+        &report.rows
+    } else {
+        &report.totals
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write_rows(
+        &mut out,
+        args.scope.format,
+        &row_header(grouped),
+        &rows
+            .iter()
+            .map(|row| row_cells(row, grouped))
+            .collect::<Vec<_>>(),
+        rows.iter().map(row_json).collect(),
+    )?;
+    if args.scope.format == OutputFormat::Table {
+        if rows.is_empty() {
+            writeln!(out, "no figures match")?;
+        }
+        if report.unplaced.figures > 0 {
+            writeln!(
+                out,
+                "not shown: {} figures worth {} USD span more than one {} (for example Gregorian months in a Solar Hijri report)",
+                report.unplaced.figures,
+                usd(report.unplaced.value_cents),
+                by
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn report_partners(args: PartnersArgs) -> Result<()> {
+    let registry = open_registry(&args.scope.data.data)?;
+    let calendar = match args.calendar {
+        crate::CalendarArg::Gregorian => Calendar::Gregorian,
+        crate::CalendarArg::SolarHijri => Calendar::SolarHijri,
+    };
+    let period = Period::parse(&args.period, calendar)
+        .with_context(|| format!("read --period {:?}", args.period))?;
+    let query = TradeQuery {
+        reporter: args.scope.reporter()?,
+        partner: None,
+        flow: args.scope.flow.choice(),
+        trade: args.scope.trade(),
+        by: period.kind(),
+        from: None,
+        to: None,
+        group: None,
+        precedence: Precedence {
+            sources: args.scope.sources.clone(),
+        },
+    };
+    let figures = registry.figures(&FigureFilter {
+        reporters: vec![query.reporter.clone()],
+        ..FigureFilter::default()
+    })?;
+    let (ranking, world) = partner_ranking(
+        &figures,
+        &registry.sources()?,
+        &query,
+        period,
+        &SectorMap::default(),
+    )?;
+    let header = [
+        "rank",
+        "partner",
+        "name",
+        "value_usd",
+        "share",
+        "previous_year_usd",
+        "growth",
+        "record",
+        "source",
+    ];
+    let shown: Vec<_> = ranking.iter().take(args.top).collect();
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|rank| {
+            let group =
+                rank.row
+                    .group
+                    .clone()
+                    .unwrap_or_else(|| corridor_registry::report::GroupKey {
+                        code: String::new(),
+                        label: String::new(),
+                    });
+            vec![
+                rank.rank.to_string(),
+                group.code,
+                group.label,
+                usd(rank.row.value_cents),
+                rank.share_of_world_bp.map(percent).unwrap_or_default(),
+                rank.row.previous_cents.map(usd).unwrap_or_default(),
+                rank.row.growth_bp.map(percent).unwrap_or_default(),
+                if rank.row.record { "record" } else { "" }.to_owned(),
+                rank.row.source.clone(),
+            ]
+        })
+        .collect();
+    let json_rows = shown
+        .iter()
+        .map(|rank| {
+            let mut value = row_json(&rank.row);
+            if let Value::Object(object) = &mut value {
+                object.insert("rank".into(), rank.rank.into());
+                object.insert("share_of_world_bp".into(), rank.share_of_world_bp.into());
+            }
+            value
+        })
+        .collect();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write_rows(&mut out, args.scope.format, &header, &rows, json_rows)?;
+    if args.scope.format == OutputFormat::Table {
+        match world {
+            Some(world) => writeln!(
+                out,
+                "{} {} {} with the world: {} USD ({})",
+                query.reporter,
+                period_name(period),
+                query.flow.name(),
+                usd(world.value_cents),
+                world.source
+            )?,
+            None => writeln!(out, "no figures for {}", period_name(period))?,
+        }
+    }
+    Ok(())
+}
+
+fn report_reconcile(args: ReconcileArgs) -> Result<()> {
+    let registry = open_registry(&args.scope.data.data)?;
+    let date = |text: &Option<String>, flag: &str| -> Result<Option<GregorianDate>> {
+        text.as_deref()
+            .map(|t| {
+                t.parse::<GregorianDate>()
+                    .with_context(|| format!("read {flag} {t:?}"))
+            })
+            .transpose()
+    };
+    let query = ReconcileQuery {
+        reporter: args.scope.reporter()?,
+        partner: country_code(&args.partner, "--partner")?,
+        flow: args.scope.flow.choice(),
+        trade: args.scope.trade(),
+        from: date(&args.from, "--from")?,
+        to: date(&args.to, "--to")?,
+        mirror: !args.no_mirror,
+        all: args.every_period,
+    };
+    let figures = registry.figures(&FigureFilter {
+        reporters: vec![query.reporter.clone(), query.partner.clone()],
+        ..FigureFilter::default()
+    })?;
+    let sources: Vec<_> = registry
+        .sources()?
+        .into_iter()
+        .filter(|s| args.scope.sources.is_empty() || args.scope.sources.contains(&s.name))
+        .collect();
+    let rows = reconcile(&figures, &sources, &query)?;
+    let header = [
+        "period",
+        "from",
+        "to",
+        "source",
+        "kind",
+        "value_usd",
+        "parts",
+        "spread_usd",
+        "spread",
+    ];
+    let mut cells = Vec::new();
+    let mut json_rows = Vec::new();
+    for row in &rows {
+        for (index, value) in row.values.iter().enumerate() {
+            let first = index == 0;
+            cells.push(vec![
+                if first {
+                    row.label.clone()
+                } else {
+                    String::new()
+                },
+                if first {
+                    row.first_day.to_string()
+                } else {
+                    String::new()
+                },
+                if first {
+                    row.last_day.to_string()
+                } else {
+                    String::new()
+                },
+                value.source.clone(),
+                value.kind.name().to_owned(),
+                usd(value.value_cents),
+                value.parts.to_string(),
+                if first {
+                    usd(row.spread_cents)
+                } else {
+                    String::new()
+                },
+                if first {
+                    row.spread_bp.map(percent).unwrap_or_default()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        json_rows.push(json!({
+            "period": row.label,
+            "first_day": row.first_day.to_string(),
+            "last_day": row.last_day.to_string(),
+            "values": row.values.iter().map(|v| json!({
+                "source": v.source, "kind": v.kind.name(),
+                "value_usd_cents": v.value_cents.to_string(), "parts": v.parts,
+            })).collect::<Vec<_>>(),
+            "spread_usd_cents": row.spread_cents.to_string(),
+            "spread_bp": row.spread_bp,
+        }));
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write_rows(&mut out, args.scope.format, &header, &cells, json_rows)?;
+    if args.scope.format == OutputFormat::Table && rows.is_empty() {
+        writeln!(out, "no period is stated by two sources")?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Targets
+
+#[derive(Subcommand)]
+pub(crate) enum TargetCommand {
+    /// Add a target.
+    Add(TargetAddArgs),
+    /// List the targets.
+    List(ListArgs),
+    /// Remove a target.
+    Remove(TargetRemoveArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct TargetAddArgs {
+    #[command(flatten)]
+    data: DataDir,
+    /// A short unique name.
+    name: String,
+    /// The reporting country.
+    #[arg(long)]
+    reporter: String,
+    /// The partner; default: the world.
+    #[arg(long)]
+    partner: Option<String>,
+    /// Exports, imports, or total trade.
+    #[arg(long, value_enum, default_value = "total")]
+    flow: FlowArg,
+    /// Goods only.
+    #[arg(long, conflicts_with_all = ["services", "all"])]
+    goods: bool,
+    /// Services only.
+    #[arg(long, conflicts_with = "all")]
+    services: bool,
+    /// Goods and services (the default).
+    #[arg(long)]
+    all: bool,
+    /// The period: a year (1404), quarter or month, in --calendar.
+    #[arg(
+        long,
+        required_unless_present = "deadline",
+        conflicts_with = "deadline"
+    )]
+    period: Option<String>,
+    /// The calendar of --period.
+    #[arg(long, value_enum, default_value = "solar-hijri")]
+    calendar: crate::CalendarArg,
+    /// Instead of a period: annual trade measured over the twelve months ending with this
+    /// date's month (Gregorian, YYYY-MM-DD).
+    #[arg(long)]
+    deadline: Option<String>,
+    /// The amount, such as "20,000,000,000 USD" or "20000000000.00 USD".
+    #[arg(long)]
+    amount: String,
+    /// Who set it, and where it was stated.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct TargetRemoveArgs {
+    #[command(flatten)]
+    data: DataDir,
+    /// The target's name.
+    name: String,
+}
+
+pub(crate) fn run_target(command: TargetCommand) -> Result<()> {
+    match command {
+        TargetCommand::Add(args) => target_add(args),
+        TargetCommand::List(args) => target_list(args),
+        TargetCommand::Remove(args) => {
+            let mut registry = open_registry(&args.data.data)?;
+            if !registry.remove_target(&args.name)? {
+                bail!("no target is called {:?}", args.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads an amount in US dollars: `20,000,000,000 USD`, `20000000000.00`, `$20,000,000,000`.
+pub(crate) fn parse_usd(text: &str) -> Result<i128> {
+    let trimmed = text.trim().trim_start_matches('$');
+    let with_currency = if trimmed.ends_with("USD") {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed} USD")
+    };
+    let money = Money::parse(&with_currency)
+        .with_context(|| format!("read amount {text:?} (US dollars, at most 2 decimals)"))?;
+    if money.currency() != Currency::USD {
+        bail!("amount {text:?} must be in US dollars");
+    }
+    Ok(money.amount_minor())
+}
+
+fn target_add(args: TargetAddArgs) -> Result<()> {
+    let mut registry = open_registry(&args.data.data)?;
+    let span = match (&args.period, &args.deadline) {
+        (_, Some(deadline)) => TargetSpan::Deadline(
+            deadline
+                .parse::<GregorianDate>()
+                .with_context(|| format!("read --deadline {deadline:?}"))?,
+        ),
+        (Some(period), None) => {
+            let calendar = match args.calendar {
+                crate::CalendarArg::Gregorian => Calendar::Gregorian,
+                crate::CalendarArg::SolarHijri => Calendar::SolarHijri,
+            };
+            TargetSpan::Period(
+                Period::parse(period, calendar)
+                    .with_context(|| format!("read --period {period:?}"))?,
+            )
+        }
+        (None, None) => bail!("give --period or --deadline"),
+    };
+    let trade = if args.goods {
+        TradeChoice::Goods
+    } else if args.services {
+        TradeChoice::Services
+    } else {
+        TradeChoice::All
+    };
+    let target = registry.add_target(TargetSpec {
+        name: args.name.clone(),
+        reporter: country_code(&args.reporter, "--reporter")?,
+        partner: match &args.partner {
+            Some(partner) => country_code(partner, "--partner")?,
+            None => WORLD.to_owned(),
+        },
+        flow: args.flow.choice(),
+        trade,
+        span,
+        amount_cents: parse_usd(&args.amount)?,
+        note: args.note.clone(),
+    })?;
+    let (first, last) = target.spec.span.days()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(
+        out,
+        "target {} added: {} USD of {} {} {} with {}, {} ({first} to {last})",
+        target.spec.name,
+        usd(target.spec.amount_cents),
+        target.spec.reporter,
+        target.spec.trade.name(),
+        target.spec.flow.name(),
+        target.spec.partner,
+        target.spec.span.label()
+    )?;
+    Ok(())
+}
+
+fn target_list(args: ListArgs) -> Result<()> {
+    let registry = open_registry(&args.data.data)?;
+    let targets = registry.targets()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for target in &targets {
+            let (first, last) = target.spec.span.days()?;
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "name": target.spec.name, "reporter": target.spec.reporter,
+                    "partner": target.spec.partner, "flow": target.spec.flow.name(),
+                    "trade": target.spec.trade.name(), "span": target.spec.span.label(),
+                    "first_day": first.to_string(), "last_day": last.to_string(),
+                    "amount_usd_cents": target.spec.amount_cents.to_string(),
+                    "note": target.spec.note,
+                })
+            )?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.spec.name.clone(),
+                t.spec.reporter.clone(),
+                t.spec.partner.clone(),
+                t.spec.flow.name().to_owned(),
+                t.spec.trade.name().to_owned(),
+                t.spec.span.label(),
+                usd(t.spec.amount_cents),
+                t.spec.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "name",
+                "reporter",
+                "partner",
+                "flow",
+                "trade",
+                "span",
+                "amount_usd",
+                "note",
+            ],
+            &rows,
+        )
+        .as_bytes(),
+    )?;
+    Ok(())
+}

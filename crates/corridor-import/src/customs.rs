@@ -1,0 +1,182 @@
+//! Customs declarations: one row per declaration (format in `docs/formats/trade-files.md`).
+
+use std::io::Read;
+
+use corridor_calendar::{Calendar, GregorianDate, SolarHijriDate};
+use corridor_reference::{hs_lookup, HsCode, HsEdition};
+
+use crate::table::{optional, required, ColumnSpec, Table, TableRow};
+use crate::{Commodity, ImportError, TradePeriod, TradeRecord, TradeType};
+
+const DECLARATION: usize = 0;
+const DATE: usize = 1;
+const CALENDAR: usize = 2;
+const REPORTER: usize = 3;
+const PARTNER: usize = 4;
+const FLOW: usize = 5;
+const HS_CODE: usize = 6;
+const HS_EDITION: usize = 7;
+const VALUE: usize = 8;
+const CURRENCY: usize = 9;
+const VALUE_USD: usize = 10;
+const NET_WEIGHT_KG: usize = 11;
+const QUANTITY: usize = 12;
+const QUANTITY_UNIT: usize = 13;
+const CROSSING: usize = 14;
+const TRANSPORT_MODE: usize = 15;
+
+/// The columns, indexed by the constants above.
+const COLUMNS: [ColumnSpec; 16] = [
+    required("declaration"),
+    required("date"),
+    optional("calendar"),
+    required("reporter"),
+    required("partner"),
+    required("flow"),
+    required("hs_code"),
+    optional("hs_edition"),
+    required("value"),
+    required("currency"),
+    optional("value_usd"),
+    optional("net_weight_kg"),
+    optional("quantity"),
+    optional("quantity_unit"),
+    optional("crossing"),
+    optional("transport_mode"),
+];
+
+/// The accepted modes of transport.
+const TRANSPORT_MODES: [&str; 7] = ["road", "rail", "sea", "air", "pipeline", "river", "other"];
+
+/// Reads a customs declarations file (CSV) into [`TradeRecord`]s, one per declaration.
+///
+/// The header names the columns (any order; see `docs/formats/trade-files.md`). Each record
+/// covers the declaration's day ([`TradePeriod::Day`], in the calendar the file wrote it in),
+/// carries the declaration id as its `reference` and the declared value as its
+/// `original_value`. A bad row yields an error and reading goes on; memory stays bounded
+/// (one row at a time); the reader never opens files.
+#[derive(Debug)]
+pub struct CustomsReader<R> {
+    table: Table<R>,
+}
+
+impl<R: Read> CustomsReader<R> {
+    /// Reads and checks the header. `input` names the source in errors.
+    pub fn new(input: impl Into<String>, reader: R) -> Result<Self, ImportError> {
+        Ok(CustomsReader {
+            table: Table::new(input.into(), reader, &COLUMNS)?,
+        })
+    }
+
+    /// The names of the format's columns, in the documented order.
+    pub fn columns() -> impl Iterator<Item = &'static str> {
+        COLUMNS.iter().map(|spec| spec.name)
+    }
+}
+
+impl<R: Read> Iterator for CustomsReader<R> {
+    type Item = Result<TradeRecord, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.table.next_row()?.and_then(|row| parse(&row)))
+    }
+}
+
+fn parse(row: &TableRow<'_>) -> Result<TradeRecord, ImportError> {
+    let reference = row.require(DECLARATION)?.into_owned();
+    let calendar = row.calendar(CALENDAR)?;
+    let day = date(row, calendar)?;
+    let edition = match row.get(HS_EDITION) {
+        None => HsEdition::Hs2022,
+        Some(text) => HsEdition::ALL
+            .into_iter()
+            .find(|edition| edition.to_string().eq_ignore_ascii_case(&text))
+            .ok_or_else(|| {
+                row.invalid(HS_EDITION, &text, "is not an HS edition (HS2017, HS2022)")
+            })?,
+    };
+    let hs_code = hs_code(row, edition)?;
+    row.require(VALUE)?;
+    row.require(CURRENCY)?;
+    let (value_usd_cents, original_value) = row.values(VALUE, CURRENCY, VALUE_USD)?;
+    let transport_mode = match row.get(TRANSPORT_MODE) {
+        None => None,
+        Some(text) => Some(
+            TRANSPORT_MODES
+                .into_iter()
+                .find(|mode| mode.eq_ignore_ascii_case(&text))
+                .ok_or_else(|| {
+                    row.invalid(
+                        TRANSPORT_MODE,
+                        &text,
+                        "is not a mode of transport (road, rail, sea, air, pipeline, river, other)",
+                    )
+                })?
+                .to_owned(),
+        ),
+    };
+    Ok(TradeRecord {
+        line: row.line(),
+        reporter: row.country(REPORTER, false)?,
+        partner: row.country(PARTNER, false)?,
+        flow: row.flow(FLOW, true)?,
+        trade_type: TradeType::Goods,
+        commodity: Commodity::Hs(hs_code),
+        classification: edition.to_string(),
+        period: TradePeriod::Day(day, calendar),
+        value_usd_cents,
+        original_value,
+        net_weight_kg: row.whole(NET_WEIGHT_KG)?,
+        quantity: row.quantity(QUANTITY, QUANTITY_UNIT)?,
+        crossing: row.text(CROSSING),
+        transport_mode,
+        breakdown: String::new(),
+        reference: Some(reference),
+    })
+}
+
+/// The declaration's date, read in `calendar`, as a Gregorian day.
+fn date(row: &TableRow<'_>, calendar: Calendar) -> Result<GregorianDate, ImportError> {
+    let text = row.require(DATE)?;
+    match calendar {
+        Calendar::Gregorian => text.parse::<GregorianDate>().map_err(|_| {
+            row.invalid(
+                DATE,
+                &text,
+                "is not a Gregorian date (YYYY-MM-DD) from 1600 to 2600",
+            )
+        }),
+        Calendar::SolarHijri => text
+            .parse::<SolarHijriDate>()
+            .map(SolarHijriDate::to_gregorian)
+            .map_err(|_| {
+                row.invalid(
+                    DATE,
+                    &text,
+                    "is not a Solar Hijri date (YYYY-MM-DD) from 0978-10-11 to 1979-10-10",
+                )
+            }),
+    }
+}
+
+/// An HS code of 2, 4 or 6 digits (`0702.00` also accepted) that exists in `edition`.
+fn hs_code(row: &TableRow<'_>, edition: HsEdition) -> Result<HsCode, ImportError> {
+    let text = row.require(HS_CODE)?;
+    let digits = match text.split_once('.') {
+        Some((heading, subheading)) if heading.len() == 4 && subheading.len() == 2 => {
+            format!("{heading}{subheading}")
+        }
+        _ => text.to_string(),
+    };
+    let code = HsCode::parse(&digits).map_err(|_| {
+        row.invalid(
+            HS_CODE,
+            &text,
+            "is not an HS code (2, 4 or 6 digits, or NNNN.NN)",
+        )
+    })?;
+    if hs_lookup(edition, &code).is_none() {
+        return Err(row.invalid(HS_CODE, &text, "is not a code of the row's HS edition"));
+    }
+    Ok(code)
+}

@@ -1,0 +1,481 @@
+//! Loading figures: one transaction per file, revisions, duplicates, the summary table.
+
+use std::collections::HashMap;
+
+use corridor_import::{FigureSource, SourceKind, TradeRecord};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{codes, RegistryError};
+
+/// A source of figures: who publishes them and what kind of figure they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// The source's name, e.g. `UN Comtrade`, `IRICA`, `Iran-Iraq Joint Chamber of Commerce`.
+    pub name: String,
+    /// The kind of figure.
+    pub kind: SourceKind,
+    /// Where the figure was published, when known.
+    pub url: Option<String>,
+}
+
+/// What is being loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadSpec {
+    /// The file's name, as errors and provenance show it.
+    pub file: String,
+    /// The file's format (`comtrade`, `customs`, `services`, `figures`).
+    pub format: String,
+    /// The revision of the data: a later revision (compared as text, so ISO dates order
+    /// correctly) replaces what an earlier one gave for the same source, reporter and period;
+    /// an earlier one is skipped. Loads without a revision use the empty string.
+    pub revision: String,
+    /// The source of every record, unless a record names its own.
+    pub source: Option<SourceSpec>,
+    /// When the load ran (recorded, never used in decisions).
+    pub loaded_at: String,
+}
+
+/// What a load did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// The load's number in the registry (0 when it changed nothing and was rolled back).
+    pub load_id: i64,
+    /// Records offered.
+    pub read: u64,
+    /// New figures stored.
+    pub loaded: u64,
+    /// Records equal to a figure already stored (a duplicated row, or a file loaded again).
+    pub duplicates: u64,
+    /// Records skipped because the registry holds a later revision of their period.
+    pub superseded: u64,
+    /// Figures of an earlier revision deleted because this load replaces their period.
+    pub replaced: u64,
+    /// Records the caller rejected as invalid (`--skip-invalid`).
+    pub rejected: u64,
+    /// When the same file (same digest and revision) was loaded before: that load's number.
+    /// Nothing was changed.
+    pub already_loaded: Option<i64>,
+}
+
+/// The key of a period's revision: source, reporter, first and last day.
+type UnitKey = (i64, String, i64, i64);
+
+/// The key of a `flow_sum` row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SumKey {
+    source_id: i64,
+    reporter: String,
+    first_day: i64,
+    last_day: i64,
+    partner: String,
+    flow: &'static str,
+    trade: &'static str,
+    level: i64,
+    group: String,
+    crossing: String,
+}
+
+/// A load in progress: one database transaction. [`Load::finish`] commits it; dropping it
+/// unfinished (an error, a rejected file) rolls everything back.
+pub struct Load<'r> {
+    conn: &'r Connection,
+    spec: LoadSpec,
+    load_id: i64,
+    default_source: Option<i64>,
+    sources: HashMap<String, i64>,
+    units: HashMap<UnitKey, bool>,
+    sums: HashMap<SumKey, (i128, i64)>,
+    report: LoadReport,
+    open: bool,
+}
+
+impl std::fmt::Debug for Load<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Load")
+            .field("spec", &self.spec)
+            .field("load_id", &self.load_id)
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+const INSERT_FLOW: &str = "INSERT INTO flow (
+    load_id, line, source_id, reporter, partner, flow, trade, commodity, level, classification,
+    calendar, period, first_day, last_day, value_cents, original_minor, original_currency,
+    net_weight_kg, quantity_milli, quantity_unit, crossing, transport, breakdown, reference,
+    url, published, note
+) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+          ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+ON CONFLICT DO NOTHING";
+
+const FIND_FLOW: &str =
+    "SELECT f.value_cents, l.file, f.line FROM flow f JOIN load l ON l.id = f.load_id
+WHERE f.source_id = ?1 AND f.reporter = ?2 AND f.first_day = ?3 AND f.last_day = ?4
+  AND f.partner = ?5 AND f.flow = ?6 AND f.trade = ?7 AND f.commodity = ?8
+  AND f.breakdown = ?9 AND f.reference = ?10 AND f.crossing = ?11 AND f.transport = ?12";
+
+impl<'r> Load<'r> {
+    pub(crate) fn begin(conn: &'r Connection, spec: LoadSpec) -> Result<Load<'r>, RegistryError> {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut load = Load {
+            conn,
+            spec,
+            load_id: 0,
+            default_source: None,
+            sources: HashMap::new(),
+            units: HashMap::new(),
+            sums: HashMap::new(),
+            report: LoadReport::default(),
+            open: true,
+        };
+        load.conn.execute(
+            "INSERT INTO load (file, format, digest, revision, loaded_at) VALUES (?1, ?2, '', ?3, ?4)",
+            params![
+                load.spec.file,
+                load.spec.format,
+                load.spec.revision,
+                load.spec.loaded_at
+            ],
+        )?;
+        load.load_id = load.conn.last_insert_rowid();
+        if let Some(source) = load.spec.source.clone() {
+            load.default_source =
+                Some(load.source_id(&source.name, source.kind, source.url.as_deref(), 0)?);
+        }
+        Ok(load)
+    }
+
+    /// The id of `source`, registering it on first use.
+    fn source_id(
+        &mut self,
+        name: &str,
+        kind: SourceKind,
+        url: Option<&str>,
+        line: u64,
+    ) -> Result<i64, RegistryError> {
+        if let Some(&id) = self.sources.get(name) {
+            return Ok(id);
+        }
+        let found: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, kind FROM source WHERE name = ?1",
+                [name],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let id = match found {
+            Some((id, registered)) if registered == kind.name() => id,
+            Some((_, registered)) => {
+                return Err(RegistryError::SourceKindMismatch {
+                    file: self.spec.file.clone(),
+                    line,
+                    name: name.to_owned(),
+                    registered,
+                    given: kind.name().to_owned(),
+                })
+            }
+            None => {
+                self.conn.execute(
+                    "INSERT INTO source (name, kind, url) VALUES (?1, ?2, ?3)",
+                    params![name, kind.name(), url],
+                )?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.sources.insert(name.to_owned(), id);
+        Ok(id)
+    }
+
+    /// Whether records of this period should be stored (after replacing an earlier
+    /// revision), or skipped because a later revision is stored.
+    fn admit(&mut self, key: UnitKey) -> Result<bool, RegistryError> {
+        if let Some(&admit) = self.units.get(&key) {
+            return Ok(admit);
+        }
+        let (source_id, reporter, first_day, last_day) = &key;
+        let stored: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT revision FROM revision
+                 WHERE source_id = ?1 AND reporter = ?2 AND first_day = ?3 AND last_day = ?4",
+                params![source_id, reporter, first_day, last_day],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let revision = &self.spec.revision;
+        let admit = match stored {
+            Some(stored) if stored > *revision => false,
+            Some(stored) if stored == *revision => true,
+            stored => {
+                if stored.is_some() {
+                    let unit = params![source_id, reporter, first_day, last_day];
+                    let deleted = self.conn.execute(
+                        "DELETE FROM flow WHERE source_id = ?1 AND reporter = ?2
+                         AND first_day = ?3 AND last_day = ?4",
+                        unit,
+                    )?;
+                    self.conn.execute(
+                        "DELETE FROM flow_sum WHERE source_id = ?1 AND reporter = ?2
+                         AND first_day = ?3 AND last_day = ?4",
+                        unit,
+                    )?;
+                    self.report.replaced += deleted as u64;
+                }
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO revision
+                     (source_id, reporter, first_day, last_day, revision, load_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        source_id,
+                        reporter,
+                        first_day,
+                        last_day,
+                        revision,
+                        self.load_id
+                    ],
+                )?;
+                true
+            }
+        };
+        self.units.insert(key, admit);
+        Ok(admit)
+    }
+
+    /// Stores one record, from the load's source, or from `source` when the record names its
+    /// own (figures files give one per row, with where and when it was published).
+    pub fn add(
+        &mut self,
+        record: &TradeRecord,
+        source: Option<&FigureSource>,
+    ) -> Result<(), RegistryError> {
+        self.report.read += 1;
+        let line = record.line;
+        let source_id = match source {
+            Some(source) => {
+                self.source_id(&source.name, source.kind, source.url.as_deref(), line)?
+            }
+            None => self.default_source.ok_or_else(|| RegistryError::NoSource {
+                file: self.spec.file.clone(),
+                line,
+            })?,
+        };
+        let published = source.and_then(|s| s.published).map(|day| day.to_string());
+        let reporter = codes::country(record.reporter);
+        let first_day = record.period.first_day().days_since_epoch();
+        let last_day = record.period.last_day().days_since_epoch();
+        if !self.admit((source_id, reporter.clone(), first_day, last_day))? {
+            self.report.superseded += 1;
+            return Ok(());
+        }
+        let value = self.fits(record.value_usd_cents, line, "value in cents")?;
+        let original = match record.original_value {
+            Some(money) => Some((
+                self.fits(money.amount_minor(), line, "original value")?,
+                money.currency().code().to_owned(),
+            )),
+            None => None,
+        };
+        let partner = codes::country(record.partner);
+        let flow = codes::flow(record.flow);
+        let trade = codes::trade(record.trade_type);
+        let (commodity, level) = codes::commodity(&record.commodity);
+        let crossing = record.crossing.clone().unwrap_or_default();
+        let transport = record.transport_mode.clone().unwrap_or_default();
+        let reference = record.reference.clone().unwrap_or_default();
+        let net_weight = match record.net_weight_kg {
+            Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
+            None => None,
+        };
+        let inserted = self.conn.prepare_cached(INSERT_FLOW)?.execute(params![
+            self.load_id,
+            line as i64,
+            source_id,
+            reporter,
+            partner,
+            flow,
+            trade,
+            commodity,
+            level,
+            record.classification,
+            codes::calendar(record.period.calendar()),
+            codes::period_label(record.period),
+            first_day,
+            last_day,
+            value,
+            original.as_ref().map(|(minor, _)| *minor),
+            original.as_ref().map(|(_, currency)| currency.as_str()),
+            net_weight,
+            record.quantity.as_ref().map(|q| q.milli),
+            record.quantity.as_ref().map(|q| q.unit.as_str()),
+            crossing,
+            transport,
+            record.breakdown,
+            reference,
+            source.and_then(|s| s.url.as_deref()),
+            published,
+            source.and_then(|s| s.note.as_deref()),
+        ])?;
+        if inserted == 0 {
+            let (other_value, other_file, other_line): (i64, String, i64) =
+                self.conn.prepare_cached(FIND_FLOW)?.query_row(
+                    params![
+                        source_id,
+                        reporter,
+                        first_day,
+                        last_day,
+                        partner,
+                        flow,
+                        trade,
+                        commodity,
+                        record.breakdown,
+                        reference,
+                        crossing,
+                        transport
+                    ],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )?;
+            if other_value != value {
+                return Err(RegistryError::Conflict {
+                    file: self.spec.file.clone(),
+                    line,
+                    value: record.value_usd_cents,
+                    other_file,
+                    other_line: other_line.unsigned_abs(),
+                    other_value: i128::from(other_value),
+                });
+            }
+            self.report.duplicates += 1;
+            return Ok(());
+        }
+        self.report.loaded += 1;
+        if record.breakdown.is_empty() {
+            let key = SumKey {
+                source_id,
+                reporter,
+                first_day,
+                last_day,
+                partner,
+                flow,
+                trade,
+                level,
+                group: codes::group(&record.commodity),
+                crossing,
+            };
+            let sum = self.sums.entry(key).or_insert((0, 0));
+            sum.0 += i128::from(value);
+            sum.1 += 1;
+        }
+        Ok(())
+    }
+
+    /// Counts a record the caller rejected (and wrote to its reject file).
+    pub fn reject(&mut self) {
+        self.report.read += 1;
+        self.report.rejected += 1;
+    }
+
+    /// The counts so far.
+    pub fn report(&self) -> &LoadReport {
+        &self.report
+    }
+
+    fn fits(&self, value: i128, line: u64, what: &'static str) -> Result<i64, RegistryError> {
+        i64::try_from(value).map_err(|_| RegistryError::TooLarge {
+            file: self.spec.file.clone(),
+            line,
+            what,
+            value,
+        })
+    }
+
+    /// Commits the load. `digest` identifies the file's content (a SHA-256 in hex): if the
+    /// same content was loaded before with the same revision, the load changed nothing and is
+    /// rolled back, and the report says which load it repeats.
+    pub fn finish(mut self, digest: &str) -> Result<LoadReport, RegistryError> {
+        let earlier: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM load WHERE digest = ?1 AND revision = ?2 AND format = ?3
+                 ORDER BY id LIMIT 1",
+                params![digest, self.spec.revision, self.spec.format],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(earlier) = earlier {
+            if self.report.loaded == 0 && self.report.replaced == 0 {
+                self.rollback()?;
+                let mut report = std::mem::take(&mut self.report);
+                report.already_loaded = Some(earlier);
+                return Ok(report);
+            }
+        }
+        let mut upsert = self.conn.prepare_cached(
+            "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow, trade,
+                                   level, grp, crossing, value_cents, figures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT DO UPDATE SET value_cents = value_cents + excluded.value_cents,
+                                       figures = figures + excluded.figures",
+        )?;
+        for (key, (value, figures)) in &self.sums {
+            let value = i64::try_from(*value).map_err(|_| RegistryError::TooLarge {
+                file: self.spec.file.clone(),
+                line: 0,
+                what: "sum of values in cents",
+                value: *value,
+            })?;
+            upsert.execute(params![
+                key.source_id,
+                key.reporter,
+                key.first_day,
+                key.last_day,
+                key.partner,
+                key.flow,
+                key.trade,
+                key.level,
+                key.group,
+                key.crossing,
+                value,
+                figures
+            ])?;
+        }
+        drop(upsert);
+        let report = &self.report;
+        self.conn.execute(
+            "UPDATE load SET digest = ?2, rows_read = ?3, rows_loaded = ?4, rows_duplicate = ?5,
+                 rows_superseded = ?6, rows_replaced = ?7, rows_rejected = ?8
+             WHERE id = ?1",
+            params![
+                self.load_id,
+                digest,
+                report.read as i64,
+                report.loaded as i64,
+                report.duplicates as i64,
+                report.superseded as i64,
+                report.replaced as i64,
+                report.rejected as i64
+            ],
+        )?;
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        let mut report = std::mem::take(&mut self.report);
+        report.load_id = self.load_id;
+        Ok(report)
+    }
+
+    fn rollback(&mut self) -> Result<(), RegistryError> {
+        if self.open {
+            self.open = false;
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Load<'_> {
+    fn drop(&mut self) {
+        // An unfinished load leaves no trace. If the rollback itself fails, SQLite rolls the
+        // transaction back when the connection closes; there is nothing better to do here.
+        let _ = self.rollback();
+    }
+}

@@ -1,0 +1,316 @@
+//! Reports: placing, one figure per fact, precedence, growth, shares, records.
+
+use corridor_calendar::{Period, PeriodKind};
+use corridor_import::{Commodity, SourceKind, TradeType};
+use corridor_reference::{EbopsCode, SectorMap};
+
+use super::*;
+use crate::tests::{country, load, record, spec, world};
+use crate::{FigureFilter, Registry};
+
+fn solar_month(year: i32, month: u8) -> Period {
+    Period::solar_month(year, month).unwrap()
+}
+
+fn query(by: PeriodKind) -> TradeQuery {
+    TradeQuery {
+        reporter: "IRN".to_owned(),
+        partner: None,
+        flow: FlowChoice::Export,
+        trade: TradeChoice::Goods,
+        by,
+        from: None,
+        to: None,
+        group: None,
+        precedence: Precedence::default(),
+    }
+}
+
+fn run(registry: &Registry, query: &TradeQuery) -> TradeReport {
+    let figures = registry.figures(&FigureFilter::default()).unwrap();
+    let sources = registry.sources().unwrap();
+    trade_report(&figures, &sources, query, &SectorMap::default()).unwrap()
+}
+
+fn totals(report: &TradeReport) -> Vec<(String, i128)> {
+    report
+        .totals
+        .iter()
+        .map(|row| (row.period.to_string(), row.value_cents))
+        .collect()
+}
+
+#[test]
+fn solar_months_add_up_to_quarters_and_gregorian_months_stay_apart() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let rows = vec![
+        record(2, country("IRQ"), solar_month(1399, 1), "07", 100),
+        record(3, country("IRQ"), solar_month(1399, 2), "07", 200),
+        record(4, country("IRQ"), solar_month(1399, 4), "07", 400),
+        // A Gregorian month straddles two Solar Hijri months: it cannot be placed in one.
+        record(
+            5,
+            country("IRQ"),
+            Period::gregorian_month(2020, 5).unwrap(),
+            "07",
+            7,
+        ),
+    ];
+    load(
+        &mut registry,
+        spec("a", "", "IRICA", SourceKind::Customs),
+        &rows,
+        "a",
+    )
+    .unwrap();
+    let months = run(&registry, &query(PeriodKind::SolarMonth));
+    assert_eq!(
+        totals(&months),
+        [
+            ("1399-01".to_owned(), 100),
+            ("1399-02".to_owned(), 200),
+            ("1399-04".to_owned(), 400)
+        ]
+    );
+    assert_eq!(
+        months.unplaced,
+        Unplaced {
+            figures: 1,
+            value_cents: 7
+        }
+    );
+    let quarters = run(&registry, &query(PeriodKind::SolarQuarter));
+    // May 2020 lies inside the first Solar quarter (2020-03-20 to 2020-06-20).
+    assert_eq!(
+        totals(&quarters),
+        [("1399-Q1".to_owned(), 307), ("1399-Q2".to_owned(), 400)]
+    );
+    assert_eq!(quarters.unplaced.figures, 0);
+    let gregorian = run(&registry, &query(PeriodKind::GregorianMonth));
+    assert_eq!(totals(&gregorian), [("2020-05".to_owned(), 7)]);
+    assert_eq!(
+        gregorian.unplaced.figures, 3,
+        "Solar months straddle Gregorian ones"
+    );
+    let years = run(&registry, &query(PeriodKind::GregorianYear));
+    assert_eq!(totals(&years), [("2020".to_owned(), 707)]);
+}
+
+#[test]
+fn a_total_and_its_detail_and_a_world_figure_and_its_partners_count_once() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let m = solar_month(1399, 1);
+    let rows = vec![
+        record(2, world(), m, "", 1_000),
+        record(3, country("IRQ"), m, "", 600),
+        record(4, country("IRQ"), m, "07", 250),
+        record(5, country("IRQ"), m, "0702", 250),
+        record(6, country("IRQ"), m, "72", 300),
+        record(7, country("AFG"), m, "", 300),
+    ];
+    load(
+        &mut registry,
+        spec("a", "", "IRICA", SourceKind::Customs),
+        &rows,
+        "a",
+    )
+    .unwrap();
+    // Ungrouped: the World total alone.
+    assert_eq!(
+        totals(&run(&registry, &query(PeriodKind::SolarMonth)))[0].1,
+        1_000
+    );
+    // Iraq: its total, not total + chapters + headings.
+    let mut iraq = query(PeriodKind::SolarMonth);
+    iraq.partner = Some("IRQ".to_owned());
+    assert_eq!(totals(&run(&registry, &iraq))[0].1, 600);
+    // Iraq by chapter: the chapters (not the headings), summing to 550.
+    iraq.group = Some(Grouping::Chapter);
+    let by_chapter = run(&registry, &iraq);
+    let chapters: Vec<(String, i128)> = by_chapter
+        .rows
+        .iter()
+        .map(|row| (row.group.clone().unwrap().code, row.value_cents))
+        .collect();
+    assert_eq!(chapters, [("72".to_owned(), 300), ("07".to_owned(), 250)]);
+    assert_eq!(by_chapter.totals[0].value_cents, 550);
+    assert_eq!(by_chapter.rows[0].share_bp, Some(5_455));
+    // By partner: the countries, never World.
+    let mut partners = query(PeriodKind::SolarMonth);
+    partners.group = Some(Grouping::Partner);
+    let by_partner = run(&registry, &partners);
+    let codes: Vec<&str> = by_partner
+        .rows
+        .iter()
+        .map(|row| row.group.as_ref().unwrap().code.as_str())
+        .collect();
+    assert_eq!(codes, ["IRQ", "AFG"]);
+    assert_eq!(by_partner.rows[0].group.as_ref().unwrap().label, "Iraq");
+}
+
+#[test]
+fn precedence_picks_one_source_per_period_and_says_which() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let irq = country("IRQ");
+    load(
+        &mut registry,
+        spec("chamber", "", "Joint Chamber", SourceKind::Estimate),
+        &[
+            record(2, irq, solar_month(1399, 2), "", 80_000),
+            record(3, irq, solar_month(1399, 3), "", 50_000),
+        ],
+        "c",
+    )
+    .unwrap();
+    load(
+        &mut registry,
+        spec("irica", "", "IRICA", SourceKind::Customs),
+        &[record(2, irq, solar_month(1399, 2), "", 45_000)],
+        "i",
+    )
+    .unwrap();
+    let mut q = query(PeriodKind::SolarMonth);
+    q.partner = Some("IRQ".to_owned());
+    let report = run(&registry, &q);
+    let used: Vec<(String, i128, String)> = report
+        .totals
+        .iter()
+        .map(|r| (r.period.to_string(), r.value_cents, r.source.clone()))
+        .collect();
+    assert_eq!(
+        used,
+        [
+            ("1399-02".to_owned(), 45_000, "IRICA".to_owned()),
+            ("1399-03".to_owned(), 50_000, "Joint Chamber".to_owned())
+        ]
+    );
+    q.precedence.sources = vec!["Joint Chamber".to_owned()];
+    assert_eq!(run(&registry, &q).totals[0].value_cents, 80_000);
+    q.precedence.sources = vec!["Nobody".to_owned()];
+    let figures = registry.figures(&FigureFilter::default()).unwrap();
+    let sources = registry.sources().unwrap();
+    let error = trade_report(&figures, &sources, &q, &SectorMap::default()).unwrap_err();
+    assert_eq!(error, ReportError::UnknownSource("Nobody".to_owned()));
+}
+
+#[test]
+fn growth_over_the_previous_year_and_records() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let irq = country("IRQ");
+    let rows: Vec<_> = [(1398, 100), (1399, 80), (1400, 120), (1401, 110)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (year, value))| {
+            record(
+                i as u64 + 2,
+                irq,
+                Period::solar_year(year).unwrap(),
+                "",
+                value,
+            )
+        })
+        .collect();
+    load(
+        &mut registry,
+        spec("a", "", "IRICA", SourceKind::Customs),
+        &rows,
+        "a",
+    )
+    .unwrap();
+    let mut q = query(PeriodKind::SolarYear);
+    q.from = Some(Period::solar_year(1399).unwrap());
+    let report = run(&registry, &q);
+    let seen: Vec<(String, Option<i128>, bool)> = report
+        .totals
+        .iter()
+        .map(|r| (r.period.to_string(), r.growth_bp, r.record))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("1399".to_owned(), Some(-2_000), false),
+            ("1400".to_owned(), Some(5_000), true),
+            ("1401".to_owned(), Some(-833), false)
+        ]
+    );
+}
+
+#[test]
+fn goods_and_services_stay_apart_unless_both_are_asked_for() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let m = solar_month(1401, 1);
+    let mut service = record(3, country("IRQ"), m, "", 40);
+    service.trade_type = TradeType::Services;
+    service.commodity =
+        Commodity::Ebops(EbopsCode::parse("SJ").unwrap().entry().letter().to_owned());
+    let rows = vec![record(2, country("IRQ"), m, "27", 60), service];
+    load(
+        &mut registry,
+        spec("a", "", "IRICA", SourceKind::Customs),
+        &rows,
+        "a",
+    )
+    .unwrap();
+    let mut q = query(PeriodKind::SolarMonth);
+    assert_eq!(totals(&run(&registry, &q))[0].1, 60);
+    q.trade = TradeChoice::Services;
+    assert_eq!(totals(&run(&registry, &q))[0].1, 40);
+    q.trade = TradeChoice::All;
+    q.group = Some(Grouping::Sector);
+    let report = run(&registry, &q);
+    assert_eq!(report.totals[0].value_cents, 100);
+    let sectors: Vec<&str> = report
+        .rows
+        .iter()
+        .map(|row| row.group.as_ref().unwrap().code.as_str())
+        .collect();
+    assert_eq!(sectors, ["energy", "engineering and technical services"]);
+}
+
+#[test]
+fn partners_are_ranked_with_their_share_of_the_world() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let year = Period::solar_year(1399).unwrap();
+    let rows = vec![
+        record(2, world(), year, "", 34_500),
+        record(3, country("CHN"), year, "", 8_900),
+        record(4, country("IRQ"), year, "", 7_300),
+        record(5, country("ARE"), year, "", 4_600),
+    ];
+    load(
+        &mut registry,
+        spec("a", "", "IRICA", SourceKind::Customs),
+        &rows,
+        "a",
+    )
+    .unwrap();
+    let figures = registry.figures(&FigureFilter::default()).unwrap();
+    let sources = registry.sources().unwrap();
+    let (ranking, world_row) = partner_ranking(
+        &figures,
+        &sources,
+        &query(PeriodKind::SolarYear),
+        year,
+        &SectorMap::default(),
+    )
+    .unwrap();
+    let ranked: Vec<(usize, &str, Option<i128>)> = ranking
+        .iter()
+        .map(|r| {
+            (
+                r.rank,
+                r.row.group.as_ref().unwrap().code.as_str(),
+                r.share_of_world_bp,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            (1, "CHN", Some(2_580)),
+            (2, "IRQ", Some(2_116)),
+            (3, "ARE", Some(1_333))
+        ]
+    );
+    assert_eq!(world_row.map(|row| row.value_cents), Some(34_500));
+}
