@@ -12,7 +12,9 @@ use corridor_calendar::{Calendar, GregorianDate, Period, PeriodKind};
 use corridor_cli::render;
 use corridor_core::{Currency, Money};
 use corridor_import::SourceKind;
+use corridor_monitor::{RequiredGrowth, TargetStatus};
 use corridor_reference::SectorMap;
+use corridor_registry::progress::{forecast, target_progress};
 use corridor_registry::reconcile::{reconcile, ReconcileQuery};
 use corridor_registry::report::{
     partner_ranking, trade_report, FlowChoice, Grouping, Precedence, ReportRow, TradeChoice,
@@ -400,6 +402,40 @@ pub(crate) enum ReportCommand {
     Partners(PartnersArgs),
     /// Where sources disagree, period by period (mirror figures included).
     Reconcile(ReconcileArgs),
+    /// Forecast the coming months with a seasonal model, with prediction intervals and a
+    /// backtest against the seasonal-naive forecast.
+    Forecast(ForecastArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum MonthArg {
+    SolarMonth,
+    Month,
+}
+
+#[derive(Args)]
+pub(crate) struct ForecastArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// One partner; default: all (World).
+    #[arg(long)]
+    partner: Option<String>,
+    /// Months of which calendar.
+    #[arg(long, value_enum, default_value = "solar-month")]
+    by: MonthArg,
+    /// How many months ahead.
+    #[arg(long, default_value_t = 12)]
+    horizon: usize,
+    /// The prediction interval's level, in percent.
+    #[arg(long, default_value_t = 80)]
+    level: u8,
+    /// Also fit on all but the last N months and compare the model's error on them (MAPE)
+    /// with the seasonal-naive forecast's.
+    #[arg(long, value_name = "N")]
+    backtest: Option<usize>,
+    /// Use history up to this month only (in the calendar of --by).
+    #[arg(long)]
+    until: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -578,6 +614,7 @@ pub(crate) fn run_report(command: ReportCommand) -> Result<()> {
         ReportCommand::Trade(args) => report_trade(args),
         ReportCommand::Partners(args) => report_partners(args),
         ReportCommand::Reconcile(args) => report_reconcile(args),
+        ReportCommand::Forecast(args) => report_forecast(args),
     }
 }
 
@@ -1006,6 +1043,117 @@ fn report_reconcile(args: ReconcileArgs) -> Result<()> {
     Ok(())
 }
 
+fn report_forecast(args: ForecastArgs) -> Result<()> {
+    let registry = open_registry(&args.scope.data.data)?;
+    let by = match args.by {
+        MonthArg::SolarMonth => PeriodKind::SolarMonth,
+        MonthArg::Month => PeriodKind::GregorianMonth,
+    };
+    if !(1..=99).contains(&args.level) {
+        bail!(
+            "--level {} must be a percentage between 1 and 99",
+            args.level
+        );
+    }
+    let query = TradeQuery {
+        reporter: args.scope.reporter()?,
+        partner: args
+            .partner
+            .as_deref()
+            .map(|p| country_code(p, "--partner"))
+            .transpose()?,
+        flow: args.scope.flow.choice(),
+        trade: args.scope.trade(),
+        by,
+        from: None,
+        to: args
+            .until
+            .as_deref()
+            .map(|p| parse_period(p, by, "--until"))
+            .transpose()?,
+        group: None,
+        precedence: Precedence {
+            sources: args.scope.sources.clone(),
+        },
+    };
+    let figures = registry.figures(&FigureFilter {
+        reporters: vec![query.reporter.clone()],
+        ..FigureFilter::default()
+    })?;
+    let level = f64::from(args.level) / 100.0;
+    let report = forecast(
+        &figures,
+        &registry.sources()?,
+        &query,
+        args.horizon,
+        level,
+        args.backtest,
+    )?;
+    let header = [
+        "period",
+        "from",
+        "to",
+        "forecast_usd",
+        "lower_usd",
+        "upper_usd",
+    ];
+    let rows: Vec<Vec<String>> = report
+        .points
+        .iter()
+        .map(|(period, point)| {
+            vec![
+                period_name(*period),
+                period.first_day().to_string(),
+                period.last_day().to_string(),
+                usd(point.point),
+                usd(point.lower),
+                usd(point.upper),
+            ]
+        })
+        .collect();
+    let json_rows = report
+        .points
+        .iter()
+        .map(|(period, point)| {
+            json!({
+                "period": period.to_string(),
+                "first_day": period.first_day().to_string(),
+                "last_day": period.last_day().to_string(),
+                "forecast_usd_cents": point.point.to_string(),
+                "lower_usd_cents": point.lower.to_string(),
+                "upper_usd_cents": point.upper.to_string(),
+                "level_percent": args.level,
+                "model": report.model.to_string(),
+            })
+        })
+        .collect();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write_rows(&mut out, args.scope.format, &header, &rows, json_rows)?;
+    if args.scope.format == OutputFormat::Table {
+        let (first, last) = (report.history.months.first(), report.history.months.last());
+        if let (Some(first), Some(last)) = (first, last) {
+            writeln!(
+                out,
+                "model {} fitted on {} months ({first} to {last}); {}% prediction intervals",
+                report.model,
+                report.history.months.len(),
+                args.level
+            )?;
+        }
+        if let Some(backtest) = &report.backtest {
+            writeln!(
+                out,
+                "backtest on the last {} months: model MAPE {}, seasonal-naive MAPE {}",
+                backtest.scored,
+                percent(i128::from(backtest.model_mape_bp)),
+                percent(i128::from(backtest.seasonal_naive_mape_bp))
+            )?;
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // Targets
 
@@ -1017,6 +1165,29 @@ pub(crate) enum TargetCommand {
     List(ListArgs),
     /// Remove a target.
     Remove(TargetRemoveArgs),
+    /// Progress toward targets: value so far, run-rate and forecast projections, the
+    /// monthly growth needed, met or missed.
+    Progress(TargetProgressArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct TargetProgressArgs {
+    #[command(flatten)]
+    data: DataDir,
+    /// The target's name; all targets when not given.
+    name: Option<String>,
+    /// Measure progress as of this Gregorian date (default: today).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Use only these sources, the first preferred (repeatable).
+    #[arg(long = "source")]
+    sources: Vec<String>,
+    /// Also list each month of the target's span.
+    #[arg(long)]
+    months: bool,
+    /// One JSON object per target instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -1077,6 +1248,7 @@ pub(crate) fn run_target(command: TargetCommand) -> Result<()> {
     match command {
         TargetCommand::Add(args) => target_add(args),
         TargetCommand::List(args) => target_list(args),
+        TargetCommand::Progress(args) => target_progress_command(args),
         TargetCommand::Remove(args) => {
             let mut registry = open_registry(&args.data.data)?;
             if !registry.remove_target(&args.name)? {
@@ -1214,5 +1386,157 @@ fn target_list(args: ListArgs) -> Result<()> {
         )
         .as_bytes(),
     )?;
+    Ok(())
+}
+
+fn today() -> Result<GregorianDate> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("read the clock")?
+        .as_secs();
+    Ok(GregorianDate::from_days_since_epoch(
+        i64::try_from(seconds / 86_400).context("read the clock")?,
+    )?)
+}
+
+fn status_name(status: TargetStatus) -> &'static str {
+    match status {
+        TargetStatus::Met => "met",
+        TargetStatus::Missed => "missed",
+        TargetStatus::OnTrack => "on track",
+        TargetStatus::Behind => "behind",
+        TargetStatus::NoData => "no data",
+    }
+}
+
+fn required_growth_text(growth: RequiredGrowth) -> String {
+    match growth {
+        RequiredGrowth::Rate { monthly_bp } => {
+            format!("{} a month", percent(i128::from(monthly_bp)))
+        }
+        RequiredGrowth::NotNeeded => "none (met)".to_owned(),
+        RequiredGrowth::NoMonthsLeft => "no months left".to_owned(),
+        RequiredGrowth::NoBase => "undefined (no figure for the last month)".to_owned(),
+    }
+}
+
+fn target_progress_command(args: TargetProgressArgs) -> Result<()> {
+    let registry = open_registry(&args.data.data)?;
+    let as_of = match &args.as_of {
+        Some(text) => text
+            .parse::<GregorianDate>()
+            .with_context(|| format!("read --as-of {text:?}"))?,
+        None => today()?,
+    };
+    let targets: Vec<_> = registry
+        .targets()?
+        .into_iter()
+        .filter(|t| args.name.as_ref().is_none_or(|name| t.spec.name == *name))
+        .collect();
+    if let (Some(name), true) = (&args.name, targets.is_empty()) {
+        bail!("no target is called {name:?}");
+    }
+    let sources = registry.sources()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for target in &targets {
+        let figures = registry.figures(&FigureFilter {
+            reporters: vec![target.spec.reporter.clone()],
+            ..FigureFilter::default()
+        })?;
+        let report = target_progress(
+            &figures,
+            &sources,
+            target,
+            as_of,
+            Precedence {
+                sources: args.sources.clone(),
+            },
+        )?;
+        let p = &report.progress;
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "name": target.spec.name,
+                    "span": target.spec.span.label(),
+                    "as_of": as_of.to_string(),
+                    "target_usd_cents": target.spec.amount_cents.to_string(),
+                    "so_far_usd_cents": p.so_far.to_string(),
+                    "progress_bp": p.progress_bp.to_string(),
+                    "remaining_usd_cents": p.remaining.to_string(),
+                    "open_months": p.open_months,
+                    "run_rate_projection_usd_cents": p.run_rate_projection.map(|v| v.to_string()),
+                    "forecast_projection_usd_cents": p.forecast_projection.map(|v| v.to_string()),
+                    "needed_per_month_usd_cents": p.needed_per_month.map(|v| v.to_string()),
+                    "required_growth": required_growth_text(p.required_growth),
+                    "status": status_name(p.status),
+                    "model": report.forecast.as_ref().map(|f| f.model.to_string()),
+                    "months": report.months.iter().map(|(m, v)| json!({
+                        "period": m.to_string(), "value_usd_cents": v.map(|v| v.to_string()),
+                    })).collect::<Vec<_>>(),
+                })
+            )?;
+            continue;
+        }
+        let (first, last) = target.spec.span.days()?;
+        writeln!(
+            out,
+            "{}: {} USD of {} {} {} with {}, {} ({first} to {last}), as of {as_of}",
+            target.spec.name,
+            usd(target.spec.amount_cents),
+            target.spec.reporter,
+            target.spec.trade.name(),
+            target.spec.flow.name(),
+            target.spec.partner,
+            target.spec.span.label(),
+        )?;
+        writeln!(
+            out,
+            "  so far              {} USD ({} of the target), {} months without figures",
+            usd(p.so_far),
+            percent(p.progress_bp),
+            p.open_months
+        )?;
+        if let Some(value) = p.run_rate_projection {
+            writeln!(out, "  run-rate projection {} USD", usd(value))?;
+        }
+        match (&report.forecast, p.forecast_projection) {
+            (Some(forecast), Some(value)) => writeln!(
+                out,
+                "  forecast projection {} USD (model {})",
+                usd(value),
+                forecast.model
+            )?,
+            _ => {
+                if let Some(reason) = &report.no_forecast {
+                    writeln!(out, "  no forecast: {reason}")?;
+                }
+            }
+        }
+        if let Some(value) = p.needed_per_month {
+            writeln!(
+                out,
+                "  needed              {} USD a month on average; growth needed {}",
+                usd(value),
+                required_growth_text(p.required_growth)
+            )?;
+        }
+        writeln!(out, "  status              {}", status_name(p.status))?;
+        if args.months {
+            for (month, value) in &report.months {
+                writeln!(
+                    out,
+                    "    {:<22} {:>20}",
+                    period_name(*month),
+                    value.map(usd).unwrap_or_else(|| "-".to_owned())
+                )?;
+            }
+        }
+    }
+    if targets.is_empty() {
+        writeln!(out, "no targets (add one with corridor target add)")?;
+    }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod apply;
 mod crash;
 mod date;
 mod tidy;
+mod trade;
 
 use std::path::Path;
 use std::process::{Command, Output};
