@@ -5,6 +5,7 @@
 //! Peak memory is the process's high-water mark (reset before each run on Linux).
 
 mod baseline;
+pub mod trade;
 pub mod workload;
 
 use std::path::Path;

@@ -47,6 +47,9 @@ enum Command {
     /// Targets: amounts of trade to reach over a period.
     #[command(subcommand)]
     Target(trade::TargetCommand),
+    /// The demo corridor.
+    #[command(subcommand)]
+    Demo(trade::DemoCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -211,6 +214,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Trade(command) => trade::run_trade(command),
         Command::Report(command) => trade::run_report(command),
         Command::Target(command) => trade::run_target(command),
+        Command::Demo(command) => trade::run_demo(command),
     }
 }
 

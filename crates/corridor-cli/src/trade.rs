@@ -14,7 +14,7 @@ use corridor_core::{Currency, Money};
 use corridor_import::SourceKind;
 use corridor_monitor::{RequiredGrowth, TargetStatus};
 use corridor_reference::SectorMap;
-use corridor_registry::progress::{forecast, target_progress};
+use corridor_registry::progress::{forecast, target_progress, target_query};
 use corridor_registry::reconcile::{reconcile, ReconcileQuery};
 use corridor_registry::report::{
     partner_ranking, trade_report, FlowChoice, Grouping, Precedence, ReportRow, TradeChoice,
@@ -53,6 +53,26 @@ pub(crate) enum TradeCommand {
     Loads(ListArgs),
     /// List the sources of figures.
     Sources(ListArgs),
+    /// Measure loading and reporting on a generated Comtrade-layout file, against DuckDB
+    /// (the `duckdb` Python package) in the same run; prints JSON.
+    Bench(TradeBenchArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct TradeBenchArgs {
+    /// Rows of the generated file.
+    #[arg(long, default_value_t = 10_000_000)]
+    rows: u64,
+    /// Where the file and the registry go (default: a new directory under the system's
+    /// temporary directory, removed afterwards).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Skip the DuckDB comparison.
+    #[arg(long)]
+    no_duckdb: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -131,7 +151,33 @@ pub(crate) fn run_trade(command: TradeCommand) -> Result<()> {
         TradeCommand::Load(args) => load(args),
         TradeCommand::Loads(args) => loads(args),
         TradeCommand::Sources(args) => sources(args),
+        TradeCommand::Bench(args) => trade_bench(args),
     }
+}
+
+fn trade_bench(args: TradeBenchArgs) -> Result<()> {
+    let (dir, temporary) = match &args.dir {
+        Some(dir) => (dir.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("corridor-trade-bench-{}", std::process::id())),
+            true,
+        ),
+    };
+    let result = corridor_bench::trade::run_trade(
+        &dir,
+        &corridor_bench::trade::TradeBenchConfig {
+            rows: args.rows,
+            seed: args.seed,
+            duckdb: !args.no_duckdb,
+        },
+    );
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&result?)?)?;
+    Ok(())
 }
 
 /// The date in a Comtrade bulk file's name, `COMTRADE-FINAL-...[2023-01-03]`.
@@ -684,6 +730,7 @@ fn row_json(row: &ReportRow) -> Value {
         "growth_bp": row.growth_bp,
         "record": row.record,
         "source": row.source,
+        "partial": row.partial.map(|c| json!({"covered_days": c.covered_days, "days": c.days})),
     })
 }
 
@@ -718,6 +765,11 @@ fn row_cells(row: &ReportRow, grouped: bool) -> Vec<String> {
     cells.push(row.growth_bp.map(percent).unwrap_or_default());
     cells.push(if row.record { "record" } else { "" }.to_owned());
     cells.push(row.source.clone());
+    cells.push(
+        row.partial
+            .map(|c| format!("partial: {} of {} days", c.covered_days, c.days))
+            .unwrap_or_default(),
+    );
     cells
 }
 
@@ -740,7 +792,13 @@ fn row_header(grouped: bool) -> Vec<&'static str> {
     if grouped {
         header.push("share");
     }
-    header.extend(["previous_year_usd", "growth", "record", "source"]);
+    header.extend([
+        "previous_year_usd",
+        "growth",
+        "record",
+        "source",
+        "coverage",
+    ]);
     header
 }
 
@@ -805,10 +863,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
         },
     };
     let sectors = sector_map(args.sectors.as_deref())?;
-    let figures = registry.figures(&FigureFilter {
-        reporters: vec![query.reporter.clone()],
-        ..FigureFilter::default()
-    })?;
+    let figures = registry.figures(&query.figure_filter())?;
     let report = trade_report(&figures, &registry.sources()?, &query, &sectors)?;
     let grouped = query.group.is_some();
     let rows = if grouped {
@@ -835,7 +890,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
         if report.unplaced.figures > 0 {
             writeln!(
                 out,
-                "not shown: {} figures worth {} USD span more than one {} (for example Gregorian months in a Solar Hijri report)",
+                "not shown: {} figures worth {} USD whose periods span more than one {} (periods of the other calendar do not split)",
                 report.unplaced.figures,
                 usd(report.unplaced.value_cents),
                 by
@@ -866,10 +921,7 @@ fn report_partners(args: PartnersArgs) -> Result<()> {
             sources: args.scope.sources.clone(),
         },
     };
-    let figures = registry.figures(&FigureFilter {
-        reporters: vec![query.reporter.clone()],
-        ..FigureFilter::default()
-    })?;
+    let figures = registry.figures(&query.figure_filter())?;
     let (ranking, world) = partner_ranking(
         &figures,
         &registry.sources()?,
@@ -1076,10 +1128,7 @@ fn report_forecast(args: ForecastArgs) -> Result<()> {
             sources: args.scope.sources.clone(),
         },
     };
-    let figures = registry.figures(&FigureFilter {
-        reporters: vec![query.reporter.clone()],
-        ..FigureFilter::default()
-    })?;
+    let figures = registry.figures(&query.figure_filter())?;
     let level = f64::from(args.level) / 100.0;
     let report = forecast(
         &figures,
@@ -1152,6 +1201,65 @@ fn report_forecast(args: ForecastArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The demo corridor
+
+#[derive(Subcommand)]
+pub(crate) enum DemoCommand {
+    /// Load the demo corridor into the registry: the real public figures of the Iran–Iraq
+    /// corridor with their sources, generated declarations and services around them, and
+    /// the $20 billion targets. Loading it again changes nothing.
+    Load(ListArgs),
+}
+
+pub(crate) fn run_demo(command: DemoCommand) -> Result<()> {
+    match command {
+        DemoCommand::Load(args) => {
+            let mut registry = open_registry(&args.data.data)?;
+            let report = corridor_registry::demo::load_demo(&mut registry)
+                .context("load the demo corridor: nothing was loaded")?;
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            for file in &report.files {
+                let r = &file.report;
+                if args.json {
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"file": file.file, "format": file.format.name(), "loaded": r.loaded,
+                               "read": r.read, "already_loaded": r.already_loaded})
+                    )?;
+                } else if r.already_loaded.is_some() {
+                    writeln!(out, "{}: already loaded", file.file)?;
+                } else {
+                    writeln!(out, "{}: {} figures loaded", file.file, r.loaded)?;
+                }
+            }
+            for target in &report.targets {
+                if args.json {
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"target": target.name, "added": target.added})
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "target {}: {}",
+                        target.name,
+                        if target.added {
+                            "added"
+                        } else {
+                            "already there"
+                        }
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1440,10 +1548,8 @@ fn target_progress_command(args: TargetProgressArgs) -> Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for target in &targets {
-        let figures = registry.figures(&FigureFilter {
-            reporters: vec![target.spec.reporter.clone()],
-            ..FigureFilter::default()
-        })?;
+        let figures =
+            registry.figures(&target_query(target, Precedence::default()).figure_filter())?;
         let report = target_progress(
             &figures,
             &sources,

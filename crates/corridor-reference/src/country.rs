@@ -163,16 +163,38 @@ pub fn country_by_alpha2(code: &str) -> Option<&'static Country> {
         .find(|country| country.alpha2.eq_ignore_ascii_case(code))
 }
 
-/// The country with this ISO 3166-1 alpha-3 code, ignoring ASCII case (`irn`, `IRN`).
-pub fn country_by_alpha3(code: &str) -> Option<&'static Country> {
+/// Positions in [`COUNTRIES`] by upper-case alpha-3 code, and by numeric code: lookups run
+/// once per row of a trade file, so they are indexed rather than scanned.
+static BY_ALPHA3: LazyLock<std::collections::HashMap<String, usize>> = LazyLock::new(|| {
     countries()
         .iter()
-        .find(|country| country.alpha3.eq_ignore_ascii_case(code))
+        .enumerate()
+        .map(|(index, country)| (country.alpha3.to_ascii_uppercase(), index))
+        .collect()
+});
+static BY_NUMERIC: LazyLock<std::collections::HashMap<u16, usize>> = LazyLock::new(|| {
+    countries()
+        .iter()
+        .enumerate()
+        .map(|(index, country)| (country.numeric, index))
+        .collect()
+});
+
+/// The country with this ISO 3166-1 alpha-3 code, ignoring ASCII case (`irn`, `IRN`).
+pub fn country_by_alpha3(code: &str) -> Option<&'static Country> {
+    let index = match BY_ALPHA3.get(code) {
+        Some(index) => Some(*index),
+        None if code.len() == 3 => BY_ALPHA3.get(&code.to_ascii_uppercase()).copied(),
+        None => None,
+    };
+    index.and_then(|index| countries().get(index))
 }
 
 /// The country with this ISO 3166-1 numeric code (4 is Afghanistan).
 pub fn country_by_numeric(code: u16) -> Option<&'static Country> {
-    countries().iter().find(|country| country.numeric == code)
+    BY_NUMERIC
+        .get(&code)
+        .and_then(|index| countries().get(*index))
 }
 
 /// The country with this UN Comtrade reporter or partner code: one of the five

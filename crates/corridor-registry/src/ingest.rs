@@ -4,6 +4,7 @@
 //! The command line and the service both load files through [`ingest`].
 
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::mpsc;
 
 use corridor_import::{
     ComtradeReader, CustomsReader, FigureSource, FiguresReader, ImportError, ServicesReader,
@@ -146,7 +147,7 @@ pub type RejectSink<'a> = &'a mut dyn FnMut(&ImportError) -> io::Result<()>;
 /// Without `rejects`, the first invalid row rejects the whole file. With it, each invalid
 /// row is handed to it and the rest is loaded. Either way a file is loaded whole or not at
 /// all: an error leaves the registry as it was.
-pub fn ingest<R: Read>(
+pub fn ingest<R: Read + Send>(
     registry: &mut Registry,
     mut spec: LoadSpec,
     format: Option<Format>,
@@ -188,8 +189,9 @@ pub fn ingest<R: Read>(
         }
     }
     let file = spec.file.clone();
+    let file_name = file.clone();
     let mut load = registry.begin_load(spec)?;
-    let mut add = |item: Result<(TradeRecord, Option<FigureSource>), ImportError>| {
+    let mut add = |item: Item| {
         match item {
             Ok((record, source)) => load.add(&record, source.as_ref())?,
             Err(error) => match rejects.as_mut() {
@@ -206,37 +208,85 @@ pub fn ingest<R: Read>(
         }
         Ok::<(), IngestError>(())
     };
-    let name = file.clone();
-    match format {
+    // Reading and parsing run on their own thread, a bounded queue ahead of the database
+    // writes: the two overlap, and memory stays bounded whatever the file's size.
+    let digest = std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(QUEUE_BATCHES);
+        let parser = scope.spawn(move || parse(format, file_name, input, &sender));
+        let mut outcome = Ok(());
+        for batch in receiver {
+            for item in batch {
+                outcome = add(item);
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            if outcome.is_err() {
+                // Dropping the receiver stops the parser at its next batch.
+                break;
+            }
+        }
+        let parsed = match parser.join() {
+            Ok(parsed) => parsed,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        outcome?;
+        parsed
+    })?;
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(load.finish(&hex)?)
+}
+
+/// A parsed row, or why it is invalid.
+type Item = Result<(TradeRecord, Option<FigureSource>), ImportError>;
+
+/// Rows per message from the parser.
+const BATCH_ROWS: usize = 4096;
+/// Messages the queue holds before the parser waits.
+const QUEUE_BATCHES: usize = 8;
+
+/// Reads every row of `input` in `format` and sends them in batches; returns the digest of
+/// the whole input. Stops early, without error, when the receiver is gone.
+fn parse<R: Read>(
+    format: Format,
+    name: String,
+    mut input: BufReader<Hashing<R>>,
+    sender: &mpsc::SyncSender<Vec<Item>>,
+) -> Result<Vec<u8>, IngestError> {
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut push = |item: Item| -> bool {
+        batch.push(item);
+        if batch.len() < BATCH_ROWS {
+            return true;
+        }
+        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+        sender.send(full).is_ok()
+    };
+    let open = match format {
         Format::Comtrade => {
-            for row in ComtradeReader::new(name, &mut input)? {
-                add(row.map(|row| (row.into_record(), None)))?;
-            }
+            let rows = ComtradeReader::new(name.clone(), &mut input)?;
+            rows.map(|row| row.map(|row| (row.into_record(), None)))
+                .all(&mut push)
         }
-        Format::Customs => {
-            for record in CustomsReader::new(name, &mut input)? {
-                add(record.map(|record| (record, None)))?;
-            }
-        }
-        Format::Services => {
-            for record in ServicesReader::new(name, &mut input)? {
-                add(record.map(|record| (record, None)))?;
-            }
-        }
-        Format::Figures => {
-            for item in FiguresReader::new(name, &mut input)? {
-                add(item.map(|(record, source)| (record, Some(source))))?;
-            }
-        }
+        Format::Customs => CustomsReader::new(name.clone(), &mut input)?
+            .map(|record| record.map(|record| (record, None)))
+            .all(&mut push),
+        Format::Services => ServicesReader::new(name.clone(), &mut input)?
+            .map(|record| record.map(|record| (record, None)))
+            .all(&mut push),
+        Format::Figures => FiguresReader::new(name.clone(), &mut input)?
+            .map(|item| item.map(|(record, source)| (record, Some(source))))
+            .all(&mut push),
+    };
+    if !open || sender.send(batch).is_err() {
+        return Ok(Vec::new());
     }
     // Hash whatever the reader left unread, so the digest covers the whole file.
     io::copy(&mut input, &mut io::sink()).map_err(|source| IngestError::Io {
-        what: format!("read {file}"),
+        what: format!("read {name}"),
         source,
     })?;
-    let digest = input.into_inner().hasher.finalize();
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    Ok(load.finish(&hex)?)
+    Ok(input.into_inner().hasher.finalize().to_vec())
 }
 
 /// The first line of `input`, without consuming it (up to the buffer's size).

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod codes;
+pub mod demo;
 mod error;
 mod ingest;
 mod load;
@@ -101,6 +102,10 @@ pub struct FigureFilter {
     pub reporters: Vec<String>,
     /// Only these partners (all if empty).
     pub partners: Vec<String>,
+    /// Only these flows, as stored (`X`, `M`, ...; all if empty).
+    pub flows: Vec<String>,
+    /// Only these kinds of trade, as stored (`goods`, `services`, `combined`; all if empty).
+    pub trades: Vec<String>,
     /// Only periods that end on or before this day.
     pub until_day: Option<i64>,
 }
@@ -235,6 +240,8 @@ impl Registry {
         for (column, list) in [
             ("reporter", &filter.reporters),
             ("partner", &filter.partners),
+            ("flow", &filter.flows),
+            ("trade", &filter.trades),
         ] {
             if !list.is_empty() {
                 let marks = vec!["?"; list.len()].join(", ");
@@ -271,7 +278,8 @@ impl Registry {
     pub fn check_summary(&self) -> Result<u64, RegistryError> {
         let mismatches: i64 = self.conn.query_row(
             "WITH fresh AS (
-                 SELECT source_id, reporter, first_day, last_day, partner, flow, trade, level,
+                 SELECT source_id, reporter, first_day, last_day, partner, flow, trade,
+                        CASE WHEN reference <> '' AND level > 2 THEN 2 ELSE level END AS level,
                         CASE WHEN level = 0 THEN 'TOTAL'
                              WHEN trade = 'goods' THEN substr(commodity, 1, 2)
                              ELSE commodity END AS grp,

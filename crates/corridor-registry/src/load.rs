@@ -79,6 +79,9 @@ struct SumKey {
 /// unfinished (an error, a rejected file) rolls everything back.
 pub struct Load<'r> {
     conn: &'r Connection,
+    /// The insert, prepared once: looking it up in the statement cache per row costs more
+    /// than binding it.
+    insert: rusqlite::CachedStatement<'r>,
     spec: LoadSpec,
     load_id: i64,
     default_source: Option<i64>,
@@ -116,9 +119,12 @@ WHERE f.source_id = ?1 AND f.reporter = ?2 AND f.first_day = ?3 AND f.last_day =
 
 impl<'r> Load<'r> {
     pub(crate) fn begin(conn: &'r Connection, spec: LoadSpec) -> Result<Load<'r>, RegistryError> {
+        let insert = conn.prepare_cached(INSERT_FLOW)?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
+        // From here on, dropping `load` rolls the transaction back.
         let mut load = Load {
             conn,
+            insert,
             spec,
             load_id: 0,
             default_source: None,
@@ -287,7 +293,7 @@ impl<'r> Load<'r> {
             Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
             None => None,
         };
-        let inserted = self.conn.prepare_cached(INSERT_FLOW)?.execute(params![
+        let inserted = self.insert.execute(params![
             self.load_id,
             line as i64,
             source_id,
@@ -350,6 +356,14 @@ impl<'r> Load<'r> {
         }
         self.report.loaded += 1;
         if record.breakdown.is_empty() {
+            // Declarations are separate facts whatever the detail of their codes: summed at
+            // the chapter, so that no report mistakes a 4-digit one for the total of a
+            // 6-digit one.
+            let level = if reference.is_empty() {
+                level
+            } else {
+                level.min(2)
+            };
             let key = SumKey {
                 source_id,
                 reporter,

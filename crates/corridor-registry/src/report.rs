@@ -28,13 +28,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use corridor_calendar::{Period, PeriodKind};
+use corridor_calendar::{GregorianDate, Period, PeriodKind};
 use corridor_import::SourceKind;
 use corridor_reference::{chapter, country_by_alpha3, section_of, EbopsCode, HsEdition, SectorMap};
 
 use corridor_monitor::{growth_bp, ratio_bp, records, shares_bp};
 
-use crate::{codes, Figure, Source, WORLD};
+use crate::{codes, Figure, FigureFilter, Source, WORLD};
 
 /// Exports, imports, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -185,6 +185,28 @@ pub struct TradeQuery {
     pub precedence: Precedence,
 }
 
+impl TradeQuery {
+    /// The summary rows this query can use: the reporter's, of the query's flows and kinds
+    /// of trade (fetching fewer rows is most of a report's speed).
+    pub fn figure_filter(&self) -> FigureFilter {
+        FigureFilter {
+            reporters: vec![self.reporter.clone()],
+            partners: Vec::new(),
+            flows: match self.flow {
+                FlowChoice::Export => vec!["X".to_owned()],
+                FlowChoice::Import => vec!["M".to_owned()],
+                FlowChoice::Total => vec!["X".to_owned(), "M".to_owned()],
+            },
+            trades: match self.trade {
+                TradeChoice::Goods => vec![codes::GOODS.to_owned()],
+                TradeChoice::Services => vec![codes::SERVICES.to_owned()],
+                TradeChoice::All => Vec::new(),
+            },
+            until_day: None,
+        }
+    }
+}
+
 /// A row's group: a code and a name for people.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GroupKey {
@@ -212,8 +234,21 @@ pub struct ReportRow {
     /// Whether the value exceeds every earlier period's of the same group (the first period
     /// with figures is not a record).
     pub record: bool,
-    /// The source used for the period.
+    /// The sources used for the period (one per component at most: exports or imports,
+    /// goods or services), joined with ` + `.
     pub source: String,
+    /// When the sources used do not cover the whole period (the first half of a year
+    /// standing for a year no source gives whole): how much they cover.
+    pub partial: Option<Coverage>,
+}
+
+/// How much of a period the figures behind a value cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// Days covered (a day's declaration covers its month).
+    pub covered_days: u32,
+    /// Days in the period.
+    pub days: u32,
 }
 
 /// What a report could not use.
@@ -326,7 +361,7 @@ pub fn trade_report(
         let period = match places.get(&key) {
             Some(period) => *period,
             None => {
-                let first = corridor_calendar::GregorianDate::from_days_since_epoch(key.0)?;
+                let first = GregorianDate::from_days_since_epoch(key.0)?;
                 let period = Period::containing(query.by, first)?;
                 let fits = period.last_day().days_since_epoch() >= key.1;
                 let period = fits.then_some(period);
@@ -343,23 +378,23 @@ pub fn trade_report(
         }
     }
 
-    // 4. One source per period.
-    let mut best: HashMap<Period, (usize, i64)> = HashMap::new();
-    for place in &placed {
-        let rank = ranks[&place.figure.source_id];
-        best.entry(place.period)
-            .and_modify(|current| *current = (*current).min(rank))
-            .or_insert(rank);
-    }
-    let mut totals: BTreeMap<Period, (i128, i64)> = BTreeMap::new();
+    // 4. A source's figure inside a larger one of the same source is a part of it.
+    let placed = drop_nested(placed);
+
+    // 5. One source per period and component (exports or imports, goods or services).
+    let choice = choose_sources(&placed, &ranks, query);
+    let mut totals: BTreeMap<Period, i128> = BTreeMap::new();
     let mut groups: BTreeMap<GroupKey, BTreeMap<Period, i128>> = BTreeMap::new();
     for place in &placed {
-        let (_, source_id) = best[&place.period];
-        if place.figure.source_id != source_id {
+        let key = (
+            place.period,
+            place.figure.flow.as_str(),
+            place.figure.trade.as_str(),
+        );
+        if choice.get(&key).map(|c| c.source_id) != Some(place.figure.source_id) {
             continue;
         }
-        let total = totals.entry(place.period).or_insert((0, source_id));
-        total.0 += place.figure.value_cents;
+        *totals.entry(place.period).or_insert(0) += place.figure.value_cents;
         if let Some(grouping) = query.group {
             let key = group_key(place.figure, grouping, sectors);
             *groups
@@ -369,22 +404,41 @@ pub fn trade_report(
                 .or_insert(0) += place.figure.value_cents;
         }
     }
+    // Per period: the sources used (best first) and the days the least covered component covers.
+    /// The sources used in a period, with their ranks, and the fewest days covered.
+    type Used = (Vec<((usize, i64), i64)>, u32);
+    let mut used: HashMap<Period, Used> = HashMap::new();
+    for ((period, _, _), chosen) in &choice {
+        let entry = used
+            .entry(*period)
+            .or_insert_with(|| (Vec::new(), period.day_count()));
+        if !entry.0.iter().any(|(_, id)| *id == chosen.source_id) {
+            entry.0.push((chosen.rank, chosen.source_id));
+        }
+        entry.1 = entry.1.min(chosen.covered_days);
+    }
+    let source_of = |period: &Period| -> (String, Option<Coverage>) {
+        let Some((sources, covered)) = used.get(period) else {
+            return (String::new(), None);
+        };
+        let mut sources = sources.clone();
+        sources.sort();
+        let names: Vec<&str> = sources
+            .iter()
+            .filter_map(|(_, id)| names.get(id).copied())
+            .collect();
+        let coverage = (*covered < period.day_count()).then(|| Coverage {
+            covered_days: *covered,
+            days: period.day_count(),
+        });
+        (names.join(" + "), coverage)
+    };
 
     let shown = |period: &Period| {
         query.from.is_none_or(|from| *period >= from) && query.to.is_none_or(|to| *period <= to)
     };
-    let source_of = |period: &Period| {
-        totals
-            .get(period)
-            .and_then(|(_, id)| names.get(id))
-            .map_or_else(String::new, |name| (*name).to_owned())
-    };
-    let total_series: BTreeMap<Period, i128> = totals
-        .iter()
-        .map(|(period, (value, _))| (*period, *value))
-        .collect();
     let mut report = TradeReport {
-        totals: series_rows(&total_series, None, &shown, &source_of)?,
+        totals: series_rows(&totals, None, &shown, &source_of)?,
         rows: Vec::new(),
         unplaced,
     };
@@ -409,7 +463,7 @@ fn series_rows(
     series: &BTreeMap<Period, i128>,
     group: Option<&GroupKey>,
     shown: &dyn Fn(&Period) -> bool,
-    source_of: &dyn Fn(&Period) -> String,
+    source_of: &dyn Fn(&Period) -> (String, Option<Coverage>),
 ) -> Result<Vec<ReportRow>, ReportError> {
     let values: Vec<i128> = series.values().copied().collect();
     let record_at: HashSet<usize> = records(&values).into_iter().collect();
@@ -419,6 +473,7 @@ fn series_rows(
             continue;
         }
         let previous = series.get(&period.same_period_previous_year()?).copied();
+        let (source, partial) = source_of(period);
         rows.push(ReportRow {
             period: *period,
             group: group.cloned(),
@@ -427,7 +482,8 @@ fn series_rows(
             previous_cents: previous,
             growth_bp: previous.and_then(|previous| growth_bp(*value, previous)),
             record: record_at.contains(&index),
-            source: source_of(period),
+            source,
+            partial,
         });
     }
     Ok(rows)
@@ -444,6 +500,172 @@ fn set_shares(rows: &mut [ReportRow]) {
             }
         }
     }
+}
+
+/// Step 4: within each source, period, flow, goods or services, and partner, drops the
+/// figures whose span lies inside another figure's span (a first quarter given beside the
+/// first half): the larger figure already counts them.
+fn drop_nested(placed: Vec<Placed<'_>>) -> Vec<Placed<'_>> {
+    type Key<'a> = (i64, Period, &'a str, &'a str, &'a str);
+    let mut spans: HashMap<Key<'_>, Vec<(i64, i64)>> = HashMap::new();
+    for place in &placed {
+        let f = place.figure;
+        spans
+            .entry((f.source_id, place.period, &f.flow, &f.trade, &f.partner))
+            .or_default()
+            .push((f.first_day, f.last_day));
+    }
+    let mut nested: HashSet<(Key<'_>, (i64, i64))> = HashSet::new();
+    for (key, mut list) in spans {
+        // Sorted by first day, longest first: a span lies inside an earlier one exactly when
+        // an earlier distinct span reaches at least as far.
+        list.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        list.dedup();
+        let mut reach = i64::MIN;
+        for span in list {
+            if reach >= span.1 {
+                nested.insert((key, span));
+            }
+            reach = reach.max(span.1);
+        }
+    }
+    if nested.is_empty() {
+        return placed;
+    }
+    placed
+        .into_iter()
+        .filter(|place| {
+            let f = place.figure;
+            let key = (
+                f.source_id,
+                place.period,
+                f.flow.as_str(),
+                f.trade.as_str(),
+                f.partner.as_str(),
+            );
+            !nested.contains(&(key, (f.first_day, f.last_day)))
+        })
+        .collect()
+}
+
+/// The source chosen for one period and component.
+#[derive(Clone, Copy, Debug)]
+struct Chosen {
+    source_id: i64,
+    rank: (usize, i64),
+    covered_days: u32,
+}
+
+/// Step 5: for each period, flow and kind of trade, the source to use: one that covers the
+/// whole period before one that does not, then by precedence. For all trade, a figure of
+/// goods and services together is used only when its source covers the period and comes
+/// before the sources of goods and of services.
+fn choose_sources<'f>(
+    placed: &[Placed<'f>],
+    ranks: &HashMap<i64, (usize, i64)>,
+    query: &TradeQuery,
+) -> HashMap<(Period, &'f str, &'f str), Chosen> {
+    let month_kind = match query.by.calendar() {
+        corridor_calendar::Calendar::SolarHijri => PeriodKind::SolarMonth,
+        corridor_calendar::Calendar::Gregorian => PeriodKind::GregorianMonth,
+    };
+    /// A period, flow, kind of trade and source.
+    type Component<'a> = (Period, &'a str, &'a str, i64);
+    let mut spans: HashMap<Component<'f>, Vec<(i64, i64)>> = HashMap::new();
+    for place in placed {
+        let f = place.figure;
+        // A day's figure (a declaration) stands for its month: a register of declarations
+        // covers the months it has declarations in.
+        let span = if f.first_day == f.last_day {
+            GregorianDate::from_days_since_epoch(f.first_day)
+                .ok()
+                .and_then(|day| Period::containing(month_kind, day).ok())
+                .map_or((f.first_day, f.last_day), |month| {
+                    (
+                        month
+                            .first_day()
+                            .days_since_epoch()
+                            .max(place.period.first_day().days_since_epoch()),
+                        month
+                            .last_day()
+                            .days_since_epoch()
+                            .min(place.period.last_day().days_since_epoch()),
+                    )
+                })
+        } else {
+            (f.first_day, f.last_day)
+        };
+        spans
+            .entry((place.period, f.flow.as_str(), f.trade.as_str(), f.source_id))
+            .or_default()
+            .push(span);
+    }
+    let mut choice: HashMap<(Period, &'f str, &'f str), Chosen> = HashMap::new();
+    for ((period, flow, trade, source_id), list) in spans {
+        let covered_days = covered(list);
+        let candidate = Chosen {
+            source_id,
+            rank: ranks
+                .get(&source_id)
+                .copied()
+                .unwrap_or((usize::MAX, source_id)),
+            covered_days,
+        };
+        let better = |a: &Chosen, b: &Chosen| {
+            (a.covered_days < period.day_count(), a.rank)
+                < (b.covered_days < period.day_count(), b.rank)
+        };
+        choice
+            .entry((period, flow, trade))
+            .and_modify(|current| {
+                if better(&candidate, current) {
+                    *current = candidate;
+                }
+            })
+            .or_insert(candidate);
+    }
+    if query.trade == TradeChoice::All {
+        let combined: Vec<(Period, &str)> = choice
+            .keys()
+            .filter(|(_, _, trade)| *trade == codes::COMBINED)
+            .map(|(period, flow, _)| (*period, *flow))
+            .collect();
+        for (period, flow) in combined {
+            let whole = choice[&(period, flow, codes::COMBINED)];
+            let parts =
+                [codes::GOODS, codes::SERVICES].map(|t| choice.get(&(period, flow, t)).copied());
+            let use_whole = whole.covered_days >= period.day_count()
+                && parts.iter().flatten().all(|part| whole.rank < part.rank);
+            if use_whole {
+                choice.remove(&(period, flow, codes::GOODS));
+                choice.remove(&(period, flow, codes::SERVICES));
+            } else {
+                choice.remove(&(period, flow, codes::COMBINED));
+            }
+        }
+    }
+    choice
+}
+
+/// Days in the union of `spans` (inclusive day ranges).
+fn covered(mut spans: Vec<(i64, i64)>) -> u32 {
+    spans.sort_unstable();
+    let mut total: i64 = 0;
+    let mut current: Option<(i64, i64)> = None;
+    for (first, last) in spans {
+        current = match current {
+            Some((a, b)) if first <= b + 1 => Some((a, b.max(last))),
+            Some((a, b)) => {
+                total += b - a + 1;
+                Some((first, last))
+            }
+            None => Some((first, last)),
+        };
+    }
+    if let Some((a, b)) = current {
+        total += b - a + 1;
+    }
+    u32::try_from(total).unwrap_or(u32::MAX)
 }
 
 /// Step 2: for each source and period, the figures that together state the trade once.

@@ -53,7 +53,6 @@ CREATE TABLE revision (
 
 -- One row per figure as loaded. Days count from 1970-01-01 (Gregorian); values are US cents.
 CREATE TABLE flow (
-    id INTEGER PRIMARY KEY,
     load_id INTEGER NOT NULL REFERENCES load (id),
     line INTEGER NOT NULL,
     source_id INTEGER NOT NULL REFERENCES source (id),
@@ -80,13 +79,13 @@ CREATE TABLE flow (
     reference TEXT NOT NULL,
     url TEXT,
     published TEXT,
-    note TEXT
-);
--- A figure's identity within its source: a duplicated row is the same figure.
-CREATE UNIQUE INDEX flow_identity ON flow (
-    source_id, reporter, first_day, last_day, partner, flow, trade, commodity,
-    breakdown, reference, crossing, transport
-);
+    note TEXT,
+    -- A figure's identity within its source: a duplicated row is the same figure.
+    PRIMARY KEY (
+        source_id, reporter, first_day, last_day, partner, flow, trade, commodity,
+        breakdown, reference, crossing, transport
+    )
+) WITHOUT ROWID;
 
 -- Whole figures added up by what reports group on (chapter, EBOPS code, partner,
 -- crossing), kept in step with `flow` by every load. Reports read this, not `flow`.

@@ -415,3 +415,101 @@ mod property {
         }
     }
 }
+
+mod ingesting {
+    use super::*;
+
+    const CUSTOMS: &str = "declaration,date,reporter,partner,flow,hs_code,value,currency\n\
+        D1,2023-05-10,IRN,IRQ,export,0702,100.00,USD\n\
+        D2,2023-05-11,IRN,IRQ,export,0702,oops,USD\n\
+        D3,2023-05-12,IRN,IRQ,export,0702,50.00,USD\n";
+
+    fn customs_spec() -> LoadSpec {
+        spec("customs.csv", "", "Customs", SourceKind::Customs)
+    }
+
+    #[test]
+    fn formats_are_told_apart_by_their_columns() {
+        assert_eq!(
+            Format::detect("\u{feff}typeCode,freqCode"),
+            Some(Format::Comtrade)
+        );
+        assert_eq!(
+            Format::detect("\"Classification\",\"Year\",\"Trade Value (US$)\""),
+            Some(Format::Comtrade)
+        );
+        assert_eq!(Format::detect("declaration,date"), Some(Format::Customs));
+        assert_eq!(Format::detect("reporter,ebops"), Some(Format::Services));
+        assert_eq!(Format::detect("source,kind,period"), Some(Format::Figures));
+        assert_eq!(Format::detect("a,b,c"), None);
+    }
+
+    #[test]
+    fn a_bad_row_rejects_the_file_or_is_set_aside() {
+        let mut registry = Registry::open_in_memory().unwrap();
+        let error = ingest(
+            &mut registry,
+            customs_spec(),
+            None,
+            CUSTOMS.as_bytes(),
+            None,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("customs.csv line 3"), "{error}");
+        assert_eq!(registry.figure_count().unwrap(), 0);
+        assert!(registry.loads().unwrap().is_empty());
+
+        let mut rejected = Vec::new();
+        let mut sink = |error: &corridor_import::ImportError| {
+            rejected.push(error.line());
+            Ok(())
+        };
+        let report = ingest(
+            &mut registry,
+            customs_spec(),
+            None,
+            CUSTOMS.as_bytes(),
+            Some(&mut sink),
+        )
+        .unwrap();
+        assert_eq!((report.read, report.loaded, report.rejected), (3, 2, 1));
+        assert_eq!(rejected, [3]);
+        assert_eq!(total_value(&registry), 15_000);
+    }
+
+    #[test]
+    fn an_unknown_header_or_a_missing_source_is_refused() {
+        let mut registry = Registry::open_in_memory().unwrap();
+        let error = ingest(
+            &mut registry,
+            customs_spec(),
+            None,
+            "a,b\n1,2\n".as_bytes(),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(error, IngestError::UnknownFormat { .. }),
+            "{error}"
+        );
+        let mut no_source = customs_spec();
+        no_source.source = None;
+        let error = ingest(&mut registry, no_source, None, CUSTOMS.as_bytes(), None).unwrap_err();
+        assert!(matches!(error, IngestError::SourceNeeded { .. }), "{error}");
+    }
+
+    #[test]
+    fn a_file_larger_than_the_queue_loads_whole() {
+        let mut text =
+            String::from("declaration,date,reporter,partner,flow,hs_code,value,currency\n");
+        for n in 0..20_000 {
+            text.push_str(&format!("D{n},2023-05-10,IRN,IRQ,export,0702,1.00,USD\n"));
+        }
+        let mut registry = Registry::open_in_memory().unwrap();
+        let report = ingest(&mut registry, customs_spec(), None, text.as_bytes(), None).unwrap();
+        assert_eq!(report.loaded, 20_000);
+        assert_eq!(total_value(&registry), 2_000_000);
+        let again = ingest(&mut registry, customs_spec(), None, text.as_bytes(), None).unwrap();
+        assert_eq!(again.already_loaded, Some(report.load_id));
+    }
+}

@@ -1,7 +1,7 @@
 //! Reports: placing, one figure per fact, precedence, growth, shares, records.
 
 use corridor_calendar::{Period, PeriodKind};
-use corridor_import::{Commodity, SourceKind, TradeType};
+use corridor_import::{Commodity, SourceKind, TradePeriod, TradeType};
 use corridor_reference::{EbopsCode, SectorMap};
 
 use super::*;
@@ -313,4 +313,112 @@ fn partners_are_ranked_with_their_share_of_the_world() {
         ]
     );
     assert_eq!(world_row.map(|row| row.value_cents), Some(34_500));
+}
+
+#[test]
+fn a_part_beside_its_whole_counts_once_and_a_partial_year_says_so() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let irq = country("IRQ");
+    let months =
+        |from: u8, to: u8| TradePeriod::Periods(solar_month(1396, from), solar_month(1396, to));
+    let mut q1 = record(2, irq, solar_month(1396, 1), "", 2_000);
+    q1.period = months(1, 3);
+    let mut h1 = record(3, irq, solar_month(1396, 1), "", 3_000);
+    h1.period = months(1, 6);
+    load(
+        &mut registry,
+        spec("isna", "", "ISNA", SourceKind::Official),
+        &[q1, h1],
+        "a",
+    )
+    .unwrap();
+    let mut q = query(PeriodKind::SolarYear);
+    q.partner = Some("IRQ".to_owned());
+    let year = &run(&registry, &q).totals[0];
+    assert_eq!(
+        year.value_cents, 3_000,
+        "the first quarter is part of the first half"
+    );
+    let partial = year.partial.unwrap();
+    assert_eq!((partial.covered_days, partial.days), (186, 365));
+
+    // A source that covers the whole year wins over a better-ranked partial one.
+    load(
+        &mut registry,
+        spec("est", "", "Chamber", SourceKind::Estimate),
+        &[record(2, irq, Period::solar_year(1396).unwrap(), "", 6_000)],
+        "b",
+    )
+    .unwrap();
+    let year = &run(&registry, &q).totals[0];
+    assert_eq!(
+        (year.value_cents, year.source.as_str(), year.partial),
+        (6_000, "Chamber", None)
+    );
+}
+
+#[test]
+fn exports_and_imports_goods_and_services_each_take_their_best_source() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let irq = country("IRQ");
+    let year = Period::solar_year(1399).unwrap();
+    load(
+        &mut registry,
+        spec("irica", "", "IRICA", SourceKind::Customs),
+        &[record(2, irq, year, "", 7_300)],
+        "a",
+    )
+    .unwrap();
+    let mut import = record(2, irq, year, "", 100);
+    import.flow = corridor_import::Flow::Import;
+    let mut service = record(3, irq, year, "", 50);
+    service.trade_type = TradeType::Services;
+    service.commodity = Commodity::Ebops("SJ".to_owned());
+    let mut export_again = record(4, irq, year, "", 9_999);
+    export_again.line = 4;
+    load(
+        &mut registry,
+        spec("gen", "", "Generated", SourceKind::Generated),
+        &[import, service, export_again],
+        "b",
+    )
+    .unwrap();
+    let mut q = query(PeriodKind::SolarYear);
+    q.partner = Some("IRQ".to_owned());
+    q.flow = FlowChoice::Total;
+    q.trade = TradeChoice::All;
+    let total = &run(&registry, &q).totals[0];
+    // IRICA's goods exports, the generated imports and services; not the generated exports.
+    assert_eq!(total.value_cents, 7_300 + 100 + 50);
+    assert_eq!(total.source, "IRICA + Generated");
+}
+
+#[test]
+fn declarations_at_different_code_lengths_all_count() {
+    let mut registry = Registry::open_in_memory().unwrap();
+    let day = corridor_calendar::SolarHijriDate::new(1401, 3, 5)
+        .unwrap()
+        .to_gregorian();
+    let declaration = |line: u64, hs: &str, cents: i128| {
+        let mut r = record(line, country("IRQ"), solar_month(1401, 3), hs, cents);
+        r.period = TradePeriod::Day(day, corridor_calendar::Calendar::SolarHijri);
+        r.reference = Some(format!("D{line}"));
+        r
+    };
+    load(
+        &mut registry,
+        spec("c", "", "Customs", SourceKind::Customs),
+        &[declaration(2, "0702", 100), declaration(3, "070200", 50)],
+        "a",
+    )
+    .unwrap();
+    registry.check_summary().unwrap();
+    let mut q = query(PeriodKind::SolarMonth);
+    q.group = Some(Grouping::Chapter);
+    let report = run(&registry, &q);
+    assert_eq!(report.totals[0].value_cents, 150);
+    assert_eq!(
+        report.totals[0].partial, None,
+        "a register of declarations covers its month"
+    );
 }

@@ -1,0 +1,317 @@
+//! The trade registry benchmark: a Comtrade-layout file of many rows is generated, loaded
+//! into the registry and answered a grouped report; DuckDB (the `duckdb` Python package)
+//! reads the same file and runs the same aggregation in the same run, and the two sets of
+//! results are compared value by value.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use corridor_calendar::PeriodKind;
+use corridor_import::ComtradeReader;
+use corridor_reference::{countries, hs_entries, HsEdition, HsLevel, SectorMap};
+use corridor_registry::report::{
+    trade_report, FlowChoice, Grouping, Precedence, TradeChoice, TradeQuery,
+};
+use corridor_registry::{ingest, Format, LoadSpec, Registry};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+use crate::BenchError;
+
+/// The header of Comtrade's current layout (47 columns).
+const HEADER: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
+
+/// Reporters, partners and codes of the generated file.
+const REPORTERS: usize = 20;
+const PARTNERS: usize = 50;
+const CODES_PER_CELL: usize = 42;
+/// How many times each report is run; the median is kept.
+const REPORT_RUNS: usize = 5;
+
+/// What the trade benchmark measures.
+#[derive(Clone, Debug)]
+pub struct TradeBenchConfig {
+    /// Rows of the generated file.
+    pub rows: u64,
+    /// The random seed.
+    pub seed: u64,
+    /// Also run DuckDB (`python3` with the `duckdb` package) on the same file.
+    pub duckdb: bool,
+}
+
+/// Generates the file, loads it, reports; returns the JSON the command prints.
+pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "create the bench directory")))?;
+    let csv = dir.join("comtrade-bench.csv");
+    let started = Instant::now();
+    let reporter = generate(&csv, config)?;
+    let generate_seconds = started.elapsed().as_secs_f64();
+    let file_bytes = std::fs::metadata(&csv)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "read the generated file")))?
+        .len();
+
+    // Parsing alone: where the load's time goes.
+    let started = Instant::now();
+    let file = File::open(&csv)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "open the generated file")))?;
+    let mut parsed = 0u64;
+    for row in
+        ComtradeReader::new("bench", file).map_err(|e| BenchError::Unexpected(e.to_string()))?
+    {
+        row.map_err(|e| BenchError::Unexpected(e.to_string()))?;
+        parsed += 1;
+    }
+    let parse_seconds = started.elapsed().as_secs_f64();
+
+    let db = dir.join("registry.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("registry.sqlite{suffix}")));
+    }
+    let mut registry = Registry::open(&db).map_err(|e| BenchError::Unexpected(e.to_string()))?;
+    let started = Instant::now();
+    let file = File::open(&csv)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "open the generated file")))?;
+    let load = ingest(
+        &mut registry,
+        LoadSpec {
+            file: csv.display().to_string(),
+            format: String::new(),
+            revision: String::new(),
+            source: None,
+            loaded_at: String::new(),
+        },
+        Some(Format::Comtrade),
+        file,
+        None,
+    )
+    .map_err(|e| BenchError::Unexpected(e.to_string()))?;
+    let load_seconds = started.elapsed().as_secs_f64();
+
+    let query = TradeQuery {
+        reporter: reporter.clone(),
+        partner: None,
+        flow: FlowChoice::Export,
+        trade: TradeChoice::Goods,
+        by: PeriodKind::GregorianYear,
+        from: None,
+        to: None,
+        group: Some(Grouping::Chapter),
+        precedence: Precedence::default(),
+    };
+    let sectors = SectorMap::default();
+    let mut times = Vec::with_capacity(REPORT_RUNS);
+    let mut ours = BTreeMap::new();
+    for _ in 0..REPORT_RUNS {
+        let started = Instant::now();
+        let figures = registry
+            .figures(&query.figure_filter())
+            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
+        let sources = registry
+            .sources()
+            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
+        let report = trade_report(&figures, &sources, &query, &sectors)
+            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        ours = report
+            .rows
+            .iter()
+            .map(|row| {
+                let group = row.group.as_ref().map_or(String::new(), |g| g.code.clone());
+                ((row.period.year(), group), row.value_cents)
+            })
+            .collect();
+    }
+    let report_ms = median(&mut times);
+    let load_rate = load.read as f64 / load_seconds;
+    let mut result = json!({
+        "bench": "trade registry: load a Comtrade-layout CSV, then a grouped report",
+        "rows": config.rows,
+        "file_bytes": file_bytes,
+        "generate_seconds": round2(generate_seconds),
+        "report": format!("{reporter} exports by Gregorian year and HS chapter (every partner, monthly figures)"),
+        "corridor": {
+            "parse_only_rows_per_second": (parsed as f64 / parse_seconds).round(),
+            "load_seconds": round2(load_seconds),
+            "load_rows_per_second": load_rate.round(),
+            "loaded": load.loaded,
+            "report_ms": round2(report_ms),
+            "report_rows": ours.len(),
+        },
+    });
+    if config.duckdb {
+        let duck = duckdb(&csv, &reporter)?;
+        let duck_load = duck["load_seconds"].as_f64().unwrap_or(f64::NAN);
+        let duck_report = duck["report_ms"].as_f64().unwrap_or(f64::NAN);
+        let theirs: BTreeMap<(i32, String), i128> = duck["result"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|row| {
+                        Some((
+                            (
+                                i32::try_from(row[0].as_i64()?).ok()?,
+                                row[1].as_str()?.to_owned(),
+                            ),
+                            row[2].as_str()?.parse::<i128>().ok()?,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let duck_rate = config.rows as f64 / duck_load;
+        if let Value::Object(object) = &mut result {
+            object.insert(
+                "duckdb".into(),
+                json!({
+                    "version": duck["version"],
+                    "load_seconds": round2(duck_load),
+                    "load_rows_per_second": duck_rate.round(),
+                    "report_ms": round2(duck_report),
+                    "report_rows": theirs.len(),
+                }),
+            );
+            object.insert(
+                "ratios".into(),
+                json!({
+                    "load_speed_corridor_over_duckdb": round3(load_rate / duck_rate),
+                    "report_speed_corridor_over_duckdb": round3(duck_report / report_ms),
+                    "goals": "load at least 0.5, report at least 1.0",
+                }),
+            );
+            object.insert("results_match".into(), json!(theirs == ours));
+        }
+    }
+    Ok(result)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// Writes `config.rows` monthly rows of the current layout: reporters by period, each
+/// with partners, flows and HS subheadings, values with cents. Returns the reporter the
+/// report asks about.
+fn generate(path: &Path, config: &TradeBenchConfig) -> Result<String, BenchError> {
+    let mut rng = SmallRng::seed_from_u64(config.seed);
+    let all: Vec<_> = countries()
+        .iter()
+        .filter(|c| c.alpha3().len() == 3)
+        .collect();
+    let reporters: Vec<_> = all.iter().step_by(7).take(REPORTERS).copied().collect();
+    let partners: Vec<_> = all
+        .iter()
+        .skip(3)
+        .step_by(4)
+        .take(PARTNERS)
+        .copied()
+        .collect();
+    let codes: Vec<String> = hs_entries(HsEdition::Hs2022)
+        .iter()
+        .filter(|e| e.code().level() == HsLevel::Subheading)
+        .map(|e| e.code().as_str().to_owned())
+        .collect();
+    let file = File::create(path)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "create the bench file")))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let write_error =
+        |e: std::io::Error| BenchError::Unexpected(format!("write the bench file: {e}"));
+    writeln!(out, "{HEADER}").map_err(write_error)?;
+    let mut written = 0u64;
+    'outer: for year in 2000..2600 {
+        for month in 1..=12u32 {
+            for reporter in &reporters {
+                for flow in ["X", "M"] {
+                    for partner in &partners {
+                        if partner.alpha3() == reporter.alpha3() {
+                            continue;
+                        }
+                        let start = rng.gen_range(0..codes.len() - CODES_PER_CELL);
+                        for code in &codes[start..start + CODES_PER_CELL] {
+                            if written == config.rows {
+                                break 'outer;
+                            }
+                            let cents: u64 = rng.gen_range(100..5_000_000_000);
+                            writeln!(
+                                out,
+                                "C,M,{year}{month:02}01,{year},{month},{year}{month:02},{},{},,{flow},,{},{},,0,,,H6,HS,true,{code},,6,true,C00,,0,0,,8,kg,{},false,-1,,,false,{},false,,false,,,{}.{:02},4,false,false",
+                                reporter.comtrade_code(),
+                                reporter.alpha3(),
+                                partner.comtrade_code(),
+                                partner.alpha3(),
+                                cents / 1000,
+                                cents / 700,
+                                cents / 100,
+                                cents % 100,
+                            )
+                            .map_err(write_error)?;
+                            written += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.flush().map_err(write_error)?;
+    Ok(reporters
+        .first()
+        .map_or_else(|| "IRN".to_owned(), |c| c.alpha3().to_owned()))
+}
+
+/// The same load and aggregation in DuckDB, through its Python package.
+fn duckdb(csv: &Path, reporter: &str) -> Result<Value, BenchError> {
+    const SCRIPT: &str = r#"
+import json, sys, time, statistics
+import duckdb
+path, reporter, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+t = time.perf_counter()
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header = true, types = {'primaryValue': 'DECIMAL(18,2)', 'cmdCode': 'VARCHAR'})", [path])
+load = time.perf_counter() - t
+query = """SELECT refYear, substr(cmdCode, 1, 2) AS chapter, SUM(primaryValue) AS value
+           FROM t WHERE reporterISO = ? AND flowCode = 'X' AND typeCode = 'C'
+             AND partnerCode <> 0 AND partner2Code = 0 AND customsCode = 'C00' AND motCode = 0
+           GROUP BY 1, 2"""
+times = []
+for _ in range(runs):
+    t = time.perf_counter()
+    rows = con.execute(query, [reporter]).fetchall()
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({
+    "version": duckdb.__version__,
+    "load_seconds": load,
+    "report_ms": statistics.median(times),
+    "result": [[int(y), c, str(int(v * 100))] for (y, c, v) in rows],
+}))
+"#;
+    let output = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(csv)
+        .arg(reporter)
+        .arg(REPORT_RUNS.to_string())
+        .output()
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "run python3 for DuckDB")))?;
+    if !output.status.success() {
+        return Err(BenchError::Unexpected(format!(
+            "DuckDB (python3 -m pip install duckdb) failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| BenchError::Unexpected(format!("read DuckDB's output: {e}")))
+}
