@@ -193,6 +193,10 @@ fn load(args: LoadArgs) -> Result<()> {
     let mut registry = open_registry(&args.data.data)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    let mut rejected = match &args.skip_invalid {
+        Some(path) => Some(Rejects::create(path)?),
+        None => None,
+    };
     for path in &args.files {
         let file = File::open(path).with_context(|| format!("open {}", path.display()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -235,12 +239,11 @@ fn load(args: LoadArgs) -> Result<()> {
             indicatif::ProgressBar::hidden()
         };
         let input = bar.wrap_read(file);
-        let mut rejected = match &args.skip_invalid {
-            Some(path) => Some(RejectFile::create(path)?),
-            None => None,
-        };
+        if let Some(rejects) = rejected.as_mut() {
+            rejects.begin()?;
+        }
         let mut sink = |error: &corridor_import::ImportError| match rejected.as_mut() {
-            Some(file) => file.write(error),
+            Some(rejects) => rejects.write(error),
             None => Ok(()),
         };
         let report = ingest(
@@ -252,8 +255,8 @@ fn load(args: LoadArgs) -> Result<()> {
         );
         bar.finish_and_clear();
         let report = report.with_context(|| format!("load {name}: nothing was loaded"))?;
-        if let Some(file) = rejected {
-            file.finish()?;
+        if let Some(rejects) = rejected.as_mut() {
+            rejects.commit(path)?;
         }
         if args.json {
             writeln!(
@@ -291,41 +294,112 @@ fn load(args: LoadArgs) -> Result<()> {
             )?;
         }
     }
+    if let Some(rejects) = rejected {
+        rejects.finish()?;
+    }
     Ok(())
 }
 
-/// The `--skip-invalid` file: written beside its final name, renamed into place once the load
-/// has committed, so a failed load leaves no reject file that describes nothing.
-struct RejectFile {
+/// The `--skip-invalid` file: `file,line,reason,row` for every rejected row of every file
+/// loaded. Each file's rejections go to a scratch file while it loads; once its load has
+/// committed they are copied, with the rejected rows' text, into the output, which takes
+/// its name when the command ends. A file that fails to load adds nothing.
+struct Rejects {
     path: PathBuf,
-    temporary: PathBuf,
-    writer: csv::Writer<File>,
+    scratch: PathBuf,
+    building: PathBuf,
+    out: csv::Writer<File>,
+    /// The rejections of the file being loaded: (line, reason).
+    current: Option<csv::Writer<File>>,
 }
 
-impl RejectFile {
-    fn create(path: &Path) -> Result<RejectFile> {
-        let temporary = path.with_extension("partial");
+impl Rejects {
+    fn create(path: &Path) -> Result<Rejects> {
+        let building = path.with_extension("partial");
+        let scratch = path.with_extension("scratch");
         let file =
-            File::create(&temporary).with_context(|| format!("create {}", temporary.display()))?;
-        let mut writer = csv::Writer::from_writer(file);
-        writer.write_record(["line", "reason"])?;
-        Ok(RejectFile {
+            File::create(&building).with_context(|| format!("create {}", building.display()))?;
+        let mut out = csv::Writer::from_writer(file);
+        out.write_record(["file", "line", "reason", "row"])?;
+        Ok(Rejects {
             path: path.to_owned(),
-            temporary,
-            writer,
+            scratch,
+            building,
+            out,
+            current: None,
         })
     }
 
+    /// Starts collecting the rejections of a new file.
+    fn begin(&mut self) -> Result<()> {
+        let file = File::create(&self.scratch)
+            .with_context(|| format!("create {}", self.scratch.display()))?;
+        self.current = Some(
+            csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(file),
+        );
+        Ok(())
+    }
+
     fn write(&mut self, error: &corridor_import::ImportError) -> io::Result<()> {
+        let Some(current) = self.current.as_mut() else {
+            return Ok(());
+        };
         let line = error.line().to_string();
-        self.writer
+        current
             .write_record([line.as_str(), &error.to_string()])
             .map_err(io::Error::other)
     }
 
+    /// The load of `source` committed: copies its rejections with the rows' text (both
+    /// are in line order, so one pass over each).
+    fn commit(&mut self, source: &Path) -> Result<()> {
+        let Some(mut current) = self.current.take() else {
+            return Ok(());
+        };
+        current.flush()?;
+        drop(current);
+        let name = source.display().to_string();
+        let mut reasons = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&self.scratch)
+            .with_context(|| format!("read {}", self.scratch.display()))?;
+        let mut lines = io::BufReader::new(
+            File::open(source).with_context(|| format!("open {}", source.display()))?,
+        );
+        let mut number = 0u64;
+        let mut text = Vec::new();
+        for record in reasons.records() {
+            let record = record?;
+            let line: u64 = record.get(0).unwrap_or_default().parse().unwrap_or(0);
+            let reason = record.get(1).unwrap_or_default();
+            while number < line {
+                text.clear();
+                if io::BufRead::read_until(&mut lines, b'\n', &mut text)? == 0 {
+                    break;
+                }
+                number += 1;
+            }
+            let row = if number == line {
+                String::from_utf8_lossy(&text)
+                    .trim_end_matches(['\r', '\n'])
+                    .to_owned()
+            } else {
+                String::new()
+            };
+            self.out
+                .write_record([name.as_str(), &line.to_string(), reason, &row])?;
+        }
+        let _ = std::fs::remove_file(&self.scratch);
+        Ok(())
+    }
+
+    /// The command is over: the output takes its name.
     fn finish(mut self) -> Result<()> {
-        self.writer.flush()?;
-        std::fs::rename(&self.temporary, &self.path)
+        self.out.flush()?;
+        let _ = std::fs::remove_file(&self.scratch);
+        std::fs::rename(&self.building, &self.path)
             .with_context(|| format!("write {}", self.path.display()))?;
         Ok(())
     }
@@ -890,7 +964,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
         if report.unplaced.figures > 0 {
             writeln!(
                 out,
-                "not shown: {} figures worth {} USD whose periods span more than one {} (periods of the other calendar do not split)",
+                "not shown: {} figures worth {} USD that cover more than one {} (longer periods, or periods of the other calendar)",
                 report.unplaced.figures,
                 usd(report.unplaced.value_cents),
                 by

@@ -185,8 +185,12 @@ fn a_bad_row_rejects_the_whole_file_unless_invalid_rows_are_set_aside() {
     let rejected = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = rejected.lines().collect();
     assert_eq!(lines.len(), 2, "{rejected}");
+    assert_eq!(lines[0], "file,line,reason,row");
+    // The file, the line, the reason naming the column and the value, and the row itself.
+    assert!(lines[1].starts_with(&format!("{file},3,")), "{rejected}");
+    assert!(lines[1].contains("column flow"), "{rejected}");
     assert!(
-        lines[1].starts_with("3,") && lines[1].contains("sideways"),
+        lines[1].ends_with("\"D2,2023-05-11,IRN,IRQ,sideways,0702,100.00,USD\""),
         "{rejected}"
     );
 
