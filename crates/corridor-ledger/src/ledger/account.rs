@@ -1,6 +1,7 @@
 //! `create_account`: validation in precedence order, then the insert.
 
-use super::{AccountState, BatchScratch, Ledger, Undo};
+use super::{AccountCell, BatchScratch, Ledger, Undo};
+use crate::ledger::table::Probe;
 use crate::result::CreateAccountResult;
 use crate::types::{Account, AccountFlags};
 
@@ -23,9 +24,17 @@ impl Ledger {
         if event.id == u128::MAX {
             return R::IdMustNotBeIntMax;
         }
-        if let Some(existing) = self.accounts.get(&event.id) {
-            return account_exists_result(event, &existing.account);
-        }
+        let cells = &self.accounts;
+        let vacant = match self
+            .account_index
+            .probe(event.id, |place| cells[place as usize].0.id)
+        {
+            Probe::Found(place) => {
+                let place = usize::try_from(place).expect("account place fits usize");
+                return account_exists_result(event, &self.accounts[place].0);
+            }
+            Probe::Vacant(slot) => slot,
+        };
         if event
             .flags
             .contains(AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS)
@@ -57,13 +66,15 @@ impl Ledger {
             timestamp: self.timestamp_next(),
             ..*event
         };
-        self.accounts.insert(
-            account.id,
-            AccountState {
-                account,
-                history: Vec::new(),
-            },
-        );
+        let place = self.accounts.len() as u64;
+        self.accounts.push(AccountCell(account));
+        let cells = &self.accounts;
+        let hash = self.account_index.hash(account.id);
+        self.account_index
+            .insert_vacant(vacant, account.id, hash, place, |place| {
+                cells[place as usize].0.id
+            });
+        self.histories.push(Vec::new());
         scratch.record(Undo::AccountCreated(account.id));
         scratch.created.push(account);
         self.timestamp_last = account.timestamp;

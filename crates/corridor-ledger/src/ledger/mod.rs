@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::result::{CreateAccountResult, CreateTransferResult};
 use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
+use table::{IdTable, TransferIndex};
 
 pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -76,12 +77,10 @@ impl Prefetch {
     }
 }
 
-/// An account with the positions of the transfers that touched it, in time order.
-#[derive(Clone, Debug)]
-struct AccountState {
-    account: Account,
-    history: Vec<TransferSeq>,
-}
+/// An account record aligned to cache lines, so the 128 bytes take exactly two.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(align(64))]
+struct AccountCell(Account);
 
 /// What the ledger remembers of a pending transfer while it is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,11 +175,19 @@ fn check_replay<R: Copy + Eq + std::fmt::Debug, E: PartialEq + std::fmt::Debug>(
 #[derive(Clone, Debug)]
 enum Undo {
     AccountCreated(u128),
-    AccountChanged(Account),
+    /// The account at this place, as it was.
+    AccountChanged(usize, Account),
     TransferIndexed(u128),
-    HistoryPushed(u128),
-    PendingOpened { id: u128, expires_at: u64 },
-    PendingResolved { id: u128, open: OpenPending },
+    /// A position pushed on the history of the account at this place.
+    HistoryPushed(usize),
+    PendingOpened {
+        id: u128,
+        expires_at: u64,
+    },
+    PendingResolved {
+        id: u128,
+        open: OpenPending,
+    },
 }
 
 /// The outcome of applying a batch.
@@ -230,8 +237,20 @@ impl std::fmt::Display for InvariantViolation {
 /// The ledger's state.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    accounts: Map<u128, AccountState>,
-    transfer_index: Map<u128, TransferSeq>,
+    /// Account id to the account's place in `accounts` and `histories`.
+    account_index: IdTable,
+    /// Accounts in creation order (a place is never reused: accounts are only ever added,
+    /// and a rolled-back chain removes the last ones).
+    accounts: Vec<AccountCell>,
+    /// Per account place, the positions of the transfers that touched it, in time order.
+    histories: Vec<Vec<TransferSeq>>,
+    /// History entries of the batch being applied (account place, position), appended to
+    /// `histories` when the batch ends; empty between batches. A rolled-back chain drops its
+    /// entries from the end of this log, and the appends, which touch memory of accounts
+    /// all over the ledger, run in one tight loop rather than among the batch's other work.
+    history_log: Vec<(usize, TransferSeq)>,
+    /// The idempotency index: transfer id to position.
+    transfer_index: TransferIndex,
     transfers_count: u64,
     pending_open: Map<u128, OpenPending>,
     pending_resolved: Map<u128, PendingStatus>,
@@ -258,9 +277,30 @@ trait BatchEvent: Copy {
     fn event_id(&self) -> u128;
     /// Whether a record with this id is in the ledger.
     fn is_committed(ledger: &Ledger, id: u128) -> bool;
-    /// Touches what applying the event will look up first, to bring it into the cache.
-    fn warm(&self, ledger: &Ledger);
-    fn execute(&self, ledger: &mut Ledger, scratch: &mut BatchScratch<'_, Self>) -> Self::Result;
+    /// What [`BatchEvent::warm`] found out ahead, handed to [`BatchEvent::execute`].
+    type Hint: Copy + Default;
+    /// Touches what applying `events` will look up, to bring it into the cache, and sets
+    /// `hints` (one per event) to what it computed on the way that stays true until the
+    /// events are applied.
+    fn warm(events: &[Self], ledger: &Ledger, hints: &mut [Self::Hint]);
+    fn execute(
+        &self,
+        ledger: &mut Ledger,
+        scratch: &mut BatchScratch<'_, Self>,
+        hint: Self::Hint,
+    ) -> Self::Result;
+}
+
+/// What the batch loop looks up for a transfer ahead of applying it. The places stay true for
+/// the whole batch: a batch of transfers adds or removes no account.
+#[derive(Clone, Copy, Default)]
+struct TransferHint {
+    /// The hash of the transfer's id in the idempotency index.
+    id_hash: u64,
+    /// The places where its debit and credit accounts are, if they exist: candidates, found by
+    /// fingerprint, which [`Ledger::hinted_place`] checks.
+    debit: Option<usize>,
+    credit: Option<usize>,
 }
 
 /// Scratch state of one batch: the records created so far and the open chain's undo log.
@@ -293,22 +333,17 @@ impl BatchScratch<'_, Transfer> {
     /// A resolved reservation as it was when it was open, if this batch can know it: resolved
     /// in this batch, or its body prefetched, or created in this batch. `index` is the
     /// ledger's idempotency index.
-    fn resolved_pending(
-        &self,
-        index: &Map<u128, TransferSeq>,
-        pending_id: u128,
-    ) -> Option<OpenPending> {
+    fn resolved_pending(&self, index: &TransferIndex, pending_id: u128) -> Option<OpenPending> {
         if let Some(open) = self.resolved_in_batch.get(&pending_id) {
             return Some(*open);
         }
         let seq = match self.pending_hits {
-            Some(hits) => hits.get(self.current).copied().flatten().or_else(|| {
-                index
-                    .get(&pending_id)
-                    .copied()
-                    .filter(|seq| *seq >= self.seq_first)
-            }),
-            None => index.get(&pending_id).copied(),
+            Some(hits) => hits
+                .get(self.current)
+                .copied()
+                .flatten()
+                .or_else(|| index.get(pending_id).filter(|seq| *seq >= self.seq_first)),
+            None => index.get(pending_id),
         };
         let body = self.body(seq?);
         (body.id == pending_id && body.flags.contains(TransferFlags::PENDING))
@@ -344,17 +379,24 @@ impl BatchEvent for Account {
     }
 
     fn is_committed(ledger: &Ledger, id: u128) -> bool {
-        ledger.accounts.contains_key(&id)
+        ledger.account_place(id).is_some()
     }
 
-    fn warm(&self, ledger: &Ledger) {
-        std::hint::black_box(ledger.accounts.contains_key(&self.id));
+    type Hint = ();
+
+    fn warm(events: &[Account], ledger: &Ledger, _hints: &mut [()]) {
+        let index = &ledger.account_index;
+        let touched = events.iter().fold(0, |touched, event| {
+            touched ^ index.warm(index.hash(event.id))
+        });
+        std::hint::black_box(touched);
     }
 
     fn execute(
         &self,
         ledger: &mut Ledger,
         scratch: &mut BatchScratch<'_, Account>,
+        _hint: (),
     ) -> Self::Result {
         ledger.create_account(self, scratch)
     }
@@ -377,21 +419,65 @@ impl BatchEvent for Transfer {
     }
 
     fn is_committed(ledger: &Ledger, id: u128) -> bool {
-        ledger.transfer_index.contains_key(&id)
+        ledger.transfer_index.contains(id)
     }
 
-    fn warm(&self, ledger: &Ledger) {
-        std::hint::black_box(ledger.transfer_index.contains_key(&self.id));
-        std::hint::black_box(ledger.accounts.contains_key(&self.debit_account_id));
-        std::hint::black_box(ledger.accounts.contains_key(&self.credit_account_id));
+    type Hint = TransferHint;
+
+    fn warm(events: &[Transfer], ledger: &Ledger, hints: &mut [TransferHint]) {
+        // First the idempotency index, the one large table, in a loop of loads that do not
+        // depend on each other: the processor keeps many of their misses in flight at once.
+        let index = &ledger.transfer_index;
+        for (hint, event) in hints.iter_mut().zip(events) {
+            hint.id_hash = index.hash(event.id);
+        }
+        let mut touched = 0;
+        for hint in hints.iter() {
+            touched ^= index.warm(hint.id_hash);
+        }
+        std::hint::black_box(touched);
+        // Then the accounts, in the same way: the lines of the account index where their
+        // probes start; then their places, by fingerprint (the probes branch on what they
+        // read, so they come once those lines are in; the ids, in the records, are compared
+        // when the event is applied); then both cache lines of each record.
+        let accounts = &ledger.account_index;
+        let mut hashes = [(0, 0); WARM_EVENTS];
+        let mut touched = 0;
+        for (hashes, event) in hashes.iter_mut().zip(events) {
+            *hashes = (
+                accounts.hash(event.debit_account_id),
+                accounts.hash(event.credit_account_id),
+            );
+            touched ^= accounts.warm(hashes.0) ^ accounts.warm(hashes.1);
+        }
+        std::hint::black_box(touched);
+        for (hint, (debit, credit)) in hints.iter_mut().zip(hashes) {
+            hint.debit = accounts.candidate(debit).map(|place| place as usize);
+            hint.credit = accounts.candidate(credit).map(|place| place as usize);
+        }
+        let touch = |place: usize| {
+            let account = &ledger.accounts[place].0;
+            account.debits_pending ^ u128::from(account.flags.bits())
+        };
+        let mut touched = 0;
+        for hint in hints.iter() {
+            if let Some(place) = hint.debit {
+                touched ^= touch(place);
+            }
+            if let Some(place) = hint.credit {
+                touched ^= touch(place);
+            }
+        }
+        std::hint::black_box(touched);
     }
 
     fn execute(
         &self,
         ledger: &mut Ledger,
         scratch: &mut BatchScratch<'_, Transfer>,
+        hint: TransferHint,
     ) -> Self::Result {
-        ledger.create_transfer(self, scratch)
+        ledger.create_transfer(self, scratch, hint)
     }
 }
 
@@ -405,13 +491,41 @@ impl Ledger {
     /// tables grow (growing a large table copies it, and pauses that batch).
     pub fn with_capacity(accounts: u64, transfers: u64) -> Ledger {
         let mut ledger = Ledger::default();
-        ledger
-            .accounts
-            .reserve(usize::try_from(accounts).unwrap_or(0));
+        ledger.reserve_accounts(accounts);
         ledger
             .transfer_index
             .reserve(usize::try_from(transfers).unwrap_or(0));
         ledger
+    }
+
+    /// Makes room for `accounts` more accounts.
+    fn reserve_accounts(&mut self, accounts: u64) {
+        let accounts = usize::try_from(accounts).unwrap_or(0);
+        let cells = &self.accounts;
+        self.account_index
+            .reserve(accounts, |place| cells[place as usize].0.id);
+        self.accounts.reserve(accounts);
+        self.histories.reserve(accounts);
+    }
+
+    /// The place of the account with this id in `accounts` and `histories`.
+    #[inline]
+    fn account_place(&self, id: u128) -> Option<usize> {
+        let cells = &self.accounts;
+        self.account_index
+            .get(id, |place| cells[place as usize].0.id)
+            .map(|place| place as usize)
+    }
+
+    /// The place of the account with this id, given the candidate a [`TransferHint`] holds.
+    #[inline(always)]
+    fn hinted_place(&self, id: u128, candidate: Option<usize>) -> Option<usize> {
+        match candidate {
+            Some(place) if self.accounts[place].0.id == id => Some(place),
+            // Another id with the same fingerprint: look again.
+            Some(_) => self.account_place(id),
+            None => None,
+        }
     }
 
     /// Applies a batch of `create_account` events at time `now` (nanoseconds).
@@ -469,7 +583,7 @@ impl Ledger {
     pub fn prefetch(&self, events: &[Transfer]) -> Prefetch {
         let hits: Vec<Option<TransferSeq>> = events
             .iter()
-            .map(|event| self.transfer_index.get(&event.id).copied())
+            .map(|event| self.transfer_index.get(event.id))
             .collect();
         // A post or void needs its reservation's body only off the common path: when it is a
         // retry (to compare amounts) or when the reservation is no longer open (to check the
@@ -484,7 +598,7 @@ impl Ledger {
                 let needed = resolves
                     && (hit.is_some() || !self.pending_open.contains_key(&event.pending_id));
                 needed
-                    .then(|| self.transfer_index.get(&event.pending_id).copied())
+                    .then(|| self.transfer_index.get(event.pending_id))
                     .flatten()
             })
             .collect();
@@ -559,13 +673,15 @@ impl Ledger {
         let mut results = Vec::with_capacity(events.len());
         let mut chain: Option<ChainStart> = None;
         let mut chain_broken = false;
+        let mut hints = [E::Hint::default(); WARM_EVENTS];
         for (index, event) in events.iter().enumerate() {
-            // Every WARM_EVENTS events, look up the next ones' index entries in a tight loop:
-            // the lookups do not depend on each other, so the processor fetches their cache
-            // lines in parallel, and the probes while applying find them in cache.
+            // Every WARM_EVENTS events, touch what the next ones will look up, in tight loops
+            // of reads that do not depend on each other, so the processor fetches their cache
+            // lines in parallel and the probes while applying find them in cache; what the
+            // warming computes on the way (hashes, account places) comes back as hints.
             if index % WARM_EVENTS == 0 {
                 let ahead = &events[index..(index + WARM_EVENTS).min(events.len())];
-                ahead.iter().for_each(|event| event.warm(self));
+                E::warm(ahead, self, &mut hints[..ahead.len()]);
             }
             let linked = chains == Chains::Linked && event.is_linked();
             let chain_open_at_end = linked && index + 1 == events.len();
@@ -585,7 +701,7 @@ impl Ledger {
             } else if chain_broken {
                 E::LINKED_EVENT_FAILED
             } else {
-                event.execute(self, &mut scratch)
+                event.execute(self, &mut scratch, hints[index % WARM_EVENTS])
             };
             results.push(result);
             // An identical retry (`exists`) does not break a chain: what it names is already in
@@ -615,12 +731,22 @@ impl Ledger {
                 scratch.undo.clear();
             }
         }
+        self.append_history_log();
         BatchOutcome {
             timestamp,
             results,
             created: scratch.created,
             expired: expired_count,
         }
+    }
+
+    /// Appends the batch's history entries to the accounts' histories (see `history_log`).
+    fn append_history_log(&mut self) {
+        let histories = &mut self.histories;
+        for &(place, seq) in &self.history_log {
+            histories[place].push(seq);
+        }
+        self.history_log.clear();
     }
 
     /// Assigns the batch its timestamp and releases the reservations that expired by then.
@@ -651,12 +777,15 @@ impl Ledger {
 
     /// Releases an expired reservation.
     fn release_reservation(&mut self, open: &OpenPending) {
-        let [debit, credit] = self
-            .accounts
-            .get_disjoint_mut([&open.debit_account_id, &open.credit_account_id]);
-        let debit = &mut debit.expect("reserved account exists").account;
-        let credit = &mut credit.expect("reserved account exists").account;
+        let places = self.reserved_places(open);
+        let [debit, credit] = pair_mut(&mut self.accounts, places);
         transfer::release(open, debit, credit);
+    }
+
+    /// The places of a reservation's debit and credit accounts.
+    fn reserved_places(&self, open: &OpenPending) -> [usize; 2] {
+        [open.debit_account_id, open.credit_account_id]
+            .map(|id| self.account_place(id).expect("reserved account exists"))
     }
 
     /// Undoes every change of the chain that started at `start`.
@@ -664,22 +793,28 @@ impl Ledger {
         while let Some(undo) = scratch.undo.pop() {
             match undo {
                 Undo::AccountCreated(id) => {
-                    self.accounts.remove(&id).expect("created account exists");
+                    let cells = &self.accounts;
+                    let place = self
+                        .account_index
+                        .remove(id, |place| cells[place as usize].0.id);
+                    let last = self.accounts.len().checked_sub(1);
+                    assert_eq!(
+                        place,
+                        last.map(|last| last as u64),
+                        "created account is last"
+                    );
+                    self.accounts.pop();
+                    self.histories.pop();
                 }
-                Undo::AccountChanged(account) => {
-                    self.accounts
-                        .get_mut(&account.id)
-                        .expect("changed account exists")
-                        .account = account;
+                Undo::AccountChanged(place, account) => {
+                    self.accounts[place].0 = account;
                 }
                 Undo::TransferIndexed(id) => {
-                    self.transfer_index
-                        .remove(&id)
-                        .expect("indexed transfer exists");
+                    self.transfer_index.remove_last(id);
                 }
-                Undo::HistoryPushed(account_id) => {
-                    let state = self.accounts.get_mut(&account_id).expect("account exists");
-                    state.history.pop().expect("history entry exists");
+                Undo::HistoryPushed(place) => {
+                    let (logged, _) = self.history_log.pop().expect("history entry exists");
+                    assert_eq!(logged, place, "history entries undone in reverse order");
                 }
                 Undo::PendingOpened { id, expires_at } => {
                     self.pending_open
@@ -713,8 +848,18 @@ impl Ledger {
     }
 }
 
+/// The accounts at two places, which differ (a transfer's debit and credit accounts).
+#[inline]
+fn pair_mut(accounts: &mut [AccountCell], places: [usize; 2]) -> [&mut Account; 2] {
+    let [debit, credit] = accounts
+        .get_disjoint_mut(places)
+        .expect("a transfer's accounts differ");
+    [&mut debit.0, &mut credit.0]
+}
+
 mod account;
 mod query;
+mod table;
 mod transfer;
 
 pub use query::{Balances, ImageHeader, ImageVisitor, LedgerBuilder, LedgerImage, Reservation};

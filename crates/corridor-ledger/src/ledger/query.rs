@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{AccountState, InvariantViolation, Ledger, LedgerTotals, OpenPending, TransferSeq};
+use super::{AccountCell, InvariantViolation, Ledger, LedgerTotals, OpenPending, TransferSeq};
 use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
 
 /// An open reservation as a snapshot stores it.
@@ -48,12 +48,12 @@ pub struct Balances {
 impl Ledger {
     /// The account with this id.
     pub fn account(&self, id: u128) -> Option<Account> {
-        self.accounts.get(&id).map(|state| state.account)
+        self.account_place(id).map(|place| self.accounts[place].0)
     }
 
     /// Every account, sorted by id.
     pub fn accounts_sorted(&self) -> Vec<Account> {
-        let mut accounts: Vec<Account> = self.accounts.values().map(|s| s.account).collect();
+        let mut accounts: Vec<Account> = self.accounts.iter().map(|cell| cell.0).collect();
         accounts.sort_unstable_by_key(|account| account.id);
         accounts
     }
@@ -75,12 +75,13 @@ impl Ledger {
 
     /// Where the transfer with this id sits in commit order.
     pub fn transfer_seq(&self, id: u128) -> Option<TransferSeq> {
-        self.transfer_index.get(&id).copied()
+        self.transfer_index.get(id)
     }
 
     /// The positions of the transfers that touched the account, oldest first.
     pub fn account_history(&self, id: u128) -> Option<&[TransferSeq]> {
-        self.accounts.get(&id).map(|state| state.history.as_slice())
+        self.account_place(id)
+            .map(|place| self.histories[place].as_slice())
     }
 
     /// Where a pending transfer stands; `None` when `id` is not a pending transfer.
@@ -94,8 +95,7 @@ impl Ledger {
     /// Debits and credits summed per ledger. `Err` if a sum overflows 128 bits.
     pub fn totals(&self) -> Result<BTreeMap<u32, LedgerTotals>, InvariantViolation> {
         let mut totals: BTreeMap<u32, LedgerTotals> = BTreeMap::new();
-        for state in self.accounts.values() {
-            let account = &state.account;
+        for AccountCell(account) in &self.accounts {
             let entry = totals.entry(account.ledger).or_default();
             let overflow =
                 || InvariantViolation(format!("ledger {} totals overflow", account.ledger));
@@ -136,8 +136,8 @@ impl Ledger {
                 )));
             }
         }
-        for state in self.accounts.values() {
-            check_bounds(&state.account)?;
+        for AccountCell(account) in &self.accounts {
+            check_bounds(account)?;
         }
         self.check_reservations()
     }
@@ -150,8 +150,7 @@ impl Ledger {
             let credit = reserved.entry(open.credit_account_id).or_default();
             credit.1 = credit.1.saturating_add(open.amount);
         }
-        for state in self.accounts.values() {
-            let account = &state.account;
+        for AccountCell(account) in &self.accounts {
             let (debits, credits) = reserved.get(&account.id).copied().unwrap_or_default();
             if account.debits_pending != debits || account.credits_pending != credits {
                 return Err(InvariantViolation(format!(
@@ -296,10 +295,10 @@ impl Ledger {
             reservations_count: self.pending_open.len() as u64,
             resolutions_count: self.pending_resolved.len() as u64,
         });
-        for state in self.accounts.values() {
-            visitor.account(&state.account, &state.history);
+        for (AccountCell(account), history) in self.accounts.iter().zip(&self.histories) {
+            visitor.account(account, history);
         }
-        for (&id, &seq) in &self.transfer_index {
+        for (id, seq) in self.transfer_index.iter() {
             visitor.indexed(id, seq);
         }
         for (&id, open) in &self.pending_open {
@@ -354,9 +353,7 @@ impl Ledger {
             transfers_count: header.transfers_count,
             ..Ledger::default()
         };
-        ledger
-            .accounts
-            .reserve(usize::try_from(header.accounts_count).unwrap_or(0));
+        ledger.reserve_accounts(header.accounts_count);
         ledger
             .transfer_index
             .reserve(usize::try_from(header.transfers_count).unwrap_or(0));
@@ -405,27 +402,37 @@ impl LedgerBuilder {
                 account.id
             ));
         }
-        if self
-            .ledger
-            .accounts
-            .insert(account.id, AccountState { account, history })
-            .is_some()
-        {
+        let ledger = &mut self.ledger;
+        if account.id == 0 {
+            return corrupt("account 0".into());
+        }
+        if ledger.account_place(account.id).is_some() {
             return corrupt(format!("account {} listed twice", account.id));
         }
+        let place = ledger.accounts.len() as u64;
+        ledger.accounts.push(AccountCell(account));
+        let cells = &ledger.accounts;
+        ledger
+            .account_index
+            .insert(account.id, place, |place| cells[place as usize].0.id);
+        ledger.histories.push(history);
         Ok(())
     }
 
     /// Adds an entry of the idempotency index: each position once, each below the count.
     pub fn indexed(&mut self, id: u128, seq: TransferSeq) -> Result<(), InvariantViolation> {
-        let Some(word) = usize::try_from(seq / 64)
+        let count = self.ledger.transfers_count;
+        let word = usize::try_from(seq / 64)
             .ok()
-            .and_then(|i| self.seen.get_mut(i))
-        else {
+            .and_then(|i| self.seen.get_mut(i));
+        let Some(word) = word.filter(|_| seq < count) else {
             return corrupt(format!("transfer {id} at position {seq}, past the count"));
         };
         let bit = 1u64 << (seq % 64);
-        if *word & bit != 0 || self.ledger.transfer_index.insert(id, seq).is_some() {
+        if id == 0 {
+            return corrupt(format!("transfer 0 at position {seq}"));
+        }
+        if *word & bit != 0 || !self.ledger.transfer_index.restore(id, seq, count) {
             return corrupt(format!("transfer {id} or position {seq} indexed twice"));
         }
         *word |= bit;
@@ -436,9 +443,11 @@ impl LedgerBuilder {
     pub fn reservation(&mut self, reservation: &Reservation) -> Result<(), InvariantViolation> {
         let ledger = &mut self.ledger;
         let known = reservation.debit_account_id != reservation.credit_account_id
-            && ledger.accounts.contains_key(&reservation.debit_account_id)
-            && ledger.accounts.contains_key(&reservation.credit_account_id)
-            && ledger.transfer_index.contains_key(&reservation.id);
+            && ledger.account_place(reservation.debit_account_id).is_some()
+            && ledger
+                .account_place(reservation.credit_account_id)
+                .is_some()
+            && ledger.transfer_index.contains(reservation.id);
         if !known {
             return corrupt(format!(
                 "reservation {} names unknown records",
@@ -476,8 +485,7 @@ impl LedgerBuilder {
     ) -> Result<(), InvariantViolation> {
         let ledger = &mut self.ledger;
         let open_too = ledger.pending_open.contains_key(&id);
-        if status == PendingStatus::Pending || open_too || !ledger.transfer_index.contains_key(&id)
-        {
+        if status == PendingStatus::Pending || open_too || !ledger.transfer_index.contains(id) {
             return corrupt(format!(
                 "resolution of {id} is not one of a closed reservation"
             ));

@@ -1,9 +1,8 @@
 //! `create_transfer`: validation in precedence order, then the commit. Every check happens
 //! before the first change, so a failed event leaves the state as it was.
 
-use std::collections::hash_map::Entry;
-
-use super::{BatchScratch, Ledger, OpenPending, Undo, NANOS_PER_SECOND};
+use super::table::Probe;
+use super::{pair_mut, BatchScratch, Ledger, OpenPending, TransferHint, Undo, NANOS_PER_SECOND};
 use crate::result::CreateTransferResult;
 use crate::types::{Account, AccountFlags, PendingStatus, Transfer, TransferFlags};
 
@@ -14,6 +13,7 @@ impl Ledger {
         &mut self,
         event: &Transfer,
         scratch: &mut BatchScratch<'_, Transfer>,
+        hint: TransferHint,
     ) -> CreateTransferResult {
         if event.timestamp != 0 {
             return R::TimestampMustBeZero;
@@ -29,13 +29,9 @@ impl Ledger {
         }
         // One probe of the idempotency index serves the duplicate check and, for a plain
         // transfer, the insert at the end.
-        let vacant = match self.transfer_index.entry(event.id) {
-            Entry::Vacant(vacant) => Ok(vacant),
-            Entry::Occupied(occupied) => Err(*occupied.get()),
-        };
-        let vacant = match vacant {
-            Ok(vacant) => vacant,
-            Err(seq) => {
+        let vacant = match self.transfer_index.probe_hashed(event.id, hint.id_hash) {
+            Probe::Vacant(slot) => slot,
+            Probe::Found(seq) => {
                 // A post of "the full amount" (0) matches only a post of the full reservation.
                 let reserved = scratch.resolved_pending(&self.transfer_index, event.pending_id);
                 let reserved = reserved.map(|pending| pending.amount);
@@ -55,20 +51,22 @@ impl Ledger {
             return result;
         }
         // One lookup per account, for the checks and the commit alike (accounts differ: checked).
-        let [debit, credit] = self
-            .accounts
-            .get_disjoint_mut([&event.debit_account_id, &event.credit_account_id]);
-        let Some(debit) = debit else {
+        let debit_place = self.hinted_place(event.debit_account_id, hint.debit);
+        let credit_place = self.hinted_place(event.credit_account_id, hint.credit);
+        debug_assert_eq!(debit_place, self.account_place(event.debit_account_id));
+        debug_assert_eq!(credit_place, self.account_place(event.credit_account_id));
+        let Some(debit_place) = debit_place else {
             return R::DebitAccountNotFound;
         };
-        let Some(credit) = credit else {
+        let Some(credit_place) = credit_place else {
             return R::CreditAccountNotFound;
         };
-        if let Some(result) = check_accounts(event, &debit.account, &credit.account) {
+        let [debit, credit] = pair_mut(&mut self.accounts, [debit_place, credit_place]);
+        if let Some(result) = check_accounts(event, debit, credit) {
             return result;
         }
-        let amount = balanced_amount(event, &debit.account, &credit.account);
-        if let Some(result) = check_overflows(flags, amount, &debit.account, &credit.account) {
+        let amount = balanced_amount(event, debit, credit);
+        if let Some(result) = check_overflows(flags, amount, debit, credit) {
             return result;
         }
         let timestamp = self
@@ -79,74 +77,84 @@ impl Ledger {
             Ok(expires_at) => expires_at,
             Err(result) => return result,
         };
-        if let Some(result) = check_bounds(amount, &debit.account, &credit.account) {
+        if let Some(result) = check_bounds(amount, debit, credit) {
             return result;
         }
         // Committed from here on: nothing below can fail.
-        let transfer = Transfer {
-            amount,
-            timestamp,
-            ..*event
-        };
         let seq = self.transfers_count;
-        scratch.record(Undo::AccountChanged(debit.account));
-        scratch.record(Undo::AccountChanged(credit.account));
-        apply_plain(&transfer, &mut debit.account, &mut credit.account);
-        debit.history.push(seq);
-        credit.history.push(seq);
-        scratch.record(Undo::HistoryPushed(transfer.debit_account_id));
-        scratch.record(Undo::HistoryPushed(transfer.credit_account_id));
+        if scratch.in_chain {
+            scratch.undo.push(Undo::AccountChanged(debit_place, *debit));
+            scratch
+                .undo
+                .push(Undo::AccountChanged(credit_place, *credit));
+        }
+        apply_plain(flags, amount, debit, credit);
+        self.history_log.push((debit_place, seq));
+        self.history_log.push((credit_place, seq));
+        scratch.record(Undo::HistoryPushed(debit_place));
+        scratch.record(Undo::HistoryPushed(credit_place));
         if flags.contains(TransferFlags::PENDING) {
             let open = OpenPending {
-                debit_account_id: transfer.debit_account_id,
-                credit_account_id: transfer.credit_account_id,
+                debit_account_id: event.debit_account_id,
+                credit_account_id: event.credit_account_id,
                 amount,
-                ledger: transfer.ledger,
-                code: transfer.code,
-                flags: transfer.flags,
+                ledger: event.ledger,
+                code: event.code,
+                flags,
                 expires_at,
-                user_data_128: transfer.user_data_128,
-                user_data_64: transfer.user_data_64,
-                user_data_32: transfer.user_data_32,
+                user_data_128: event.user_data_128,
+                user_data_64: event.user_data_64,
+                user_data_32: event.user_data_32,
             };
-            self.pending_open.insert(transfer.id, open);
+            self.pending_open.insert(event.id, open);
             if expires_at != 0 {
-                self.expiry_queue.insert((expires_at, transfer.id));
+                self.expiry_queue.insert((expires_at, event.id));
             }
             scratch.record(Undo::PendingOpened {
-                id: transfer.id,
+                id: event.id,
                 expires_at,
             });
         }
-        vacant.insert(seq);
-        self.transfer_indexed(transfer, scratch);
+        self.transfer_index
+            .insert_vacant(vacant, event.id, hint.id_hash, seq);
+        scratch.created.push(Transfer {
+            amount,
+            timestamp,
+            ..*event
+        });
+        self.transfer_indexed(event.id, timestamp, scratch);
         R::Ok
     }
 
     /// Indexes a transfer whose balances and histories are applied.
     fn index_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
-        let previous = self
-            .transfer_index
-            .insert(transfer.id, self.transfers_count);
-        assert!(previous.is_none(), "transfer id applied at most once");
-        self.transfer_indexed(transfer, scratch);
+        self.transfer_index
+            .insert_next(transfer.id, self.transfers_count);
+        scratch.created.push(transfer);
+        self.transfer_indexed(transfer.id, transfer.timestamp, scratch);
     }
 
-    /// Completes the commit of a transfer just put in the index at the next position.
-    fn transfer_indexed(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
+    /// Completes the commit of a transfer just put in the index at the next position and
+    /// in `created`.
+    #[inline]
+    fn transfer_indexed(
+        &mut self,
+        id: u128,
+        timestamp: u64,
+        scratch: &mut BatchScratch<'_, Transfer>,
+    ) {
         self.transfers_count = self.transfers_count.checked_add(1).expect("count fits u64");
-        scratch.record(Undo::TransferIndexed(transfer.id));
-        scratch.created.push(transfer);
-        self.timestamp_last = transfer.timestamp;
+        scratch.record(Undo::TransferIndexed(id));
+        self.timestamp_last = timestamp;
     }
 
     /// Indexes a transfer whose balances are applied, and appends it to both histories.
     fn commit_transfer(&mut self, transfer: Transfer, scratch: &mut BatchScratch<'_, Transfer>) {
         let seq = self.transfers_count;
         for account_id in [transfer.debit_account_id, transfer.credit_account_id] {
-            let state = self.accounts.get_mut(&account_id).expect("account exists");
-            state.history.push(seq);
-            scratch.record(Undo::HistoryPushed(account_id));
+            let place = self.account_place(account_id).expect("account exists");
+            self.history_log.push((place, seq));
+            scratch.record(Undo::HistoryPushed(place));
         }
         self.index_transfer(transfer, scratch);
     }
@@ -177,15 +185,11 @@ impl Ledger {
             return R::PendingTransferExpired;
         }
         let debit = self
-            .accounts
-            .get(&open.debit_account_id)
-            .expect("reserved account")
-            .account;
+            .account(open.debit_account_id)
+            .expect("reserved account");
         let credit = self
-            .accounts
-            .get(&open.credit_account_id)
-            .expect("reserved account")
-            .account;
+            .account(open.credit_account_id)
+            .expect("reserved account");
         if post {
             // A closed account takes no posting, not even of the reservation that closed it:
             // only a void (which reopens it) or the expiry of that reservation.
@@ -225,21 +229,15 @@ impl Ledger {
         open: OpenPending,
         scratch: &mut BatchScratch<'_, Transfer>,
     ) {
-        let [debit, credit] = self
-            .accounts
-            .get_disjoint_mut([&open.debit_account_id, &open.credit_account_id]);
-        let debit = &mut debit.expect("reserved account exists").account;
-        let credit = &mut credit.expect("reserved account exists").account;
-        scratch.record(Undo::AccountChanged(*debit));
-        scratch.record(Undo::AccountChanged(*credit));
+        let [debit_place, credit_place] = self.reserved_places(&open);
+        let [debit, credit] = pair_mut(&mut self.accounts, [debit_place, credit_place]);
+        scratch.record(Undo::AccountChanged(debit_place, *debit));
+        scratch.record(Undo::AccountChanged(credit_place, *credit));
         release(&open, debit, credit);
         let status = if transfer.flags.contains(TransferFlags::POST_PENDING) {
             // Posting moves (part of) the reservation into the posted balances.
-            let posted = Transfer {
-                flags: open.flags.without(TransferFlags::PENDING),
-                ..transfer
-            };
-            apply_plain(&posted, debit, credit);
+            let flags = open.flags.without(TransferFlags::PENDING);
+            apply_plain(flags, transfer.amount, debit, credit);
             close_accounts(open.flags, debit, credit);
             PendingStatus::Posted {
                 timestamp: transfer.timestamp,
@@ -278,7 +276,7 @@ impl Ledger {
             Some(PendingStatus::Voided { .. }) => R::PendingTransferAlreadyVoided,
             Some(PendingStatus::Expired { .. }) => R::PendingTransferExpired,
             Some(PendingStatus::Pending) => unreachable!("resolved map holds resolutions only"),
-            None if self.transfer_index.contains_key(&event.pending_id) => {
+            None if self.transfer_index.contains(event.pending_id) => {
                 return R::PendingTransferNotPending
             }
             None => return R::PendingTransferNotFound,
@@ -321,12 +319,11 @@ fn check_accounts(
 
 /// Moves a checked transfer's amount into the balances (pending or posted) and closes
 /// accounts for a closing reservation.
-fn apply_plain(transfer: &Transfer, debit: &mut Account, credit: &mut Account) {
-    let amount = transfer.amount;
-    if transfer.flags.contains(TransferFlags::PENDING) {
+fn apply_plain(flags: TransferFlags, amount: u128, debit: &mut Account, credit: &mut Account) {
+    if flags.contains(TransferFlags::PENDING) {
         debit.debits_pending = debit.debits_pending.checked_add(amount).expect("checked");
         credit.credits_pending = credit.credits_pending.checked_add(amount).expect("checked");
-        close_accounts(transfer.flags, debit, credit);
+        close_accounts(flags, debit, credit);
     } else {
         debit.debits_posted = debit.debits_posted.checked_add(amount).expect("checked");
         credit.credits_posted = credit.credits_posted.checked_add(amount).expect("checked");

@@ -862,3 +862,15 @@ fn overflow_checks_come_before_the_timeout_check() {
         &["overflows_debits_posted"],
     );
 }
+
+#[test]
+fn image_with_an_index_entry_past_the_count_is_corrupt() {
+    let mut ledger = fresh();
+    ledger.check(10, &[transfer(100, 1, 2, 5)], &["ok"]);
+    let mut image = property::image_of(&ledger.ledger);
+    assert!(Ledger::restore(property::image_of(&ledger.ledger)).is_ok());
+    // The one position is 0; 63 is past the count but within the first word of positions.
+    image.transfer_index = vec![(100, 63)];
+    let error = Ledger::restore(image).expect_err("position past the count");
+    assert!(error.0.contains("past the count"), "{}", error.0);
+}
