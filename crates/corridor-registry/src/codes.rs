@@ -1,5 +1,7 @@
 //! How the registry writes typed values into its text columns, and reads them back.
 
+use std::borrow::Cow;
+
 use corridor_calendar::Calendar;
 use corridor_import::{Commodity, CountryRef, Flow, TradePeriod, TradeType};
 use corridor_reference::{country_by_alpha3, EbopsCode, HsCode};
@@ -9,11 +11,11 @@ pub const WORLD: &str = "WLD";
 
 /// A country as stored: its ISO alpha-3 code, [`WORLD`] for the world, `C` and Comtrade's
 /// number for other aggregates (`C899`, areas not elsewhere specified).
-pub(crate) fn country(country: CountryRef) -> String {
+pub(crate) fn country(country: CountryRef) -> Cow<'static, str> {
     match country.alpha3 {
-        Some(alpha3) => alpha3.to_owned(),
-        None if country.code == 0 => WORLD.to_owned(),
-        None => format!("C{}", country.code),
+        Some(alpha3) => Cow::Borrowed(alpha3),
+        None if country.code == 0 => Cow::Borrowed(WORLD),
+        None => Cow::Owned(format!("C{}", country.code)),
     }
 }
 

@@ -1,8 +1,9 @@
 //! Loading figures: one transaction per file, revisions, duplicates, the summary table.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use corridor_import::{FigureSource, SourceKind, TradeRecord};
+use corridor_import::{FigureSource, SourceKind, TradePeriod, TradeRecord};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{codes, RegistryError};
@@ -58,16 +59,16 @@ pub struct LoadReport {
 }
 
 /// The key of a period's revision: source, reporter, first and last day.
-type UnitKey = (i64, String, i64, i64);
+type UnitKey = (i64, Cow<'static, str>, i64, i64);
 
 /// The key of a `flow_sum` row.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct SumKey {
     source_id: i64,
-    reporter: String,
+    reporter: Cow<'static, str>,
     first_day: i64,
     last_day: i64,
-    partner: String,
+    partner: Cow<'static, str>,
     flow: &'static str,
     trade: &'static str,
     level: i64,
@@ -87,7 +88,11 @@ pub struct Load<'r> {
     default_source: Option<i64>,
     sources: HashMap<String, i64>,
     units: HashMap<UnitKey, bool>,
-    sums: HashMap<SumKey, (i128, i64)>,
+    /// The last period admitted or skipped: consecutive rows mostly share it.
+    last_unit: Option<(UnitKey, bool)>,
+    /// The last period seen, with its days and label: consecutive rows mostly share it.
+    last_period: Option<(TradePeriod, i64, i64, String)>,
+    sums: HashMap<SumKey, (i128, i64), foldhash::fast::RandomState>,
     report: LoadReport,
     open: bool,
 }
@@ -130,7 +135,9 @@ impl<'r> Load<'r> {
             default_source: None,
             sources: HashMap::new(),
             units: HashMap::new(),
-            sums: HashMap::new(),
+            last_unit: None,
+            last_period: None,
+            sums: HashMap::default(),
             report: LoadReport::default(),
             open: true,
         };
@@ -196,6 +203,17 @@ impl<'r> Load<'r> {
     /// Whether records of this period should be stored (after replacing an earlier
     /// revision), or skipped because a later revision is stored.
     fn admit(&mut self, key: UnitKey) -> Result<bool, RegistryError> {
+        if let Some((last, admit)) = &self.last_unit {
+            if *last == key {
+                return Ok(*admit);
+            }
+        }
+        let admit = self.admit_unit(key.clone())?;
+        self.last_unit = Some((key, admit));
+        Ok(admit)
+    }
+
+    fn admit_unit(&mut self, key: UnitKey) -> Result<bool, RegistryError> {
         if let Some(&admit) = self.units.get(&key) {
             return Ok(admit);
         }
@@ -268,8 +286,18 @@ impl<'r> Load<'r> {
         };
         let published = source.and_then(|s| s.published).map(|day| day.to_string());
         let reporter = codes::country(record.reporter);
-        let first_day = record.period.first_day().days_since_epoch();
-        let last_day = record.period.last_day().days_since_epoch();
+        let (first_day, last_day, period_label) = match &self.last_period {
+            Some((period, first, last, label)) if *period == record.period => {
+                (*first, *last, label.clone())
+            }
+            _ => {
+                let first = record.period.first_day().days_since_epoch();
+                let last = record.period.last_day().days_since_epoch();
+                let label = codes::period_label(record.period);
+                self.last_period = Some((record.period, first, last, label.clone()));
+                (first, last, label)
+            }
+        };
         if !self.admit((source_id, reporter.clone(), first_day, last_day))? {
             self.report.superseded += 1;
             return Ok(());
@@ -286,9 +314,9 @@ impl<'r> Load<'r> {
         let flow = codes::flow(record.flow);
         let trade = codes::trade(record.trade_type);
         let (commodity, level) = codes::commodity(&record.commodity);
-        let crossing = record.crossing.clone().unwrap_or_default();
-        let transport = record.transport_mode.clone().unwrap_or_default();
-        let reference = record.reference.clone().unwrap_or_default();
+        let crossing = record.crossing.as_deref().unwrap_or_default();
+        let transport = record.transport_mode.as_deref().unwrap_or_default();
+        let reference = record.reference.as_deref().unwrap_or_default();
         let net_weight = match record.net_weight_kg {
             Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
             None => None,
@@ -305,7 +333,7 @@ impl<'r> Load<'r> {
             level,
             record.classification,
             codes::calendar(record.period.calendar()),
-            codes::period_label(record.period),
+            period_label,
             first_day,
             last_day,
             value,
@@ -374,7 +402,7 @@ impl<'r> Load<'r> {
                 trade,
                 level,
                 group: codes::group(&record.commodity),
-                crossing,
+                crossing: crossing.to_owned(),
             };
             let sum = self.sums.entry(key).or_insert((0, 0));
             sum.0 += i128::from(value);
