@@ -58,6 +58,10 @@ pub struct LoadReport {
     pub already_loaded: Option<i64>,
 }
 
+/// Most sums a load holds in memory before adding them into the database (a handful in unit
+/// tests, so that the property tests go through the flushes too).
+const SUMS_HELD_MAX: usize = if cfg!(test) { 3 } else { 100_000 };
+
 /// The key of a period's revision: source, reporter, first and last day.
 type UnitKey = (i64, Cow<'static, str>, i64, i64);
 
@@ -407,6 +411,9 @@ impl<'r> Load<'r> {
             let sum = self.sums.entry(key).or_insert((0, 0));
             sum.0 += i128::from(value);
             sum.1 += 1;
+            if self.sums.len() >= SUMS_HELD_MAX {
+                self.flush_sums()?;
+            }
         }
         Ok(())
     }
@@ -431,6 +438,41 @@ impl<'r> Load<'r> {
         })
     }
 
+    /// Adds the sums gathered so far into `flow_sum` and forgets them, so that a load's
+    /// memory stays bounded however many distinct sums a file has.
+    fn flush_sums(&mut self) -> Result<(), RegistryError> {
+        let mut upsert = self.conn.prepare_cached(
+            "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow, trade,
+                                   level, grp, crossing, value_cents, figures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT DO UPDATE SET value_cents = value_cents + excluded.value_cents,
+                                       figures = figures + excluded.figures",
+        )?;
+        for (key, (value, figures)) in self.sums.drain() {
+            let value = i64::try_from(value).map_err(|_| RegistryError::TooLarge {
+                file: self.spec.file.clone(),
+                line: 0,
+                what: "sum of values in cents",
+                value,
+            })?;
+            upsert.execute(params![
+                key.source_id,
+                key.reporter,
+                key.first_day,
+                key.last_day,
+                key.partner,
+                key.flow,
+                key.trade,
+                key.level,
+                key.group,
+                key.crossing,
+                value,
+                figures
+            ])?;
+        }
+        Ok(())
+    }
+
     /// Commits the load. `digest` identifies the file's content (a SHA-256 in hex): if the
     /// same content was loaded before with the same revision, the load changed nothing and is
     /// rolled back, and the report says which load it repeats.
@@ -452,36 +494,7 @@ impl<'r> Load<'r> {
                 return Ok(report);
             }
         }
-        let mut upsert = self.conn.prepare_cached(
-            "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow, trade,
-                                   level, grp, crossing, value_cents, figures)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT DO UPDATE SET value_cents = value_cents + excluded.value_cents,
-                                       figures = figures + excluded.figures",
-        )?;
-        for (key, (value, figures)) in &self.sums {
-            let value = i64::try_from(*value).map_err(|_| RegistryError::TooLarge {
-                file: self.spec.file.clone(),
-                line: 0,
-                what: "sum of values in cents",
-                value: *value,
-            })?;
-            upsert.execute(params![
-                key.source_id,
-                key.reporter,
-                key.first_day,
-                key.last_day,
-                key.partner,
-                key.flow,
-                key.trade,
-                key.level,
-                key.group,
-                key.crossing,
-                value,
-                figures
-            ])?;
-        }
-        drop(upsert);
+        self.flush_sums()?;
         let report = &self.report;
         self.conn.execute(
             "UPDATE load SET digest = ?2, rows_read = ?3, rows_loaded = ?4, rows_duplicate = ?5,
