@@ -2,8 +2,7 @@
 
 use std::io::Read;
 
-use corridor_calendar::{Calendar, GregorianDate, SolarHijriDate};
-use corridor_reference::{hs_lookup, HsCode, HsEdition};
+use corridor_reference::HsEdition;
 
 use crate::table::{optional, required, ColumnSpec, Table, TableRow};
 use crate::{Commodity, ImportError, TradePeriod, TradeRecord, TradeType};
@@ -85,7 +84,7 @@ impl<R: Read> Iterator for CustomsReader<R> {
 fn parse(row: &TableRow<'_>) -> Result<TradeRecord, ImportError> {
     let reference = row.require(DECLARATION)?.into_owned();
     let calendar = row.calendar(CALENDAR)?;
-    let day = date(row, calendar)?;
+    let day = row.date(DATE, calendar)?;
     let edition = match row.get(HS_EDITION) {
         None => HsEdition::Hs2022,
         Some(text) => HsEdition::ALL
@@ -95,7 +94,7 @@ fn parse(row: &TableRow<'_>) -> Result<TradeRecord, ImportError> {
                 row.invalid(HS_EDITION, &text, "is not an HS edition (HS2017, HS2022)")
             })?,
     };
-    let hs_code = hs_code(row, edition)?;
+    let hs_code = row.hs_code(HS_CODE, &[edition])?;
     row.require(VALUE)?;
     row.require(CURRENCY)?;
     let (value_usd_cents, original_value) = row.values(VALUE, CURRENCY, VALUE_USD)?;
@@ -133,50 +132,4 @@ fn parse(row: &TableRow<'_>) -> Result<TradeRecord, ImportError> {
         breakdown: String::new(),
         reference: Some(reference),
     })
-}
-
-/// The declaration's date, read in `calendar`, as a Gregorian day.
-fn date(row: &TableRow<'_>, calendar: Calendar) -> Result<GregorianDate, ImportError> {
-    let text = row.require(DATE)?;
-    match calendar {
-        Calendar::Gregorian => text.parse::<GregorianDate>().map_err(|_| {
-            row.invalid(
-                DATE,
-                &text,
-                "is not a Gregorian date (YYYY-MM-DD) from 1600 to 2600",
-            )
-        }),
-        Calendar::SolarHijri => text
-            .parse::<SolarHijriDate>()
-            .map(SolarHijriDate::to_gregorian)
-            .map_err(|_| {
-                row.invalid(
-                    DATE,
-                    &text,
-                    "is not a Solar Hijri date (YYYY-MM-DD) from 0978-10-11 to 1979-10-10",
-                )
-            }),
-    }
-}
-
-/// An HS code of 2, 4 or 6 digits (`0702.00` also accepted) that exists in `edition`.
-fn hs_code(row: &TableRow<'_>, edition: HsEdition) -> Result<HsCode, ImportError> {
-    let text = row.require(HS_CODE)?;
-    let digits = match text.split_once('.') {
-        Some((heading, subheading)) if heading.len() == 4 && subheading.len() == 2 => {
-            format!("{heading}{subheading}")
-        }
-        _ => text.to_string(),
-    };
-    let code = HsCode::parse(&digits).map_err(|_| {
-        row.invalid(
-            HS_CODE,
-            &text,
-            "is not an HS code (2, 4 or 6 digits, or NNNN.NN)",
-        )
-    })?;
-    if hs_lookup(edition, &code).is_none() {
-        return Err(row.invalid(HS_CODE, &text, "is not a code of the row's HS edition"));
-    }
-    Ok(code)
 }

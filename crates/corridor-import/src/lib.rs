@@ -32,6 +32,7 @@
 #![deny(clippy::float_arithmetic)]
 #![deny(missing_docs)]
 
+mod clearing;
 mod customs;
 mod error;
 mod figures;
@@ -43,6 +44,10 @@ mod row;
 mod services;
 mod table;
 
+pub use clearing::{
+    LiquidityReader, LiquidityRow, ObligationRow, ObligationsReader, PartiesReader, PartyRow,
+    PARTY_KINDS,
+};
 pub use customs::CustomsReader;
 pub use error::ImportError;
 pub use figures::{FigureSource, FiguresReader};

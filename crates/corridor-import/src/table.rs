@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::io::{BufReader, Read};
 
-use corridor_calendar::{Calendar, GregorianDate};
+use corridor_calendar::{Calendar, GregorianDate, SolarHijriDate};
 use corridor_core::{Currency, Money};
-use corridor_reference::country_by_alpha3;
+use corridor_reference::{country_by_alpha3, hs_lookup, HsCode, HsEdition};
 
 use crate::input::{decode, read_error, CrlfToLf};
 use crate::number::{decimals_count, parse_integral, parse_scaled, ungroup};
@@ -257,6 +257,69 @@ impl TableRow<'_> {
         } else {
             Err(self.invalid(column, &text, "is not a calendar (gregorian, solar-hijri)"))
         }
+    }
+
+    /// A required date `YYYY-MM-DD` read in `calendar`, as a Gregorian day.
+    pub(crate) fn date(
+        &self,
+        column: usize,
+        calendar: Calendar,
+    ) -> Result<GregorianDate, ImportError> {
+        let text = self.require(column)?;
+        match calendar {
+            Calendar::Gregorian => text.parse::<GregorianDate>().map_err(|_| {
+                self.invalid(
+                    column,
+                    &text,
+                    "is not a Gregorian date (YYYY-MM-DD) from 1600 to 2600",
+                )
+            }),
+            Calendar::SolarHijri => text
+                .parse::<SolarHijriDate>()
+                .map(SolarHijriDate::to_gregorian)
+                .map_err(|_| {
+                    self.invalid(
+                        column,
+                        &text,
+                        "is not a Solar Hijri date (YYYY-MM-DD) from 0978-10-11 to 1979-10-10",
+                    )
+                }),
+        }
+    }
+
+    /// A required HS code of 2, 4 or 6 digits (`0702.00` also accepted) that exists in one
+    /// of `editions`.
+    pub(crate) fn hs_code(
+        &self,
+        column: usize,
+        editions: &[HsEdition],
+    ) -> Result<HsCode, ImportError> {
+        let text = self.require(column)?;
+        let digits = match text.split_once('.') {
+            Some((heading, subheading)) if heading.len() == 4 && subheading.len() == 2 => {
+                format!("{heading}{subheading}")
+            }
+            _ => text.to_string(),
+        };
+        let code = HsCode::parse(&digits).map_err(|_| {
+            self.invalid(
+                column,
+                &text,
+                "is not an HS code (2, 4 or 6 digits, or NNNN.NN)",
+            )
+        })?;
+        if !editions
+            .iter()
+            .any(|edition| hs_lookup(*edition, &code).is_some())
+        {
+            let reason = if editions.len() == 1 {
+                "is not a code of the row's HS edition"
+            } else {
+                "is not a code of HS2017 or HS2022"
+            };
+            return Err(self.invalid(column, &text, reason));
+        }
+        Ok(code)
     }
 
     /// A Gregorian `YYYY-MM-DD` date, `None` when empty.

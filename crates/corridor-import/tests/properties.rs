@@ -6,7 +6,8 @@ use corridor_calendar::{Calendar, GregorianDate, Period};
 use corridor_core::{Currency, Money};
 use corridor_import::{
     Commodity, ComtradeReader, CountryRef, CustomsReader, FigureSource, FiguresReader, Flow,
-    Quantity, ServicesReader, SourceKind, TradePeriod, TradeRecord, TradeType,
+    LiquidityReader, ObligationsReader, PartiesReader, Quantity, ServicesReader, SourceKind,
+    TradePeriod, TradeRecord, TradeType,
 };
 use corridor_reference::{countries, ebops_entries, hs_entries, EbopsCode, HsEdition};
 use proptest::prelude::*;
@@ -30,6 +31,15 @@ fn drain(input: &[u8]) {
         reader.for_each(drop);
     }
     if let Ok(reader) = FiguresReader::new("soup", input) {
+        reader.for_each(drop);
+    }
+    if let Ok(reader) = ObligationsReader::new("soup", input) {
+        reader.for_each(drop);
+    }
+    if let Ok(reader) = PartiesReader::new("soup", input) {
+        reader.for_each(drop);
+    }
+    if let Ok(reader) = LiquidityReader::new("soup", input) {
         reader.for_each(drop);
     }
 }
@@ -469,7 +479,14 @@ proptest! {
 
     #[test]
     fn arbitrary_fields_never_panic(
-        header in select(vec![CUSTOMS_HEADER, SERVICES_HEADER, FIGURES_HEADER]),
+        header in select(vec![
+            CUSTOMS_HEADER,
+            SERVICES_HEADER,
+            FIGURES_HEADER,
+            "id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference",
+            "id,country,kind,name",
+            "party,amount,currency",
+        ]),
         rows in proptest::collection::vec(proptest::collection::vec(field(), 16), 0..8),
     ) {
         let width = header.split(',').count();

@@ -1,0 +1,103 @@
+//! The clearing cycle's input files: parties, obligations, liquidity.
+
+#![allow(clippy::unwrap_used)]
+
+use corridor_calendar::GregorianDate;
+use corridor_core::{Currency, Money};
+use corridor_import::{LiquidityReader, ObligationsReader, PartiesReader};
+
+fn errors<T>(rows: impl Iterator<Item = Result<T, corridor_import::ImportError>>) -> Vec<String> {
+    rows.filter_map(Result::err)
+        .map(|e| e.to_string())
+        .collect()
+}
+
+#[test]
+fn obligations_read_amounts_exactly_and_dates_in_either_calendar() {
+    let text = "\u{feff}id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference\r\n\
+        17,IR-IMP-1,IQ-EXP-1,\"1,250.75\",USD,2020-05-04,,0702.00,INV-9\r\n\
+        18,IQ-IMP-2,IR-EXP-2,2500000,IQD,1399-02-15,solar-hijri,,\r\n";
+    let rows: Vec<_> = ObligationsReader::new("obligations.csv", text.as_bytes())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].amount, Money::from_minor(125_075, Currency::USD));
+    assert_eq!(rows[0].hs_code.as_ref().unwrap().as_str(), "070200");
+    assert_eq!(rows[0].reference.as_deref(), Some("INV-9"));
+    assert_eq!(rows[0].line, 2);
+    let iqd = Currency::from_code("IQD").unwrap();
+    assert_eq!(rows[1].amount, Money::from_minor(2_500_000_000, iqd));
+    // 1399-02-15 in the Solar Hijri calendar is 2020-05-04.
+    assert_eq!(rows[1].due, GregorianDate::new(2020, 5, 4).unwrap());
+    assert_eq!(rows[0].due, rows[1].due);
+}
+
+#[test]
+fn bad_obligations_name_line_column_and_value() {
+    let text = "id,debtor,creditor,amount,currency,due_date\n\
+        1,A,B,0,USD,2020-01-01\n\
+        2,A,B,-5.00,USD,2020-01-01\n\
+        3,A,B,1.001,USD,2020-01-01\n\
+        4,A,B,10,XXX,2020-01-01\n\
+        5,A,B,10,USD,2020-02-30\n\
+        6,,B,10,USD,2020-01-01\n\
+        7,A,B,10,USD,2020-01-01\n";
+    let errors = errors(ObligationsReader::new("o.csv", text.as_bytes()).unwrap());
+    assert_eq!(errors.len(), 6, "{errors:#?}");
+    let expect = [
+        ("o.csv line 2, column amount", "not more than zero"),
+        ("o.csv line 3, column amount", "-5.00"),
+        ("o.csv line 4, column amount", "1.001"),
+        ("o.csv line 5, column currency", "XXX"),
+        ("o.csv line 6, column due_date", "2020-02-30"),
+        ("o.csv line 7, column debtor", "required"),
+    ];
+    for (error, (place, detail)) in errors.iter().zip(expect) {
+        assert!(
+            error.starts_with(place) && error.contains(detail),
+            "{error}"
+        );
+    }
+    let unknown = ObligationsReader::new(
+        "o.csv",
+        "id,debtor,creditor,amount,currency,due,x\n".as_bytes(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(unknown.contains("due"), "{unknown}");
+}
+
+#[test]
+fn parties_and_liquidity() {
+    let parties = "id,country,kind,name\nCBI,IRN,central-bank,Central Bank of Iran\nTBI,irq,bank,\nX,IRN,smuggler,\n";
+    let rows: Vec<_> = PartiesReader::new("p.csv", parties.as_bytes())
+        .unwrap()
+        .collect();
+    let cbi = rows[0].as_ref().unwrap();
+    assert_eq!(
+        (cbi.id.as_str(), cbi.country, cbi.kind),
+        ("CBI", "IRN", "central-bank")
+    );
+    assert_eq!(cbi.name.as_deref(), Some("Central Bank of Iran"));
+    assert_eq!(rows[1].as_ref().unwrap().country, "IRQ");
+    let error = rows[2].as_ref().unwrap_err().to_string();
+    assert!(
+        error.contains("line 4, column kind") && error.contains("smuggler"),
+        "{error}"
+    );
+
+    let liquidity = "party,amount,currency\nTBI,0,USD\nCBI,-1,USD\n";
+    let rows: Vec<_> = LiquidityReader::new("l.csv", liquidity.as_bytes())
+        .unwrap()
+        .collect();
+    assert_eq!(
+        rows[0].as_ref().unwrap().amount,
+        Money::from_minor(0, Currency::USD)
+    );
+    assert!(rows[1]
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("negative"));
+}
