@@ -96,6 +96,9 @@ pub struct Load<'r> {
     last_unit: Option<(UnitKey, bool)>,
     /// The last period seen, with its days and label: consecutive rows mostly share it.
     last_period: Option<(TradePeriod, i64, i64, String)>,
+    /// The seldom-changing columns bound to the insert by the last row: source, reporter,
+    /// classification, period.
+    last_steady: Option<(i64, Cow<'static, str>, String, String)>,
     sums: HashMap<SumKey, (i128, i64), foldhash::fast::RandomState>,
     report: LoadReport,
     open: bool,
@@ -141,6 +144,7 @@ impl<'r> Load<'r> {
             units: HashMap::new(),
             last_unit: None,
             last_period: None,
+            last_steady: None,
             sums: HashMap::default(),
             report: LoadReport::default(),
             open: true,
@@ -155,6 +159,7 @@ impl<'r> Load<'r> {
             ],
         )?;
         load.load_id = load.conn.last_insert_rowid();
+        load.insert.raw_bind_parameter(1, load.load_id)?;
         if let Some(source) = load.spec.source.clone() {
             load.default_source =
                 Some(load.source_id(&source.name, source.kind, source.url.as_deref(), 0)?);
@@ -325,35 +330,58 @@ impl<'r> Load<'r> {
             Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
             None => None,
         };
-        let inserted = self.insert.execute(params![
-            self.load_id,
-            line as i64,
-            source_id,
-            reporter,
-            partner,
-            flow,
-            trade,
-            commodity,
-            level,
-            record.classification,
-            codes::calendar(record.period.calendar()),
-            period_label,
-            first_day,
-            last_day,
-            value,
-            original.as_ref().map(|(minor, _)| *minor),
-            original.as_ref().map(|(_, currency)| currency.as_str()),
-            net_weight,
-            record.quantity.as_ref().map(|q| q.milli),
-            record.quantity.as_ref().map(|q| q.unit.as_str()),
-            crossing,
-            transport,
-            record.breakdown,
-            reference,
-            source.and_then(|s| s.url.as_deref()),
-            published,
-            source.and_then(|s| s.note.as_deref()),
-        ])?;
+        // Columns that change seldom from one row to the next (source, reporter, period,
+        // classification) are bound again only when they change: SQLite keeps a statement's
+        // bindings between executions, and binding is a good part of an insert's cost.
+        let steady = source.is_none()
+            && self
+                .last_steady
+                .as_ref()
+                .is_some_and(|(id, r, class, label)| {
+                    *id == source_id
+                        && *r == reporter
+                        && *class == record.classification
+                        && *label == period_label
+                });
+        let insert = &mut self.insert;
+        if !steady {
+            insert.raw_bind_parameter(3, source_id)?;
+            insert.raw_bind_parameter(4, &*reporter)?;
+            insert.raw_bind_parameter(10, &record.classification)?;
+            insert.raw_bind_parameter(11, codes::calendar(record.period.calendar()))?;
+            insert.raw_bind_parameter(12, &period_label)?;
+            insert.raw_bind_parameter(13, first_day)?;
+            insert.raw_bind_parameter(14, last_day)?;
+            insert.raw_bind_parameter(25, source.and_then(|s| s.url.as_deref()))?;
+            insert.raw_bind_parameter(26, &published)?;
+            insert.raw_bind_parameter(27, source.and_then(|s| s.note.as_deref()))?;
+            // A row with its own source (and citation) is never taken as steady for the next.
+            self.last_steady = source.is_none().then(|| {
+                (
+                    source_id,
+                    reporter.clone(),
+                    record.classification.clone(),
+                    period_label.clone(),
+                )
+            });
+        }
+        insert.raw_bind_parameter(2, line as i64)?;
+        insert.raw_bind_parameter(5, &*partner)?;
+        insert.raw_bind_parameter(6, flow)?;
+        insert.raw_bind_parameter(7, trade)?;
+        insert.raw_bind_parameter(8, &commodity)?;
+        insert.raw_bind_parameter(9, level)?;
+        insert.raw_bind_parameter(15, value)?;
+        insert.raw_bind_parameter(16, original.as_ref().map(|(minor, _)| *minor))?;
+        insert.raw_bind_parameter(17, original.as_ref().map(|(_, currency)| currency.as_str()))?;
+        insert.raw_bind_parameter(18, net_weight)?;
+        insert.raw_bind_parameter(19, record.quantity.as_ref().map(|q| q.milli))?;
+        insert.raw_bind_parameter(20, record.quantity.as_ref().map(|q| q.unit.as_str()))?;
+        insert.raw_bind_parameter(21, crossing)?;
+        insert.raw_bind_parameter(22, transport)?;
+        insert.raw_bind_parameter(23, &record.breakdown)?;
+        insert.raw_bind_parameter(24, reference)?;
+        let inserted = insert.raw_execute()?;
         if inserted == 0 {
             let (other_value, other_file, other_line): (i64, String, i64) =
                 self.conn.prepare_cached(FIND_FLOW)?.query_row(
