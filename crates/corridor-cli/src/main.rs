@@ -15,6 +15,7 @@ use corridor_ledger::{Account, BATCH_EVENTS_MAX};
 use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
+mod clear;
 mod trade;
 
 /// Exit code for bad input or a failed operation (clap uses 2 for bad arguments).
@@ -50,6 +51,8 @@ enum Command {
     /// The demo corridor.
     #[command(subcommand)]
     Demo(trade::DemoCommand),
+    /// Clear a cycle of obligations: bilateral netting, multilateral netting, set-off.
+    Clear(clear::ClearArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,6 +218,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(command) => trade::run_report(command),
         Command::Target(command) => trade::run_target(command),
         Command::Demo(command) => trade::run_demo(command),
+        Command::Clear(args) => clear::run_clear(args),
     }
 }
 

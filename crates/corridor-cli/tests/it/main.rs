@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod apply;
+mod clear;
 mod crash;
 mod date;
 mod tidy;

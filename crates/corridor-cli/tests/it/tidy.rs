@@ -22,6 +22,7 @@ fn domain_crates_depend_on_nothing_that_does_io() {
         "corridor-ledger",
         "corridor-reference",
         "corridor-monitor",
+        "corridor-clearing",
     ] {
         let output = Command::new(env!("CARGO"))
             .args([

@@ -1,0 +1,38 @@
+//! Clearing of a trade corridor's obligations.
+//!
+//! Traders of two countries owe each other money that cannot simply be wired across the
+//! border. Given the parties and their obligations ([`Network`]), this crate computes what
+//! each clearing method would discharge and what cash it would move:
+//!
+//! - [`bilateral_netting`]: per pair of parties and currency, the smaller gross amount is
+//!   offset and the difference paid;
+//! - [`multilateral_netting`]: every party pays or receives only its net position, through
+//!   one clearing agent per country, and the agents settle one net amount between countries;
+//! - [`set_off`]: multilateral set-off, the largest amount of debt that can be discharged
+//!   without any cash at all (the maximum circulation of the obligation graph), solved
+//!   exactly in integers by a network simplex and returned with an optimality
+//!   [`Certificate`] that [`verify_certificate`] checks in linear time;
+//!   [`explain_set_off`] decomposes it into cycles of obligations.
+//!
+//! Each currency clears on its own (no exchange rates yet). Amounts are [`Money`]: integer
+//! minor units, never floats. The crate is pure and deterministic: no I/O, no clock, no
+//! randomness; parties and obligations are indexed in id order, so the same set of inputs
+//! gives the same result whatever their order.
+//!
+//! [`Money`]: corridor_core::Money
+#![deny(clippy::float_arithmetic)]
+
+mod model;
+mod netting;
+mod outcome;
+mod scc;
+mod setoff;
+mod simplex;
+
+pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};
+pub use netting::{bilateral_netting, multilateral_netting};
+pub use outcome::{Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, Totals};
+pub use setoff::{
+    explain_set_off, set_off, verify_certificate, Certificate, CertificateError, SetOffCycle,
+    SetOffError,
+};

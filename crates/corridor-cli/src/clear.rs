@@ -1,0 +1,278 @@
+//! `corridor clear`: a clearing cycle from files, each method reported on its own.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+
+use corridor_clearing::{
+    bilateral_netting, explain_set_off, multilateral_netting, set_off, ClearingResult, Method,
+    Network, Obligation, Party, PartyKind,
+};
+use corridor_cli::render;
+use corridor_core::Money;
+use corridor_import::{ImportError, ObligationsReader, PartiesReader};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MethodArg {
+    /// Bilateral netting per pair and currency.
+    Netting,
+    /// Multilateral netting through one clearing agent per country.
+    Multilateral,
+    /// Multilateral set-off: the most debt discharged with no cash at all.
+    Setoff,
+    /// Every method, each reported separately.
+    All,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ClearFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args)]
+pub(crate) struct ClearArgs {
+    /// The obligations (CSV: id,debtor,creditor,amount,currency,due_date[,calendar,hs_code,reference]).
+    #[arg(long)]
+    obligations: PathBuf,
+    /// The parties (CSV: id,country,kind[,name]).
+    #[arg(long)]
+    parties: PathBuf,
+    /// Which method.
+    #[arg(long, value_enum, default_value = "all")]
+    method: MethodArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ClearFormat,
+}
+
+/// Reads every row of a reader, stopping at the first bad one.
+fn read_all<T>(rows: impl Iterator<Item = Result<T, ImportError>>) -> Result<Vec<T>> {
+    let mut all = Vec::new();
+    for row in rows {
+        all.push(row?);
+    }
+    Ok(all)
+}
+
+fn open(path: &Path) -> Result<File> {
+    File::open(path).with_context(|| format!("open {}", path.display()))
+}
+
+pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
+    let parties_name = args.parties.display().to_string();
+    let obligations_name = args.obligations.display().to_string();
+    let party_rows = read_all(PartiesReader::new(&parties_name, open(&args.parties)?)?)?;
+    let obligation_rows = read_all(ObligationsReader::new(
+        &obligations_name,
+        open(&args.obligations)?,
+    )?)?;
+    let lines: HashMap<String, u64> = obligation_rows
+        .iter()
+        .map(|row| (row.id.clone(), row.line))
+        .collect();
+    let parties = party_rows
+        .into_iter()
+        .map(|row| Party {
+            id: row.id,
+            country: row.country.to_owned(),
+            kind: match row.kind {
+                "central-bank" => PartyKind::CentralBank,
+                "bank" => PartyKind::Bank,
+                "restricted-pool" => PartyKind::RestrictedPool,
+                "clearing-agent" => PartyKind::ClearingAgent,
+                _ => PartyKind::Trader,
+            },
+            name: row.name,
+        })
+        .collect();
+    let obligations = obligation_rows
+        .into_iter()
+        .map(|row| Obligation {
+            id: row.id,
+            debtor: row.debtor,
+            creditor: row.creditor,
+            amount: row.amount,
+            due: row.due,
+            hs_code: row.hs_code.map(|code| code.as_str().to_owned()),
+            reference: row.reference,
+        })
+        .collect();
+    let network = Network::new(parties, obligations).map_err(|error| {
+        match (error.obligation_id(), error.field()) {
+            (Some(id), Some(field)) => {
+                let line = lines.get(id).copied().unwrap_or(0);
+                anyhow::anyhow!("{obligations_name} line {line}, column {field}: {error}")
+            }
+            _ => anyhow::anyhow!("{parties_name}: {error}"),
+        }
+    })?;
+
+    let mut results = Vec::new();
+    let all = args.method == MethodArg::All;
+    if all || args.method == MethodArg::Netting {
+        results.push(bilateral_netting(&network));
+    }
+    if all || args.method == MethodArg::Multilateral {
+        results.push(multilateral_netting(&network));
+    }
+    if all || args.method == MethodArg::Setoff {
+        results.push(set_off(&network)?);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for result in &results {
+        match args.format {
+            ClearFormat::Json => writeln!(out, "{}", result_json(&network, result))?,
+            ClearFormat::Table => write_table(&mut out, &network, result)?,
+        }
+    }
+    Ok(())
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::BilateralNetting => "netting",
+        Method::MultilateralNetting => "multilateral",
+        Method::SetOff => "setoff",
+    }
+}
+
+/// An amount as a plain decimal string (`108571.57`), as JSON carries it.
+fn plain(money: Money) -> String {
+    money.format_amount().replace(',', "")
+}
+
+/// For set-off: each obligation's cycles, described.
+fn paths(network: &Network, result: &ClearingResult) -> BTreeMap<usize, Vec<String>> {
+    let mut paths: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    if result.method != Method::SetOff {
+        return paths;
+    }
+    for cycle in explain_set_off(network, result) {
+        let text = cycle.describe(network);
+        for &obligation in &cycle.obligations {
+            paths.entry(obligation).or_default().push(text.clone());
+        }
+    }
+    paths
+}
+
+fn result_json(network: &Network, result: &ClearingResult) -> Value {
+    let by_currency = |pick: &dyn Fn(&corridor_clearing::Totals) -> Money| -> Value {
+        Value::Object(
+            result
+                .totals
+                .iter()
+                .map(|t| (t.currency.code().to_owned(), Value::String(plain(pick(t)))))
+                .collect(),
+        )
+    };
+    let paths = paths(network, result);
+    json!({
+        "method": method_name(result.method),
+        "total_debt": by_currency(&|t| t.debt),
+        "discharged": by_currency(&|t| t.discharged),
+        "remaining": by_currency(&|t| t.remaining),
+        "cash_moved": by_currency(&|t| t.cash_moved),
+        "cash_cross_border": by_currency(&|t| t.cash_cross_border),
+        "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_text(t.saved_bp)))).collect::<serde_json::Map<_, _>>(),
+        "certificates_checked": result.certificates.len(),
+        "obligations": network.obligations().iter().zip(&result.obligations).enumerate().map(|(i, (o, outcome))| json!({
+            "id": o.id,
+            "discharged": plain(outcome.discharged()),
+            "offset": plain(outcome.offset),
+            "cash": plain(outcome.cash),
+            "remaining": plain(outcome.remaining),
+            "method": method_name(result.method),
+            "path": paths.get(&i).cloned().unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn percent_text(bp: i64) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let bp = bp.unsigned_abs();
+    format!("{sign}{}.{:02}", bp / 100, bp % 100)
+}
+
+fn write_table(out: &mut dyn Write, network: &Network, result: &ClearingResult) -> Result<()> {
+    writeln!(out, "== {} ==", method_name(result.method))?;
+    let totals: Vec<Vec<String>> = result
+        .totals
+        .iter()
+        .map(|t| {
+            vec![
+                t.currency.code().to_owned(),
+                t.debt.format_amount(),
+                t.discharged.format_amount(),
+                t.offset.format_amount(),
+                t.remaining.format_amount(),
+                t.cash_moved.format_amount(),
+                t.cash_cross_border.format_amount(),
+                format!("{}%", percent_text(t.saved_bp)),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "currency",
+                "debt",
+                "discharged",
+                "without_cash",
+                "remaining",
+                "cash_moved",
+                "cash_cross_border",
+                "saved",
+            ],
+            &totals,
+        )
+        .as_bytes(),
+    )?;
+    let paths = paths(network, result);
+    let rows: Vec<Vec<String>> = network
+        .obligations()
+        .iter()
+        .zip(&result.obligations)
+        .enumerate()
+        .map(|(i, (o, outcome))| {
+            vec![
+                o.id.clone(),
+                o.debtor.clone(),
+                o.creditor.clone(),
+                o.amount.to_string(),
+                outcome.offset.format_amount(),
+                outcome.cash.format_amount(),
+                outcome.remaining.format_amount(),
+                paths.get(&i).map(|p| p.join("; ")).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "obligation",
+                "debtor",
+                "creditor",
+                "amount",
+                "without_cash",
+                "cash",
+                "remaining",
+                "path",
+            ],
+            &rows,
+        )
+        .as_bytes(),
+    )?;
+    writeln!(out)?;
+    if result.totals.is_empty() {
+        bail!("no obligations");
+    }
+    Ok(())
+}
