@@ -5,6 +5,7 @@
 //! Peak memory is the process's high-water mark (reset before each run on Linux).
 
 mod baseline;
+pub mod clearing;
 pub mod trade;
 pub mod workload;
 
@@ -135,12 +136,12 @@ impl BenchResult {
 }
 
 /// Resets the process's peak-memory mark, so each run reports its own peak (Linux).
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// The process's peak resident memory in MiB (Linux).
-fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

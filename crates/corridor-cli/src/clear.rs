@@ -36,19 +36,97 @@ pub(crate) enum ClearFormat {
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ClearArgs {
+    #[command(subcommand)]
+    command: Option<ClearCommand>,
     /// The obligations (CSV: id,debtor,creditor,amount,currency,due_date[,calendar,hs_code,reference]).
-    #[arg(long)]
-    obligations: PathBuf,
+    #[arg(long, required = true)]
+    obligations: Option<PathBuf>,
     /// The parties (CSV: id,country,kind[,name]).
-    #[arg(long)]
-    parties: PathBuf,
+    #[arg(long, required = true)]
+    parties: Option<PathBuf>,
     /// Which method.
     #[arg(long, value_enum, default_value = "all")]
     method: MethodArg,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ClearFormat,
+}
+
+#[derive(clap::Subcommand)]
+pub(crate) enum ClearCommand {
+    /// Clear a generated network end to end (files to an explained, certified set-off plan)
+    /// and print JSON; optionally beside OR-tools' min-cost flow on the same file.
+    Bench(ClearBenchArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ModelArg {
+    Uniform,
+    Corridor,
+    Supply,
+}
+
+#[derive(Args)]
+pub(crate) struct ClearBenchArgs {
+    /// Parties in the network.
+    #[arg(long, default_value_t = 100_000)]
+    parties: usize,
+    /// Obligations in the network.
+    #[arg(long, default_value_t = 1_000_000)]
+    obligations: usize,
+    /// The network's shape.
+    #[arg(long, value_enum, default_value = "corridor")]
+    model: ModelArg,
+    /// Percent of obligations running against the model's main direction (closing cycles).
+    #[arg(long, default_value_t = 10)]
+    cycle_bias: u32,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Also solve with OR-tools (needs `python3 -m pip install ortools`).
+    #[arg(long)]
+    ortools: bool,
+    /// Where the files go (default: a temporary directory, removed afterwards).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Print JSON (the only output form; accepted for scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+fn clear_bench(args: ClearBenchArgs) -> Result<()> {
+    use corridor_bench::clearing::{run_clearing, ClearBenchConfig, NetworkModel};
+    let (dir, temporary) = match &args.dir {
+        Some(dir) => (dir.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("corridor-clear-bench-{}", std::process::id())),
+            true,
+        ),
+    };
+    let result = run_clearing(
+        &dir,
+        &ClearBenchConfig {
+            parties: args.parties,
+            obligations: args.obligations,
+            model: match args.model {
+                ModelArg::Uniform => NetworkModel::Uniform,
+                ModelArg::Corridor => NetworkModel::Corridor,
+                ModelArg::Supply => NetworkModel::Supply,
+            },
+            cycle_bias_percent: args.cycle_bias,
+            seed: args.seed,
+            ortools: args.ortools,
+        },
+    );
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&result?)?)?;
+    Ok(())
 }
 
 /// Reads every row of a reader, stopping at the first bad one.
@@ -65,12 +143,18 @@ fn open(path: &Path) -> Result<File> {
 }
 
 pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
-    let parties_name = args.parties.display().to_string();
-    let obligations_name = args.obligations.display().to_string();
-    let party_rows = read_all(PartiesReader::new(&parties_name, open(&args.parties)?)?)?;
+    if let Some(ClearCommand::Bench(bench)) = args.command {
+        return clear_bench(bench);
+    }
+    let (Some(parties_path), Some(obligations_path)) = (&args.parties, &args.obligations) else {
+        bail!("give --parties and --obligations");
+    };
+    let parties_name = parties_path.display().to_string();
+    let obligations_name = obligations_path.display().to_string();
+    let party_rows = read_all(PartiesReader::new(&parties_name, open(parties_path)?)?)?;
     let obligation_rows = read_all(ObligationsReader::new(
         &obligations_name,
-        open(&args.obligations)?,
+        open(obligations_path)?,
     )?)?;
     let lines: HashMap<String, u64> = obligation_rows
         .iter()

@@ -123,3 +123,38 @@ fn bad_obligations_are_named_by_file_line_and_column() {
         "{error}"
     );
 }
+
+#[test]
+fn the_bench_clears_each_model_end_to_end() {
+    for model in ["uniform", "corridor", "supply"] {
+        let output = run(&[
+            "clear",
+            "bench",
+            "--parties",
+            "300",
+            "--obligations",
+            "3000",
+            "--model",
+            model,
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(result["model"], model);
+        assert_eq!(result["obligations"], 3000);
+        let debt: i128 = result["debt_cents"].as_str().unwrap().parse().unwrap();
+        let discharged: i128 = result["discharged_cents"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            0 < discharged && discharged < debt,
+            "{model}: {discharged} of {debt}"
+        );
+        assert!(result["cycles"].as_u64().unwrap() > 0);
+    }
+}
