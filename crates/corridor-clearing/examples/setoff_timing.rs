@@ -51,6 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let solved = start.elapsed();
     let cycles = explain_set_off(&network, &result);
     let explained = start.elapsed();
+    let total_len: usize = cycles.iter().map(|c| c.obligations.len()).sum();
+    let max_len = cycles
+        .iter()
+        .map(|c| c.obligations.len())
+        .max()
+        .unwrap_or(0);
+    println!("cycle lengths: total {total_len} max {max_len}");
     let totals = result.totals_for(Currency::USD).ok_or("no USD")?;
     println!(
         "parties {parties} obligations {obligations}: network {:.2}s, set-off (with certificate) {:.2}s, explain {:.2}s ({} cycles); discharged {} of {} ({} bp)",

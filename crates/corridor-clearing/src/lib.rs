@@ -10,7 +10,7 @@
 //!   one clearing agent per country, and the agents settle one net amount between countries;
 //! - [`set_off`]: multilateral set-off, the largest amount of debt that can be discharged
 //!   without any cash at all (the maximum circulation of the obligation graph), solved
-//!   exactly in integers by a network simplex and returned with an optimality
+//!   exactly in integers by a primal–dual minimum-cost flow method and returned with an optimality
 //!   [`Certificate`] that [`verify_certificate`] checks in linear time;
 //!   [`explain_set_off`] decomposes it into cycles of obligations.
 //!
@@ -25,8 +25,10 @@
 mod model;
 mod netting;
 mod outcome;
+mod primaldual;
 mod scc;
 mod setoff;
+#[cfg(test)]
 mod simplex;
 
 pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};

@@ -15,6 +15,9 @@
 //! pivots is not polynomially bounded in theory but is close to linear in practice. The
 //! optimality of the result does not rest on this code: the caller checks a certificate.
 //!
+//! Test-only: `set_off` uses the primal–dual solver (`primaldual.rs`); this simplex is
+//! kept as a second, independent solver that the property tests compare it with.
+//!
 //! LEMON's copyright notice and licence (Boost Software License 1.0), which this port
 //! carries, are in `crates/corridor-clearing/LICENSE-LEMON`.
 
@@ -30,8 +33,10 @@ const MIN_BLOCK_SIZE: usize = 10;
 pub(crate) struct Circulation {
     /// Flow per arc, in the order given.
     pub(crate) flow: Vec<i128>,
-    /// Potential per node. For every arc, with `reduced = cost + pi[tail] - pi[head]`:
+    /// Potential per node (only the tests compare flows). For every arc, with
+    /// `reduced = cost + pi[tail] - pi[head]`:
     /// `flow < cap` implies `reduced >= 0`, and `flow > 0` implies `reduced <= 0`.
+    #[allow(dead_code)]
     pub(crate) potential: Vec<i64>,
 }
 
