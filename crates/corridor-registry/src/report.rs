@@ -26,7 +26,12 @@
 //!    kind: customs, official, mirror, estimate, generated; ties by the order sources were
 //!    registered) and says which.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+/// The report's hash maps: a fixed fast hasher (keys come from the registry, not from
+/// outside, and a report hashes every summary row several times).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 use corridor_calendar::{GregorianDate, Period, PeriodKind};
 use corridor_import::SourceKind;
@@ -353,7 +358,7 @@ pub fn trade_report(
     let chosen = choose(chosen, query);
 
     // 3. Placing.
-    let mut places: HashMap<(i64, i64), Option<Period>> = HashMap::new();
+    let mut places: HashMap<(i64, i64), Option<Period>> = HashMap::default();
     let mut unplaced = Unplaced::default();
     let mut placed = Vec::with_capacity(chosen.len());
     for figure in chosen {
@@ -407,7 +412,7 @@ pub fn trade_report(
     // Per period: the sources used (best first) and the days the least covered component covers.
     /// The sources used in a period, with their ranks, and the fewest days covered.
     type Used = (Vec<((usize, i64), i64)>, u32);
-    let mut used: HashMap<Period, Used> = HashMap::new();
+    let mut used: HashMap<Period, Used> = HashMap::default();
     for ((period, _, _), chosen) in &choice {
         let entry = used
             .entry(*period)
@@ -507,7 +512,7 @@ fn set_shares(rows: &mut [ReportRow]) {
 /// first half): the larger figure already counts them.
 fn drop_nested(placed: Vec<Placed<'_>>) -> Vec<Placed<'_>> {
     type Key<'a> = (i64, Period, &'a str, &'a str, &'a str);
-    let mut spans: HashMap<Key<'_>, Vec<(i64, i64)>> = HashMap::new();
+    let mut spans: HashMap<Key<'_>, Vec<(i64, i64)>> = HashMap::default();
     for place in &placed {
         let f = place.figure;
         spans
@@ -515,7 +520,7 @@ fn drop_nested(placed: Vec<Placed<'_>>) -> Vec<Placed<'_>> {
             .or_default()
             .push((f.first_day, f.last_day));
     }
-    let mut nested: HashSet<(Key<'_>, (i64, i64))> = HashSet::new();
+    let mut nested: HashSet<(Key<'_>, (i64, i64))> = HashSet::default();
     for (key, mut list) in spans {
         // Sorted by first day, longest first: a span lies inside an earlier one exactly when
         // an earlier distinct span reaches at least as far.
@@ -571,7 +576,7 @@ fn choose_sources<'f>(
     };
     /// A period, flow, kind of trade and source.
     type Component<'a> = (Period, &'a str, &'a str, i64);
-    let mut spans: HashMap<Component<'f>, Vec<(i64, i64)>> = HashMap::new();
+    let mut spans: HashMap<Component<'f>, Vec<(i64, i64)>> = HashMap::default();
     for place in placed {
         let f = place.figure;
         // A day's figure (a declaration) stands for its month: a register of declarations
@@ -600,7 +605,7 @@ fn choose_sources<'f>(
             .or_default()
             .push(span);
     }
-    let mut choice: HashMap<(Period, &'f str, &'f str), Chosen> = HashMap::new();
+    let mut choice: HashMap<(Period, &'f str, &'f str), Chosen> = HashMap::default();
     for ((period, flow, trade, source_id), list) in spans {
         let covered_days = covered(list);
         let candidate = Chosen {
@@ -718,7 +723,7 @@ fn choose<'f>(figures: Vec<&'f Figure>, query: &TradeQuery) -> Vec<&'f Figure> {
     };
     // Detail: one level per source, period, flow, partner and trade.
     let detail = query.group.is_some_and(Grouping::needs_detail);
-    let mut levels: HashMap<(i64, i64, i64, &str, &str, &str), i64> = HashMap::new();
+    let mut levels: HashMap<(i64, i64, i64, &str, &str, &str), i64> = HashMap::default();
     for f in &figures {
         let key = (
             f.source_id,

@@ -13,10 +13,11 @@ struct Migration {
 }
 
 /// Every migration, oldest first.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "trade registry",
-    sql: r"
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "trade registry",
+        sql: r"
 CREATE TABLE source (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -122,10 +123,42 @@ CREATE TABLE target (
     note TEXT
 );
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "summary keyed by reporter first",
+        // Every report reads one reporter's rows; with the source first in the key, that
+        // was a scan of the whole summary.
+        sql: r"
+CREATE TABLE flow_sum_by_reporter (
+    source_id INTEGER NOT NULL,
+    reporter TEXT NOT NULL,
+    first_day INTEGER NOT NULL,
+    last_day INTEGER NOT NULL,
+    partner TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    trade TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    grp TEXT NOT NULL,
+    crossing TEXT NOT NULL,
+    value_cents INTEGER NOT NULL,
+    figures INTEGER NOT NULL,
+    PRIMARY KEY (
+        reporter, source_id, first_day, last_day, partner, flow, trade, level, grp, crossing
+    )
+) WITHOUT ROWID;
+INSERT INTO flow_sum_by_reporter
+    SELECT source_id, reporter, first_day, last_day, partner, flow, trade, level, grp,
+           crossing, value_cents, figures
+    FROM flow_sum;
+DROP TABLE flow_sum;
+ALTER TABLE flow_sum_by_reporter RENAME TO flow_sum;
+",
+    },
+];
 
 /// The newest schema version this build knows.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// Brings the database up to [`SCHEMA_VERSION`], each migration in its own transaction.
 /// Refuses a database written by a newer build.
@@ -162,6 +195,40 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), RegistryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_1_registry_keeps_its_summary_through_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("registry.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL);
+                 INSERT INTO schema_migration VALUES (1, 'trade registry');
+                 INSERT INTO flow_sum VALUES (1, 'IRN', 100, 130, 'IRQ', 'X', 'goods', 2, '07', '', 12345, 3);",
+            )
+            .unwrap();
+        }
+        let registry = crate::Registry::open(&path).unwrap();
+        let figures = registry.figures(&crate::FigureFilter::default()).unwrap();
+        assert_eq!(figures.len(), 1);
+        assert_eq!(
+            (
+                figures[0].reporter.as_str(),
+                figures[0].value_cents,
+                figures[0].figures
+            ),
+            ("IRN", 12_345, 3)
+        );
+        let version: i64 = registry
+            .connection()
+            .query_row("SELECT MAX(version) FROM schema_migration", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
 
     #[test]
     fn migrations_are_numbered_in_order_up_to_the_schema_version() {
