@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use corridor_clearing::{explain_set_off, set_off, Network, Obligation, Party, PartyKind};
+use corridor_clearing::{explain, set_off, Network, Obligation, Party, PartyKind};
 use corridor_import::{ObligationsReader, PartiesReader};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -117,7 +117,7 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
     let built = started.elapsed().as_secs_f64();
     let result = set_off(&network).map_err(|e| unexpected(&e))?;
     let solved = started.elapsed().as_secs_f64();
-    let cycles = explain_set_off(&network, &result);
+    let cycles = explain(&network, &result);
     let seconds = started.elapsed().as_secs_f64();
     let debt: i128 = result.totals.iter().map(|t| t.debt.amount_minor()).sum();
     let discharged: i128 = result
@@ -137,6 +137,7 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
         "solve_and_certify_seconds": round3(solved - built),
         "explain_seconds": round3(seconds - solved),
         "cycles": cycles.len(),
+        "cycle_obligations": cycles.total_length(),
         "debt_cents": debt.to_string(),
         "discharged_cents": discharged.to_string(),
         "discharged_percent": round3(discharged as f64 * 100.0 / (debt.max(1)) as f64),

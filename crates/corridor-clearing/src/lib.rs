@@ -12,7 +12,8 @@
 //!   without any cash at all (the maximum circulation of the obligation graph), solved
 //!   exactly in integers by a primal–dual minimum-cost flow method and returned with an optimality
 //!   [`Certificate`] that [`verify_certificate`] checks in linear time;
-//!   [`explain_set_off`] decomposes it into cycles of obligations.
+//!   [`explain`] decomposes it into short cycles of obligations, stored flat
+//!   ([`explain_set_off`]: the same cycles, one `Vec` each).
 //!
 //! Each currency clears on its own (no exchange rates yet). Amounts are [`Money`]: integer
 //! minor units, never floats. The crate is pure and deterministic: no I/O, no clock, no
@@ -22,6 +23,7 @@
 //! [`Money`]: corridor_core::Money
 #![deny(clippy::float_arithmetic)]
 
+mod explain;
 mod model;
 mod netting;
 mod outcome;
@@ -31,10 +33,8 @@ mod setoff;
 #[cfg(test)]
 mod simplex;
 
+pub use explain::{explain, explain_set_off, SetOffCycle, SetOffCycleRef, SetOffExplanation};
 pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};
 pub use netting::{bilateral_netting, multilateral_netting};
 pub use outcome::{Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, Totals};
-pub use setoff::{
-    explain_set_off, set_off, verify_certificate, Certificate, CertificateError, SetOffCycle,
-    SetOffError,
-};
+pub use setoff::{set_off, verify_certificate, Certificate, CertificateError, SetOffError};

@@ -21,8 +21,6 @@
 //! `sum g = sum g (1 - p[d] + p[c]) <= sum amount * max(0, 1 - p[d] + p[c])`, and the
 //! conditions make the optimum reach this bound.
 
-use std::fmt::Write as _;
-
 use corridor_core::{Currency, Money};
 
 use crate::outcome::{ClearingResult, Method, ObligationOutcome};
@@ -74,41 +72,6 @@ pub enum CertificateError {
         /// The obligation's id.
         obligation: String,
     },
-}
-
-/// One cycle of a set-off: every obligation in it is discharged by `amount`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetOffCycle {
-    /// The amount set off around the cycle.
-    pub amount: Money,
-    /// The obligations of the cycle, by index, in cycle order: the creditor of each is the
-    /// debtor of the next, and the creditor of the last is the debtor of the first. Starts
-    /// at the cycle's smallest index.
-    pub obligations: Vec<usize>,
-}
-
-impl SetOffCycle {
-    /// A sentence such as `12.00 USD set off through parties a → b → c → a (obligations
-    /// o1, o2, o3)`.
-    pub fn describe(&self, network: &Network) -> String {
-        let mut text = format!("{} set off through parties ", self.amount);
-        for &i in &self.obligations {
-            text.push_str(&network.parties()[network.debtor(i)].id);
-            text.push_str(" → ");
-        }
-        if let Some(&first) = self.obligations.first() {
-            text.push_str(&network.parties()[network.debtor(first)].id);
-        }
-        text.push_str(" (obligations ");
-        for (n, &i) in self.obligations.iter().enumerate() {
-            if n > 0 {
-                text.push_str(", ");
-            }
-            let _ = write!(text, "{}", network.obligations()[i].id);
-        }
-        text.push(')');
-        text
-    }
 }
 
 /// Why set-off failed. Only a defect of this crate can cause it: the certificate check of a
@@ -317,133 +280,4 @@ pub fn verify_certificate(
         });
     }
     Ok(())
-}
-
-/// Decomposes a set-off into cycles, so that each obligation's discharge can be explained.
-///
-/// Every obligation's `offset` in `result` is the sum of the amounts of the cycles that
-/// contain it. A walk follows obligations with something left to explain and, whenever it
-/// reaches a party already on its path, sets off the cycle so closed (by its smallest
-/// remainder) and goes on from there; of the obligations out of the current party it
-/// prefers the one that closes the shortest cycle, then the smallest index. Each step and
-/// each cycle cost time in proportion to what they add to the output (plus the parties'
-/// obligation lists, each scanned a bounded number of times per visit), so the whole is
-/// linear in the size of the explanation. Deterministic: walks start from parties in
-/// index order.
-pub fn explain_set_off(network: &Network, result: &ClearingResult) -> Vec<SetOffCycle> {
-    let mut cycles = Vec::new();
-    let party_count = network.parties().len();
-    let mut position = vec![u32::MAX; party_count];
-    let mut path_nodes: Vec<usize> = Vec::new();
-    let mut path_slots: Vec<usize> = Vec::new();
-    for &currency in network.currencies() {
-        let arcs: Vec<usize> = network
-            .obligations_in(currency)
-            .into_iter()
-            .filter(|&i| {
-                result
-                    .obligations
-                    .get(i)
-                    .is_some_and(|o| o.offset.amount_minor() > 0)
-            })
-            .collect();
-        // Slots of the obligations with an offset, grouped by debtor, in index order.
-        let graph = Csr::new(
-            party_count,
-            arcs.iter().map(|&i| (network.debtor(i) as u32, i as u32)),
-        );
-        let creditor: Vec<u32> = graph
-            .heads
-            .iter()
-            .map(|&i| network.creditor(i as usize) as u32)
-            .collect();
-        let mut remaining: Vec<i128> = graph
-            .heads
-            .iter()
-            .map(|&i| result.obligations[i as usize].offset.amount_minor())
-            .collect();
-        // Slots before `next[v]` have nothing left.
-        let mut next = graph.starts.clone();
-        // The slot out of `v` to follow: closing the shortest cycle, else the first with
-        // something left.
-        let choose = |v: usize, next: &mut [u32], remaining: &[i128], position: &[u32]| {
-            let end = graph.starts[v + 1] as usize;
-            let mut s = next[v] as usize;
-            while s < end && remaining[s] == 0 {
-                s += 1;
-            }
-            next[v] = s as u32;
-            if s == end {
-                return None;
-            }
-            let mut chosen = s;
-            let mut closest = position[creditor[s] as usize];
-            for t in s + 1..end {
-                let at = position[creditor[t] as usize];
-                if remaining[t] > 0 && at != u32::MAX && (closest == u32::MAX || at > closest) {
-                    chosen = t;
-                    closest = at;
-                }
-            }
-            Some(chosen)
-        };
-        for start in 0..party_count {
-            loop {
-                let found = cycles.len();
-                path_nodes.clear();
-                path_slots.clear();
-                path_nodes.push(start);
-                position[start] = 0;
-                let mut v = start;
-                // Remaining flow stays a circulation, so a party entered by an obligation
-                // with something left has one out with something left.
-                while let Some(s) = choose(v, &mut next, &remaining, &position) {
-                    let w = creditor[s] as usize;
-                    path_slots.push(s);
-                    if position[w] == u32::MAX {
-                        position[w] = path_nodes.len() as u32;
-                        path_nodes.push(w);
-                        v = w;
-                        continue;
-                    }
-                    let at = position[w] as usize;
-                    let cycle = &path_slots[at..];
-                    let amount = cycle.iter().map(|&s| remaining[s]).min().unwrap_or(0);
-                    for &s in cycle {
-                        remaining[s] -= amount;
-                    }
-                    let smallest = (0..cycle.len())
-                        .min_by_key(|&k| graph.heads[cycle[k]])
-                        .unwrap_or(0);
-                    let obligations: Vec<usize> = cycle[smallest..]
-                        .iter()
-                        .chain(&cycle[..smallest])
-                        .map(|&s| graph.heads[s] as usize)
-                        .collect();
-                    cycles.push(SetOffCycle {
-                        amount: Money::from_minor(amount, currency),
-                        obligations,
-                    });
-                    for &u in &path_nodes[at + 1..] {
-                        position[u] = u32::MAX;
-                    }
-                    path_nodes.truncate(at + 1);
-                    path_slots.truncate(at);
-                    v = w;
-                    if at == 0 {
-                        break;
-                    }
-                }
-                for &u in &path_nodes {
-                    position[u] = u32::MAX;
-                }
-                if cycles.len() == found {
-                    // Nothing left out of `start` (or not a circulation: nothing more can
-                    // be explained from here).
-                    break;
-                }
-            }
-        }
-    }
-    cycles
 }

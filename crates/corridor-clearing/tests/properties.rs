@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use common::{owes, party, reference_optimum};
 use corridor_clearing::{
-    bilateral_netting, explain_set_off, multilateral_netting, set_off, verify_certificate, Account,
-    ClearingResult, Network, Obligation, Party,
+    bilateral_netting, explain, explain_set_off, multilateral_netting, set_off, verify_certificate,
+    Account, ClearingResult, Network, Obligation, Party,
 };
 use corridor_core::Currency;
 use proptest::prelude::*;
@@ -163,6 +163,21 @@ proptest! {
         }
         let offsets: Vec<i128> = result.obligations.iter().map(|o| o.offset.amount_minor()).collect();
         prop_assert_eq!(explained, offsets);
+        // The flat explanation holds the same cycles, and its index by obligation finds
+        // exactly the cycles that contain each obligation.
+        let flat = explain(&network, &result);
+        prop_assert_eq!(flat.len(), cycles.len());
+        prop_assert_eq!(flat.total_length(), cycles.iter().map(|c| c.obligations.len()).sum::<usize>());
+        let owned: Vec<_> = flat.iter().map(|c| c.to_cycle()).collect();
+        prop_assert_eq!(&owned, &cycles);
+        let (starts, by_obligation) = flat.cycles_by_obligation(network.obligations().len());
+        for i in 0..network.obligations().len() {
+            let expected: Vec<u32> = cycles.iter().enumerate()
+                .filter(|(_, c)| c.obligations.contains(&i))
+                .map(|(k, _)| k as u32)
+                .collect();
+            prop_assert_eq!(&by_obligation[starts[i]..starts[i + 1]], expected.as_slice());
+        }
     }
 
     #[test]

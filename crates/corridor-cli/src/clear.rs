@@ -10,12 +10,12 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
 use corridor_clearing::{
-    bilateral_netting, explain_set_off, multilateral_netting, set_off, ClearingResult, Method,
-    Network, Obligation, Party, PartyKind,
+    bilateral_netting, explain, multilateral_netting, set_off, ClearingResult, Method, Network,
+    Obligation, Party, PartyKind,
 };
 use corridor_cli::render;
 use corridor_core::Money;
-use corridor_import::{ImportError, ObligationsReader, PartiesReader};
+use corridor_import::{ImportError, ObligationsJsonReader, ObligationsReader, PartiesReader};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MethodArg {
@@ -40,7 +40,8 @@ pub(crate) enum ClearFormat {
 pub(crate) struct ClearArgs {
     #[command(subcommand)]
     command: Option<ClearCommand>,
-    /// The obligations (CSV: id,debtor,creditor,amount,currency,due_date[,calendar,hs_code,reference]).
+    /// The obligations: CSV (id,debtor,creditor,amount,currency,due_date[,calendar,hs_code,reference]),
+    /// or JSON lines with the same keys when the file ends in `.jsonl`.
     #[arg(long, required = true)]
     obligations: Option<PathBuf>,
     /// The parties (CSV: id,country,kind[,name]).
@@ -152,10 +153,20 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     let parties_name = parties_path.display().to_string();
     let obligations_name = obligations_path.display().to_string();
     let party_rows = read_all(PartiesReader::new(&parties_name, open(parties_path)?)?)?;
-    let obligation_rows = read_all(ObligationsReader::new(
-        &obligations_name,
-        open(obligations_path)?,
-    )?)?;
+    let json_lines = obligations_path
+        .extension()
+        .is_some_and(|ext| ext == "jsonl" || ext == "ndjson");
+    let obligation_rows = if json_lines {
+        read_all(ObligationsJsonReader::new(
+            &obligations_name,
+            open(obligations_path)?,
+        ))?
+    } else {
+        read_all(ObligationsReader::new(
+            &obligations_name,
+            open(obligations_path)?,
+        )?)?
+    };
     let lines: HashMap<String, u64> = obligation_rows
         .iter()
         .map(|row| (row.id.clone(), row.line))
@@ -238,10 +249,13 @@ fn paths(network: &Network, result: &ClearingResult) -> BTreeMap<usize, Vec<Stri
     if result.method != Method::SetOff {
         return paths;
     }
-    for cycle in explain_set_off(network, result) {
+    for cycle in explain(network, result).iter() {
         let text = cycle.describe(network);
-        for &obligation in &cycle.obligations {
-            paths.entry(obligation).or_default().push(text.clone());
+        for &obligation in cycle.obligations {
+            paths
+                .entry(obligation as usize)
+                .or_default()
+                .push(text.clone());
         }
     }
     paths

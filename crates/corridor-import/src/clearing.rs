@@ -167,22 +167,126 @@ impl<R: Read> Iterator for ObligationsReader<R> {
     type Item = Result<ObligationRow, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        Some(self.table.next_row()?.and_then(|row| {
-            let calendar = row.calendar(6)?;
-            Ok(ObligationRow {
-                line: row.line(),
-                id: row.require(0)?.into_owned(),
-                debtor: row.require(1)?.into_owned(),
-                creditor: row.require(2)?.into_owned(),
-                amount: money(&row, 3, 4, false)?,
-                due: row.date(5, calendar)?,
-                hs_code: match row.get(7) {
-                    Some(_) => Some(row.hs_code(7, &HsEdition::ALL)?),
-                    None => None,
-                },
-                reference: row.text(8),
-            })
-        }))
+        Some(self.table.next_row()?.and_then(|row| obligation(&row)))
+    }
+}
+
+/// One obligation from a row of the obligations format, CSV or JSON.
+fn obligation(row: &TableRow<'_>) -> Result<ObligationRow, ImportError> {
+    let calendar = row.calendar(6)?;
+    Ok(ObligationRow {
+        line: row.line(),
+        id: row.require(0)?.into_owned(),
+        debtor: row.require(1)?.into_owned(),
+        creditor: row.require(2)?.into_owned(),
+        amount: money(row, 3, 4, false)?,
+        due: row.date(5, calendar)?,
+        hs_code: match row.get(7) {
+            Some(_) => Some(row.hs_code(7, &HsEdition::ALL)?),
+            None => None,
+        },
+        reference: row.text(8),
+    })
+}
+
+/// Reads an obligations file in JSON lines: one object per line with the CSV format's
+/// columns as keys, e.g. `{"id":"17","debtor":"IR-IMP","creditor":"IQ-EXP",
+/// "amount":"1250.75","currency":"USD","due_date":"2024-05-01"}`. Values are strings, or
+/// numbers written as the amount is (never with an exponent), or null for "not given".
+/// Blank lines are skipped. Errors name the line and the key.
+#[derive(Debug)]
+pub struct ObligationsJsonReader<R> {
+    input: String,
+    lines: std::io::Lines<std::io::BufReader<R>>,
+    line: u64,
+}
+
+impl<R: Read> ObligationsJsonReader<R> {
+    /// Reads from `reader`; `input` names the source in errors.
+    pub fn new(input: impl Into<String>, reader: R) -> Self {
+        ObligationsJsonReader {
+            input: input.into(),
+            lines: std::io::BufRead::lines(std::io::BufReader::new(reader)),
+            line: 0,
+        }
+    }
+
+    fn error(&self, message: String) -> ImportError {
+        ImportError::Json {
+            input: self.input.clone(),
+            line: self.line,
+            message,
+        }
+    }
+
+    fn parse(&self, text: &str) -> Result<ObligationRow, ImportError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| self.error(format!("not JSON: {e}")))?;
+        let serde_json::Value::Object(object) = value else {
+            return Err(self.error("not a JSON object".to_owned()));
+        };
+        let mut record = csv::ByteRecord::new();
+        let mut positions = vec![None; OBLIGATION_COLUMNS.len()];
+        for (key, value) in &object {
+            let Some(column) = OBLIGATION_COLUMNS.iter().position(|spec| spec.name == key) else {
+                let accepted: Vec<&str> = OBLIGATION_COLUMNS.iter().map(|spec| spec.name).collect();
+                return Err(self.error(format!(
+                    "unknown key {key:?} (accepted: {})",
+                    accepted.join(", ")
+                )));
+            };
+            let text = match value {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Number(number) => number.to_string(),
+                serde_json::Value::Null => String::new(),
+                _ => {
+                    return Err(self.error(format!(
+                        "key {key:?}: expected a string or a number, not {value}"
+                    )))
+                }
+            };
+            positions[column] = Some(record.len());
+            record.push_field(text.as_bytes());
+        }
+        let missing: Vec<&str> = OBLIGATION_COLUMNS
+            .iter()
+            .zip(&positions)
+            .filter(|(spec, position)| spec.required && position.is_none())
+            .map(|(spec, _)| spec.name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(self.error(format!("missing keys: {}", missing.join(", "))));
+        }
+        let row = TableRow::from_parts(
+            &self.input,
+            self.line,
+            &record,
+            &OBLIGATION_COLUMNS,
+            &positions,
+        );
+        obligation(&row)
+    }
+}
+
+impl<R: Read> Iterator for ObligationsJsonReader<R> {
+    type Item = Result<ObligationRow, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let text = match self.lines.next()? {
+                Ok(text) => text,
+                Err(e) => {
+                    self.line += 1;
+                    let error = self.error(format!("cannot read: {e}"));
+                    return Some(Err(error));
+                }
+            };
+            self.line += 1;
+            if text.trim().is_empty() {
+                continue;
+            }
+            return Some(self.parse(&text));
+        }
     }
 }
 

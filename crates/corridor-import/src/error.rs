@@ -17,6 +17,16 @@ pub enum ImportError {
         /// The reader's description of the problem.
         message: String,
     },
+    /// A line of a JSON-lines file is not a JSON object of the format's fields.
+    #[error("{input} line {line}: {message}")]
+    Json {
+        /// The input's name.
+        input: String,
+        /// The 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The header is none of the Comtrade layouts (current, legacy, compact).
     #[error(
         "{input} line 1: unknown header: current layout lacks columns {missing_current}; \
@@ -108,6 +118,7 @@ impl ImportError {
     pub fn line(&self) -> u64 {
         match self {
             ImportError::Read { line, .. }
+            | ImportError::Json { line, .. }
             | ImportError::FieldCount { line, .. }
             | ImportError::ExtraField { line, .. }
             | ImportError::InvalidField { line, .. } => *line,

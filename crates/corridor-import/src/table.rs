@@ -160,6 +160,26 @@ pub(crate) struct TableRow<'a> {
     positions: &'a [Option<usize>],
 }
 
+impl<'a> TableRow<'a> {
+    /// A row whose fields come from elsewhere than a CSV file (a JSON object), laid out as
+    /// `positions` says: for each of `columns`, the index of its field in `record`.
+    pub(crate) fn from_parts(
+        input: &'a str,
+        line: u64,
+        record: &'a csv::ByteRecord,
+        columns: &'static [ColumnSpec],
+        positions: &'a [Option<usize>],
+    ) -> TableRow<'a> {
+        TableRow {
+            input,
+            line,
+            record,
+            columns,
+            positions,
+        }
+    }
+}
+
 impl TableRow<'_> {
     /// The 1-based line where the row starts.
     pub(crate) fn line(&self) -> u64 {

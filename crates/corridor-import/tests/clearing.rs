@@ -101,3 +101,57 @@ fn parties_and_liquidity() {
         .to_string()
         .contains("negative"));
 }
+
+#[test]
+fn obligations_in_json_lines_read_like_the_csv() {
+    use corridor_import::ObligationsJsonReader;
+    let text = "{\"id\":\"17\",\"debtor\":\"IR-IMP\",\"creditor\":\"IQ-EXP\",\"amount\":\"1,250.75\",\"currency\":\"USD\",\"due_date\":\"2020-05-04\",\"hs_code\":\"0702.00\"}\n\
+        \n\
+        {\"id\":\"18\",\"debtor\":\"IQ-IMP\",\"creditor\":\"IR-EXP\",\"amount\":2500000,\"currency\":\"IQD\",\"due_date\":\"1399-02-15\",\"calendar\":\"solar-hijri\",\"reference\":null}\n\
+        {\"id\":\"19\",\"debtor\":\"A\",\"creditor\":\"B\",\"amount\":\"1.001\",\"currency\":\"USD\",\"due_date\":\"2020-01-01\"}\n\
+        {\"id\":\"20\",\"debtor\":\"A\",\"creditor\":\"B\",\"amount\":\"1\",\"currency\":\"USD\",\"due\":\"2020-01-01\"}\n\
+        {\"id\":\"21\",\"debtor\":\"A\",\"creditor\":\"B\",\"amount\":\"1\",\"currency\":\"USD\"}\n\
+        [1,2]\n\
+        {\"id\":21,\n";
+    let rows: Vec<_> = ObligationsJsonReader::new("o.jsonl", text.as_bytes()).collect();
+    assert_eq!(rows.len(), 7);
+    let first = rows[0].as_ref().unwrap();
+    assert_eq!(first.amount, Money::from_minor(125_075, Currency::USD));
+    assert_eq!(first.line, 1);
+    let second = rows[1].as_ref().unwrap();
+    assert_eq!(second.line, 3, "the blank line counts");
+    assert_eq!(
+        second.due, first.due,
+        "1399-02-15 Solar Hijri is 2020-05-04"
+    );
+    assert_eq!(second.amount.amount_minor(), 2_500_000_000);
+    let errors: Vec<String> = rows[2..]
+        .iter()
+        .map(|row| row.as_ref().unwrap_err().to_string())
+        .collect();
+    assert!(
+        errors[0].starts_with("o.jsonl line 4, column amount") && errors[0].contains("1.001"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("line 5") && errors[1].contains("unknown key \"due\""),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].contains("line 6") && errors[2].contains("missing keys: due_date"),
+        "{}",
+        errors[2]
+    );
+    assert!(
+        errors[3].contains("line 7") && errors[3].contains("not a JSON object"),
+        "{}",
+        errors[3]
+    );
+    assert!(
+        errors[4].contains("line 8") && errors[4].contains("not JSON"),
+        "{}",
+        errors[4]
+    );
+}

@@ -158,3 +158,40 @@ fn the_bench_clears_each_model_end_to_end() {
         assert!(result["cycles"].as_u64().unwrap() > 0);
     }
 }
+
+#[test]
+fn obligations_may_come_as_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (parties, _) = files(dir.path(), OBLIGATIONS);
+    let jsonl = dir.path().join("obligations.jsonl");
+    let lines: Vec<String> = OBLIGATIONS
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            format!(
+                r#"{{"id":"{}","debtor":"{}","creditor":"{}","amount":"{}","currency":"{}","due_date":"{}"}}"#,
+                f[0], f[1], f[2], f[3], f[4], f[5]
+            )
+        })
+        .collect();
+    std::fs::write(&jsonl, lines.join("\n")).unwrap();
+    let output = run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        jsonl.to_str().unwrap(),
+        "--method",
+        "setoff",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["discharged"]["USD"], "2000.00");
+}
