@@ -13,7 +13,10 @@
 //!   exactly in integers by a primal–dual minimum-cost flow method and returned with an optimality
 //!   [`Certificate`] that [`verify_certificate`] checks in linear time;
 //!   [`explain`] decomposes it into short cycles of obligations, stored flat
-//!   ([`explain_set_off`]: the same cycles, one `Vec` each).
+//!   ([`explain_set_off`]: the same cycles, one `Vec` each);
+//! - [`set_off_with_liquidity`]: the largest amount discharged when, in addition to
+//!   cycles, each party may pay cash up to its liquidity; exact too, with a certificate
+//!   that [`verify_liquidity_certificate`] checks.
 //!
 //! Each currency clears on its own (no exchange rates yet). Amounts are [`Money`]: integer
 //! minor units, never floats. The crate is pure and deterministic: no I/O, no clock, no
@@ -24,6 +27,7 @@
 #![deny(clippy::float_arithmetic)]
 
 mod explain;
+mod liquidity;
 mod model;
 mod netting;
 mod outcome;
@@ -34,6 +38,7 @@ mod setoff;
 mod simplex;
 
 pub use explain::{explain, explain_set_off, SetOffCycle, SetOffCycleRef, SetOffExplanation};
+pub use liquidity::{set_off_with_liquidity, verify_liquidity_certificate};
 pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};
 pub use netting::{bilateral_netting, multilateral_netting};
 pub use outcome::{Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, Totals};

@@ -14,6 +14,9 @@ pub enum Method {
     MultilateralNetting,
     /// Multilateral set-off: the maximum circulation, no cash.
     SetOff,
+    /// Multilateral set-off with liquidity: the most debt that can be discharged when, in
+    /// addition to cycles, each party may pay cash up to its liquidity.
+    SetOffWithLiquidity,
 }
 
 /// One side of a cash payment.
@@ -104,7 +107,8 @@ pub struct ClearingResult {
     pub cash: Vec<PartyCash>,
     /// Per currency, sorted by code.
     pub totals: Vec<Totals>,
-    /// For [`Method::SetOff`], one optimality certificate per currency, already checked.
+    /// For [`Method::SetOff`] and [`Method::SetOffWithLiquidity`], one optimality
+    /// certificate per currency, already checked.
     pub certificates: Vec<Certificate>,
 }
 

@@ -1,10 +1,12 @@
 //! The maximum circulation of a graph with a cost of -1 per unit on every arc, by the
 //! primal–dual method (successive shortest paths in phases, each phase a maximum flow on
-//! the arcs of zero reduced cost), in exact integers.
+//! the arcs of zero reduced cost), in exact integers. Some arcs may instead be free (cost
+//! 0): set-off with liquidity routes cash through such arcs.
 //!
-//! Start with every arc saturated: each node's excess is what it is owed minus what it
-//! owes. The residual graph then has only backward arcs (cost +1), and potentials `π = 0`
-//! give every residual arc a reduced cost `cost + π[tail] - π[head] >= 0`. Each phase
+//! Start with every arc of cost -1 saturated and every free arc empty: each node's excess
+//! is what it is owed minus what it owes. The residual graph then has only backward arcs
+//! of cost +1 and forward free arcs of cost 0, and potentials `π = 0` give every residual
+//! arc a reduced cost `cost + π[tail] - π[head] >= 0`. Each phase
 //! keeps that invariant: (1) a bucket Dijkstra from the nodes with excess over the reduced
 //! costs, up to the distance `D` of the nearest deficit, raises `π` by `min(d, D)`, so that
 //! the shortest paths from excesses to deficits consist of arcs of reduced cost zero (the
@@ -15,7 +17,7 @@
 //! circulation and `π` proves it optimal (every residual arc has non-negative reduced
 //! cost): no scaling and no rounding, the certificate is the algorithm's own invariant.
 //!
-//! Costs are unit, so potentials (and reduced costs) stay small integers: the number of
+//! Costs are unit or zero, so potentials (and reduced costs) stay small integers: the number of
 //! phases is about the span of the optimal potentials, a handful on obligation networks.
 //!
 //! Arcs are processed in a fixed order (by tail, then by arc index), active nodes in FIFO
@@ -49,20 +51,35 @@ pub(crate) struct MaxCirculation<F> {
     /// Flow per arc, in the order given.
     pub(crate) flow: Vec<F>,
     /// Potential per node: `p[tail] - p[head] >= 1` on every arc with `flow < cap`, and
-    /// `<= 1` on every arc with `flow > 0` (complementary slackness for cost -1 per unit).
+    /// `<= 1` on every arc with `flow > 0` (complementary slackness for cost -1 per unit);
+    /// on a free arc the same with 0 in place of 1.
     pub(crate) potential: Vec<i64>,
 }
 
 /// The largest circulation (flow in equals flow out at every node, `0 <= flow <= cap`,
 /// largest total flow) on `node_count` nodes and arcs `tails[e] -> heads[e]` with
 /// capacities `caps[e] >= 0`. The sum of the capacities must fit in `F`.
+#[cfg(test)]
 pub(crate) fn max_circulation<F: Amount>(
     node_count: usize,
     tails: &[u32],
     heads: &[u32],
     caps: &[F],
 ) -> MaxCirculation<F> {
-    let mut solver = Solver::new(node_count, tails, heads, caps);
+    max_circulation_with_free_arcs(node_count, tails, heads, caps, tails.len())
+}
+
+/// As [`max_circulation`], but only arcs `0..counted` count towards the total flow (cost
+/// -1 per unit); arcs `counted..` are free (cost 0). The largest total flow on the counted
+/// arcs over all circulations.
+pub(crate) fn max_circulation_with_free_arcs<F: Amount>(
+    node_count: usize,
+    tails: &[u32],
+    heads: &[u32],
+    caps: &[F],
+    counted: usize,
+) -> MaxCirculation<F> {
+    let mut solver = Solver::new(node_count, tails, heads, caps, counted);
     solver.run();
     let flow = (0..tails.len())
         .map(|e| solver.rc[solver.back[e] as usize])
@@ -82,8 +99,9 @@ struct Solver<F> {
     rev: Vec<u32>,
     /// Residual capacity.
     rc: Vec<F>,
-    /// Whether the residual arc is forward (cost -1; backward ones cost +1).
-    forward: Vec<bool>,
+    /// Cost of the residual arc: -1 forward and +1 backward for a counted arc, 0 both
+    /// ways for a free one.
+    cost: Vec<i8>,
     /// The backward residual arc of each original arc; its residual capacity is the flow.
     back: Vec<u32>,
     pi: Vec<i64>,
@@ -99,7 +117,7 @@ struct Solver<F> {
 }
 
 impl<F: Amount> Solver<F> {
-    fn new(n: usize, tails: &[u32], heads: &[u32], caps: &[F]) -> Solver<F> {
+    fn new(n: usize, tails: &[u32], heads: &[u32], caps: &[F], counted: usize) -> Solver<F> {
         let m = tails.len();
         let mut first = vec![0_u32; n + 1];
         for e in 0..m {
@@ -113,7 +131,7 @@ impl<F: Amount> Solver<F> {
         let mut head = vec![0_u32; 2 * m];
         let mut rev = vec![0_u32; 2 * m];
         let mut rc = vec![F::ZERO; 2 * m];
-        let mut forward = vec![false; 2 * m];
+        let mut cost = vec![0_i8; 2 * m];
         let mut back = vec![0_u32; m];
         let mut excess = vec![F::ZERO; n];
         for e in 0..m {
@@ -122,16 +140,22 @@ impl<F: Amount> Solver<F> {
             fill[t] += 1;
             let b = fill[h];
             fill[h] += 1;
-            // Saturated: no residual forward capacity, the whole amount backward.
             head[a as usize] = h as u32;
             rev[a as usize] = b;
-            forward[a as usize] = true;
             head[b as usize] = t as u32;
             rev[b as usize] = a;
-            rc[b as usize] = caps[e];
             back[e] = b;
-            excess[t] -= caps[e];
-            excess[h] += caps[e];
+            if e < counted {
+                // Saturated: no residual forward capacity, the whole amount backward.
+                cost[a as usize] = -1;
+                cost[b as usize] = 1;
+                rc[b as usize] = caps[e];
+                excess[t] -= caps[e];
+                excess[h] += caps[e];
+            } else {
+                // Free and empty: the whole capacity forward.
+                rc[a as usize] = caps[e];
+            }
         }
         let current = first[..n].to_vec();
         Solver {
@@ -140,7 +164,7 @@ impl<F: Amount> Solver<F> {
             head,
             rev,
             rc,
-            forward,
+            cost,
             back,
             pi: vec![0; n],
             excess,
@@ -156,8 +180,7 @@ impl<F: Amount> Solver<F> {
     /// Reduced cost of residual arc `a` out of `v`.
     #[inline]
     fn reduced(&self, v: usize, a: usize) -> i64 {
-        let cost = if self.forward[a] { -1 } else { 1 };
-        cost + self.pi[v] - self.pi[self.head[a] as usize]
+        i64::from(self.cost[a]) + self.pi[v] - self.pi[self.head[a] as usize]
     }
 
     fn run(&mut self) {
@@ -465,6 +488,50 @@ mod tests {
             let wide_run = max_circulation(n, &tails, &heads, &wide);
             let narrow: Vec<i128> = ours.flow.iter().map(|&f| i128::from(f)).collect();
             prop_assert_eq!(narrow, wide_run.flow);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// With free arcs (cost 0) after the counted ones: the same optimum on the counted
+        /// arcs as the network simplex, and valid potentials (0 in place of 1 on free arcs).
+        #[test]
+        fn free_arcs_agree_with_the_network_simplex(
+            (n, arcs) in graphs(),
+            free in proptest::collection::vec((0_u32..9, 0_u32..9, 0_i64..=60), 0..=12),
+        ) {
+            let mut tails: Vec<u32> = arcs.iter().map(|a| a.0).collect();
+            let mut heads: Vec<u32> = arcs.iter().map(|a| a.1).collect();
+            let mut caps: Vec<i64> = arcs.iter().map(|a| a.2).collect();
+            let counted = arcs.len();
+            for &(t, h, cap) in &free {
+                let (t, h) = (t % n as u32, h % n as u32);
+                if t != h {
+                    tails.push(t);
+                    heads.push(h);
+                    caps.push(cap);
+                }
+            }
+            let ours = max_circulation_with_free_arcs(n, &tails, &heads, &caps, counted);
+            let mut balance = vec![0_i64; n];
+            for e in 0..tails.len() {
+                let f = ours.flow[e];
+                prop_assert!(0 <= f && f <= caps[e]);
+                let (t, h) = (tails[e] as usize, heads[e] as usize);
+                balance[t] -= f;
+                balance[h] += f;
+                let cost = if e < counted { -1 } else { 0 };
+                let reduced = cost + ours.potential[t] - ours.potential[h];
+                prop_assert!(f == caps[e] || reduced >= 0, "arc {}", e);
+                prop_assert!(f == 0 || reduced <= 0, "arc {}", e);
+            }
+            prop_assert!(balance.iter().all(|&b| b == 0));
+            let wide: Vec<i128> = caps.iter().map(|&c| i128::from(c)).collect();
+            let costs: Vec<i64> = (0..tails.len()).map(|e| if e < counted { -1 } else { 0 }).collect();
+            let simplex = min_cost_flow(n, &vec![0; n], &tails, &heads, &wide, &costs);
+            let theirs: i128 = simplex.flow[..counted].iter().sum();
+            prop_assert_eq!(ours.flow[..counted].iter().map(|&f| i128::from(f)).sum::<i128>(), theirs);
         }
     }
 

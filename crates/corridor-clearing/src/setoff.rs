@@ -24,7 +24,7 @@
 use corridor_core::{Currency, Money};
 
 use crate::outcome::{ClearingResult, Method, ObligationOutcome};
-use crate::primaldual::{max_circulation, MaxCirculation};
+use crate::primaldual::{max_circulation_with_free_arcs, MaxCirculation};
 use crate::scc::{components, Csr};
 use crate::Network;
 
@@ -72,15 +72,43 @@ pub enum CertificateError {
         /// The obligation's id.
         obligation: String,
     },
+    /// Set-off with liquidity: a payment is not between two parties, is not positive, or
+    /// a party's cash does not prove the result optimal.
+    #[error("{currency}: the payments or the potentials are wrong at party {party:?}: {what}")]
+    Cash {
+        /// The party's id (empty for a payment that is not between parties).
+        party: String,
+        /// The currency.
+        currency: Currency,
+        /// What is wrong.
+        what: &'static str,
+    },
 }
 
-/// Why set-off failed. Only a defect of this crate can cause it: the certificate check of a
-/// fresh solution failed.
+/// Why set-off failed. For [`set_off`] only a defect of this crate can cause it: the
+/// certificate check of a fresh solution failed. [`set_off_with_liquidity`] also rejects
+/// bad liquidity entries.
+///
+/// [`set_off_with_liquidity`]: crate::set_off_with_liquidity
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SetOffError {
     /// The solver's answer did not pass its own optimality check.
     #[error("internal error: the set-off solution failed its optimality check: {0}")]
     Certificate(#[from] CertificateError),
+    /// A liquidity entry names a party index that is not in the network.
+    #[error("liquidity names party index {party}, but the network has fewer parties")]
+    UnknownParty {
+        /// The index as given.
+        party: usize,
+    },
+    /// A liquidity entry is negative.
+    #[error("party {party:?}: liquidity {amount} is negative")]
+    NegativeLiquidity {
+        /// The party's id.
+        party: String,
+        /// The amount as given.
+        amount: Money,
+    },
 }
 
 /// Multilateral set-off, exact: discharges the largest possible amount of debt in each
@@ -122,7 +150,11 @@ pub fn set_off(network: &Network) -> Result<ClearingResult, SetOffError> {
 
 /// Solves one currency, writes the discharged amounts into `offset` and returns the
 /// certificate.
-fn solve_currency(network: &Network, currency: Currency, offset: &mut [i128]) -> Certificate {
+pub(crate) fn solve_currency(
+    network: &Network,
+    currency: Currency,
+    offset: &mut [i128],
+) -> Certificate {
     let party_count = network.parties().len();
     let edges = network.obligations_in(currency);
     // Local numbering of the parties that appear in this currency.
@@ -164,7 +196,7 @@ fn solve_currency(network: &Network, currency: Currency, offset: &mut [i128]) ->
         caps.push(network.obligations()[edges[k]].amount.amount_minor());
         kept.push(edges[k]);
     }
-    let solution = solve_kept(node_count, &tails, &heads, &caps);
+    let solution = solve_kept(node_count, &tails, &heads, &caps, caps.len());
     for k in 0..kept.len() {
         offset[kept[k]] = solution.flow[k];
     }
@@ -203,26 +235,28 @@ fn solve_currency(network: &Network, currency: Currency, offset: &mut [i128]) ->
     }
 }
 
-/// The maximum circulation of the kept obligations: in `i64` when the capacities add up
+/// The maximum circulation of the kept obligations (arcs `0..counted`; arcs `counted..`
+/// are free, see [`max_circulation_with_free_arcs`]): in `i64` when the capacities add up
 /// to something that fits (half the memory, faster), in `i128` otherwise.
-fn solve_kept(
+pub(crate) fn solve_kept(
     node_count: usize,
     tails: &[u32],
     heads: &[u32],
     caps: &[i128],
+    counted: usize,
 ) -> MaxCirculation<i128> {
     let total = caps.iter().try_fold(0_i64, |sum, &c| {
         i64::try_from(c).ok().and_then(|c| sum.checked_add(c))
     });
     if total.is_some() {
         let narrow: Vec<i64> = caps.iter().map(|&c| c as i64).collect();
-        let solution = max_circulation(node_count, tails, heads, &narrow);
+        let solution = max_circulation_with_free_arcs(node_count, tails, heads, &narrow, counted);
         MaxCirculation {
             flow: solution.flow.into_iter().map(i128::from).collect(),
             potential: solution.potential,
         }
     } else {
-        max_circulation(node_count, tails, heads, caps)
+        max_circulation_with_free_arcs(node_count, tails, heads, caps, counted)
     }
 }
 

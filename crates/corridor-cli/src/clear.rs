@@ -10,12 +10,14 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
 use corridor_clearing::{
-    bilateral_netting, explain, multilateral_netting, set_off, ClearingResult, Method, Network,
-    Obligation, Party, PartyKind,
+    bilateral_netting, explain, multilateral_netting, set_off, set_off_with_liquidity,
+    ClearingResult, Method, Network, Obligation, Party, PartyKind,
 };
 use corridor_cli::render;
 use corridor_core::Money;
-use corridor_import::{ImportError, ObligationsJsonReader, ObligationsReader, PartiesReader};
+use corridor_import::{
+    ImportError, LiquidityReader, ObligationsJsonReader, ObligationsReader, PartiesReader,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MethodArg {
@@ -25,6 +27,9 @@ pub(crate) enum MethodArg {
     Multilateral,
     /// Multilateral set-off: the most debt discharged with no cash at all.
     Setoff,
+    /// Set-off where each party may also pay up to its liquidity (--liquidity).
+    #[value(name = "setoff+liquidity")]
+    SetoffLiquidity,
     /// Every method, each reported separately.
     All,
 }
@@ -47,6 +52,10 @@ pub(crate) struct ClearArgs {
     /// The parties (CSV: id,country,kind[,name]).
     #[arg(long, required = true)]
     parties: Option<PathBuf>,
+    /// What each party can pay in cash this cycle (CSV: party,amount,currency), for
+    /// setoff+liquidity (and all).
+    #[arg(long)]
+    liquidity: Option<PathBuf>,
     /// Which method.
     #[arg(long, value_enum, default_value = "all")]
     method: MethodArg,
@@ -219,6 +228,27 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     if all || args.method == MethodArg::Setoff {
         results.push(set_off(&network)?);
     }
+    if args.method == MethodArg::SetoffLiquidity && args.liquidity.is_none() {
+        bail!("setoff+liquidity needs --liquidity FILE");
+    }
+    if let Some(path) = &args.liquidity {
+        let name = path.display().to_string();
+        let mut liquidity = Vec::new();
+        for row in LiquidityReader::new(&name, open(path)?)? {
+            let row = row?;
+            let party = network.party_index(&row.party).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{name} line {}, column party: {:?} is not a party of the cycle",
+                    row.line,
+                    row.party
+                )
+            })?;
+            liquidity.push((party, row.amount));
+        }
+        if all || args.method == MethodArg::SetoffLiquidity {
+            results.push(set_off_with_liquidity(&network, &liquidity)?);
+        }
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for result in &results {
@@ -235,6 +265,7 @@ fn method_name(method: Method) -> &'static str {
         Method::BilateralNetting => "netting",
         Method::MultilateralNetting => "multilateral",
         Method::SetOff => "setoff",
+        Method::SetOffWithLiquidity => "setoff+liquidity",
     }
 }
 

@@ -44,16 +44,29 @@ pub fn network(parties: &[(&str, &str)], obligations: Vec<Obligation>) -> Networ
 ///
 /// `arcs`: (tail, head, capacity). Returns the largest total flow of a circulation.
 pub fn reference_max_circulation(node_count: usize, arcs: &[(usize, usize, i128)]) -> i128 {
+    let costed: Vec<(usize, usize, i128, i64)> =
+        arcs.iter().map(|&(t, h, cap)| (t, h, cap, -1)).collect();
+    reference_min_cost_circulation(node_count, &costed)
+        .iter()
+        .sum()
+}
+
+/// A minimum-cost circulation of a small graph, by cycle canceling with Bellman-Ford on
+/// the residual graph. `arcs`: (tail, head, capacity, cost per unit). Returns the flows.
+pub fn reference_min_cost_circulation(
+    node_count: usize,
+    arcs: &[(usize, usize, i128, i64)],
+) -> Vec<i128> {
     let mut flow = vec![0_i128; arcs.len()];
     loop {
         // Residual arcs: (from, to, cost, arc index, forward?)
         let mut residual = Vec::new();
-        for (k, &(t, h, cap)) in arcs.iter().enumerate() {
+        for (k, &(t, h, cap, cost)) in arcs.iter().enumerate() {
             if flow[k] < cap {
-                residual.push((t, h, -1_i64, k, true));
+                residual.push((t, h, cost, k, true));
             }
             if flow[k] > 0 {
-                residual.push((h, t, 1_i64, k, false));
+                residual.push((h, t, -cost, k, false));
             }
         }
         let mut dist = vec![0_i64; node_count];
@@ -70,7 +83,7 @@ pub fn reference_max_circulation(node_count: usize, arcs: &[(usize, usize, i128)
             }
         }
         let Some(mut x) = last else {
-            return flow.iter().sum();
+            return flow;
         };
         for _ in 0..node_count {
             x = residual[parent[x].expect("on a negative cycle")].0;
@@ -121,4 +134,38 @@ pub fn reference_optimum(network: &Network, currency: Currency) -> i128 {
         })
         .collect();
     reference_max_circulation(network.parties().len(), &arcs)
+}
+
+/// The reference optimum of one currency with liquidity: the largest total discharge when
+/// each party may pay cash up to its liquidity (`liquidity[p]`, minor units) and any party
+/// may receive cash. A cash node with an arc to every party (capacity its liquidity, cost
+/// 0) and from every party (capacity the whole debt, cost 0); obligations cost -1.
+pub fn reference_optimum_with_liquidity(
+    network: &Network,
+    currency: Currency,
+    liquidity: &[i128],
+) -> i128 {
+    let n = network.parties().len();
+    let mut arcs: Vec<(usize, usize, i128, i64)> = Vec::new();
+    let mut total = 0;
+    for i in 0..network.obligations().len() {
+        let amount = network.obligations()[i].amount;
+        if amount.currency() == currency {
+            arcs.push((
+                network.debtor(i),
+                network.creditor(i),
+                amount.amount_minor(),
+                -1,
+            ));
+            total += amount.amount_minor();
+        }
+    }
+    let counted = arcs.len();
+    for (p, &l) in liquidity.iter().enumerate().take(n) {
+        arcs.push((n, p, l, 0));
+        arcs.push((p, n, total, 0));
+    }
+    reference_min_cost_circulation(n + 1, &arcs)[..counted]
+        .iter()
+        .sum()
 }

@@ -195,3 +195,68 @@ fn obligations_may_come_as_json_lines() {
     let result: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(result["discharged"]["USD"], "2000.00");
 }
+
+#[test]
+fn liquidity_lets_a_chain_clear_with_cash() {
+    let dir = tempfile::tempdir().unwrap();
+    // A chain with no cycle: IR-IMP owes IR-EXP, who owes IQ-EXP. Set-off alone discharges
+    // nothing; with 100 of liquidity at IR-IMP, both debts are discharged: 100 of cash
+    // passes from IR-IMP to IQ-EXP and IR-EXP's debt is set off against its claim.
+    let (parties, obligations) = files(
+        dir.path(),
+        "id,debtor,creditor,amount,currency,due_date\n\
+         1,IR-IMP,IR-EXP,100.00,USD,2024-05-01\n\
+         2,IR-EXP,IQ-EXP,100.00,USD,2024-05-01\n",
+    );
+    let liquidity = dir.path().join("liquidity.csv");
+    std::fs::write(&liquidity, "party,amount,currency\nIR-IMP,100.00,USD\n").unwrap();
+    let output = run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--liquidity",
+        liquidity.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let method = |name: &str| {
+        results
+            .iter()
+            .find(|r| r["method"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(method("setoff")["discharged"]["USD"], "0.00");
+    let with_cash = method("setoff+liquidity");
+    assert_eq!(with_cash["discharged"]["USD"], "200.00");
+    assert_eq!(with_cash["cash_moved"]["USD"], "100.00");
+    assert_eq!(with_cash["cash_cross_border"]["USD"], "100.00");
+
+    std::fs::write(&liquidity, "party,amount,currency\nNOBODY,1.00,USD\n").unwrap();
+    let output = run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--liquidity",
+        liquidity.to_str().unwrap(),
+    ]);
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        error.contains("liquidity.csv line 2, column party"),
+        "{error}"
+    );
+}
