@@ -405,6 +405,18 @@ impl Rejects {
     }
 }
 
+impl Drop for Rejects {
+    /// A command that stops on an error still leaves the rejections of the files it did load
+    /// (the output only ever holds those), and no scratch file. After [`Rejects::finish`]
+    /// there is nothing left to do.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.scratch);
+        if self.building.exists() && self.out.flush().is_ok() {
+            let _ = std::fs::rename(&self.building, &self.path);
+        }
+    }
+}
+
 fn loads(args: ListArgs) -> Result<()> {
     let registry = open_registry(&args.data.data)?;
     let loads = registry.loads()?;

@@ -194,6 +194,32 @@ fn a_bad_row_rejects_the_whole_file_unless_invalid_rows_are_set_aside() {
         "{rejected}"
     );
 
+    // A command that fails on its second file keeps the first file's load and rejections,
+    // and leaves no scratch files.
+    let rejects2 = dir.path().join("rejects2.csv");
+    let missing = dir.path().join("missing.csv");
+    let error = fails(&[
+        "trade",
+        "load",
+        "--data",
+        dir.path().join("data2").to_str().unwrap(),
+        "--source",
+        "Customs",
+        "--kind",
+        "customs",
+        "--skip-invalid",
+        rejects2.to_str().unwrap(),
+        file,
+        missing.to_str().unwrap(),
+    ]);
+    assert!(error.contains("missing.csv"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(&rejects2).unwrap().lines().count(),
+        2
+    );
+    assert!(!dir.path().join("rejects2.partial").exists());
+    assert!(!dir.path().join("rejects2.scratch").exists());
+
     // A customs file must say whose figures these are.
     let error = fails(&["trade", "load", "--data", data, file]);
     assert!(error.contains("--source"), "{error}");
