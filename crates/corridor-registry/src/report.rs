@@ -564,7 +564,7 @@ struct Chosen {
 /// Step 5: for each period, flow and kind of trade, the source to use: one that covers the
 /// whole period before one that does not, then by precedence. For all trade, a figure of
 /// goods and services together is used only when its source covers the period and comes
-/// before the sources of goods and of services.
+/// before every source of goods or of services that covers it too.
 fn choose_sources<'f>(
     placed: &[Placed<'f>],
     ranks: &HashMap<i64, (usize, i64)>,
@@ -639,8 +639,14 @@ fn choose_sources<'f>(
             let whole = choice[&(period, flow, codes::COMBINED)];
             let parts =
                 [codes::GOODS, codes::SERVICES].map(|t| choice.get(&(period, flow, t)).copied());
-            let use_whole = whole.covered_days >= period.day_count()
-                && parts.iter().flatten().all(|part| whole.rank < part.rank);
+            // The whole figure wins when it covers the period and each part either does not
+            // or comes after it by precedence: the same order as between sources.
+            let full = |chosen: &Chosen| chosen.covered_days >= period.day_count();
+            let use_whole = full(&whole)
+                && parts
+                    .iter()
+                    .flatten()
+                    .all(|part| !full(part) || whole.rank < part.rank);
             if use_whole {
                 choice.remove(&(period, flow, codes::GOODS));
                 choice.remove(&(period, flow, codes::SERVICES));

@@ -422,3 +422,60 @@ fn declarations_at_different_code_lengths_all_count() {
         "a register of declarations covers its month"
     );
 }
+
+#[test]
+fn a_combined_figure_stands_for_goods_and_services_only_where_it_is_the_better_source() {
+    let irq = country("IRQ");
+    let year = Period::solar_year(1397).unwrap();
+    let combined = |cents| {
+        let mut r = record(2, irq, year, "", cents);
+        r.trade_type = TradeType::Combined;
+        r
+    };
+    let mut q = query(PeriodKind::SolarYear);
+    q.partner = Some("IRQ".to_owned());
+    q.trade = TradeChoice::All;
+
+    // Customs gives the whole year's goods: its figure wins over the chamber's combined one.
+    let mut registry = Registry::open_in_memory().unwrap();
+    load(
+        &mut registry,
+        spec("c", "", "Chamber", SourceKind::Estimate),
+        &[combined(13_000)],
+        "a",
+    )
+    .unwrap();
+    load(
+        &mut registry,
+        spec("i", "", "IRICA", SourceKind::Customs),
+        &[record(2, irq, year, "", 7_000)],
+        "b",
+    )
+    .unwrap();
+    let total = &run(&registry, &q).totals[0];
+    assert_eq!((total.value_cents, total.source.as_str()), (7_000, "IRICA"));
+
+    // Customs gives only the first quarter: the chamber's whole-year figure stands.
+    let mut registry = Registry::open_in_memory().unwrap();
+    load(
+        &mut registry,
+        spec("c", "", "Chamber", SourceKind::Estimate),
+        &[combined(13_000)],
+        "a",
+    )
+    .unwrap();
+    let mut quarter = record(2, irq, year, "", 2_000);
+    quarter.period = TradePeriod::Period(Period::solar_quarter(1397, 1).unwrap());
+    load(
+        &mut registry,
+        spec("i", "", "IRICA", SourceKind::Customs),
+        &[quarter],
+        "b",
+    )
+    .unwrap();
+    let total = &run(&registry, &q).totals[0];
+    assert_eq!(
+        (total.value_cents, total.source.as_str(), total.partial),
+        (13_000, "Chamber", None)
+    );
+}
