@@ -15,7 +15,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use corridor_clearing::{explain, set_off, Network, Obligation, Party, PartyKind};
@@ -24,7 +23,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use crate::{peak_rss_mb, reset_peak_rss, BenchError};
+use crate::{peak_rss_mb, reset_peak_rss, round_to, run_python, BenchError};
 
 /// The shape of the generated network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,17 +130,17 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
         "cycle_bias_percent": config.cycle_bias_percent,
         "parties": config.parties,
         "obligations": config.obligations,
-        "seconds": round3(seconds),
-        "read_seconds": round3(read_seconds),
-        "build_seconds": round3(built - read_seconds),
-        "solve_and_certify_seconds": round3(solved - built),
-        "explain_seconds": round3(seconds - solved),
+        "seconds": round_to(seconds, 3),
+        "read_seconds": round_to(read_seconds, 3),
+        "build_seconds": round_to(built - read_seconds, 3),
+        "solve_and_certify_seconds": round_to(solved - built, 3),
+        "explain_seconds": round_to(seconds - solved, 3),
         "cycles": cycles.len(),
         "cycle_obligations": cycles.total_length(),
         "debt_cents": debt.to_string(),
         "discharged_cents": discharged.to_string(),
-        "discharged_percent": round3(discharged as f64 * 100.0 / (debt.max(1)) as f64),
-        "peak_rss_mb": peak_rss_mb().map(round3),
+        "discharged_percent": round_to(discharged as f64 * 100.0 / (debt.max(1)) as f64, 3),
+        "peak_rss_mb": peak_rss_mb().map(|v| round_to(v, 3)),
     });
     if config.ortools {
         let theirs = ortools(&obligations_path)?;
@@ -155,15 +154,11 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
             );
             object.insert(
                 "ratio_ortools_solve_over_corridor_end_to_end".into(),
-                json!(round3(their_solve / seconds)),
+                json!(round_to(their_solve / seconds, 3)),
             );
         }
     }
     Ok(output)
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }
 
 /// Writes `parties.csv` and `obligations.csv` for the configured model.
@@ -296,18 +291,5 @@ total = sum(caps)
 print(json.dumps({"load_seconds": load, "solve_seconds": solve,
                   "discharged_cents": str(total - smcf.optimal_cost())}))
 "#;
-    let output = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .arg(obligations)
-        .output()
-        .map_err(io_error("run python3 for OR-tools"))?;
-    if !output.status.success() {
-        return Err(BenchError::Unexpected(format!(
-            "OR-tools (python3 -m pip install ortools) failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    serde_json::from_slice(&output.stdout)
-        .map_err(|e| BenchError::Unexpected(format!("read OR-tools' output: {e}")))
+    run_python("OR-tools", "ortools", SCRIPT, &[obligations.as_os_str()])
 }

@@ -135,6 +135,37 @@ impl BenchResult {
     }
 }
 
+/// Runs a Python `script` (`python3 -c`) with `args`, for a comparison with another tool
+/// (`tool`, installed with `python3 -m pip install {package}`), and reads the one JSON
+/// object it prints.
+pub(crate) fn run_python(
+    tool: &str,
+    package: &str,
+    script: &str,
+    args: &[&std::ffi::OsStr],
+) -> Result<serde_json::Value, BenchError> {
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .map_err(|e| BenchError::Unexpected(format!("run python3 for {tool}: {e}")))?;
+    if !output.status.success() {
+        return Err(BenchError::Unexpected(format!(
+            "{tool} (python3 -m pip install {package}) failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| BenchError::Unexpected(format!("read {tool}'s output: {e}")))
+}
+
+/// `value` rounded to `places` decimals, for the printed figures.
+pub(crate) fn round_to(value: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (value * scale).round() / scale
+}
+
 /// Resets the process's peak-memory mark, so each run reports its own peak (Linux).
 pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");

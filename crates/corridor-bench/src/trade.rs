@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use corridor_calendar::PeriodKind;
@@ -21,7 +20,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use crate::BenchError;
+use crate::{round_to, run_python, BenchError};
 
 /// The header of Comtrade's current layout (47 columns).
 const HEADER: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
@@ -133,14 +132,14 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
         "bench": "trade registry: load a Comtrade-layout CSV, then a grouped report",
         "rows": config.rows,
         "file_bytes": file_bytes,
-        "generate_seconds": round2(generate_seconds),
+        "generate_seconds": round_to(generate_seconds, 2),
         "report": format!("{reporter} exports by Gregorian year and HS chapter (every partner, monthly figures)"),
         "corridor": {
             "parse_only_rows_per_second": (parsed as f64 / parse_seconds).round(),
-            "load_seconds": round2(load_seconds),
+            "load_seconds": round_to(load_seconds, 2),
             "load_rows_per_second": load_rate.round(),
             "loaded": load.loaded,
-            "report_ms": round2(report_ms),
+            "report_ms": round_to(report_ms, 2),
             "report_rows": ours.len(),
         },
     });
@@ -170,17 +169,17 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
                 "duckdb".into(),
                 json!({
                     "version": duck["version"],
-                    "load_seconds": round2(duck_load),
+                    "load_seconds": round_to(duck_load, 2),
                     "load_rows_per_second": duck_rate.round(),
-                    "report_ms": round2(duck_report),
+                    "report_ms": round_to(duck_report, 2),
                     "report_rows": theirs.len(),
                 }),
             );
             object.insert(
                 "ratios".into(),
                 json!({
-                    "load_speed_corridor_over_duckdb": round3(load_rate / duck_rate),
-                    "report_speed_corridor_over_duckdb": round3(duck_report / report_ms),
+                    "load_speed_corridor_over_duckdb": round_to(load_rate / duck_rate, 3),
+                    "report_speed_corridor_over_duckdb": round_to(duck_report / report_ms, 3),
                     "goals": "load at least 0.5, report at least 1.0",
                 }),
             );
@@ -193,14 +192,6 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }
 
 /// Writes `config.rows` monthly rows of the current layout: reporters by period, each
@@ -299,19 +290,11 @@ print(json.dumps({
     "result": [[int(y), c, str(int(v * 100))] for (y, c, v) in rows],
 }))
 "#;
-    let output = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .arg(csv)
-        .arg(reporter)
-        .arg(REPORT_RUNS.to_string())
-        .output()
-        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "run python3 for DuckDB")))?;
-    if !output.status.success() {
-        return Err(BenchError::Unexpected(format!(
-            "DuckDB (python3 -m pip install duckdb) failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    serde_json::from_slice(&output.stdout)
-        .map_err(|e| BenchError::Unexpected(format!("read DuckDB's output: {e}")))
+    let runs = REPORT_RUNS.to_string();
+    run_python(
+        "DuckDB",
+        "duckdb",
+        SCRIPT,
+        &[csv.as_os_str(), reporter.as_ref(), runs.as_ref()],
+    )
 }

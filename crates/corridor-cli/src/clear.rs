@@ -14,6 +14,8 @@ use corridor_clearing::{
     ClearingResult, Method, Network, Obligation, Party, PartyKind,
 };
 use corridor_cli::render;
+
+use crate::trade::{percent, percent_digits};
 use corridor_core::Money;
 use corridor_import::{
     ImportError, LiquidityReader, ObligationsJsonReader, ObligationsReader, PartiesReader,
@@ -310,7 +312,7 @@ fn result_json(network: &Network, result: &ClearingResult) -> Value {
         "remaining": by_currency(&|t| t.remaining),
         "cash_moved": by_currency(&|t| t.cash_moved),
         "cash_cross_border": by_currency(&|t| t.cash_cross_border),
-        "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_text(t.saved_bp)))).collect::<serde_json::Map<_, _>>(),
+        "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_digits(i128::from(t.saved_bp))))).collect::<serde_json::Map<_, _>>(),
         "certificates_checked": result.certificates.len(),
         "obligations": network.obligations().iter().zip(&result.obligations).enumerate().map(|(i, (o, outcome))| json!({
             "id": o.id,
@@ -322,12 +324,6 @@ fn result_json(network: &Network, result: &ClearingResult) -> Value {
             "path": paths.get(&i).cloned().unwrap_or_default(),
         })).collect::<Vec<_>>(),
     })
-}
-
-fn percent_text(bp: i64) -> String {
-    let sign = if bp < 0 { "-" } else { "" };
-    let bp = bp.unsigned_abs();
-    format!("{sign}{}.{:02}", bp / 100, bp % 100)
 }
 
 fn write_table(out: &mut dyn Write, network: &Network, result: &ClearingResult) -> Result<()> {
@@ -344,7 +340,7 @@ fn write_table(out: &mut dyn Write, network: &Network, result: &ClearingResult) 
                 t.remaining.format_amount(),
                 t.cash_moved.format_amount(),
                 t.cash_cross_border.format_amount(),
-                format!("{}%", percent_text(t.saved_bp)),
+                percent(i128::from(t.saved_bp)),
             ]
         })
         .collect();

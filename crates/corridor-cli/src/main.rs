@@ -61,6 +61,15 @@ enum CalendarArg {
     SolarHijri,
 }
 
+impl CalendarArg {
+    fn calendar(self) -> corridor_calendar::Calendar {
+        match self {
+            CalendarArg::Gregorian => corridor_calendar::Calendar::Gregorian,
+            CalendarArg::SolarHijri => corridor_calendar::Calendar::SolarHijri,
+        }
+    }
+}
+
 #[derive(Args)]
 struct DateArgs {
     /// The date, YYYY-MM-DD.

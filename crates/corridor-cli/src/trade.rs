@@ -217,7 +217,7 @@ fn load(args: LoadArgs) -> Result<()> {
                 }),
                 _ => None,
             },
-            loaded_at: now_text(),
+            loaded_at: now_text()?,
         };
         let format = args.format.map(|format| match format {
             FormatArg::Comtrade => Format::Comtrade,
@@ -504,22 +504,34 @@ fn sources(args: ListArgs) -> Result<()> {
     Ok(())
 }
 
-fn now_text() -> String {
-    let seconds = std::time::SystemTime::now()
+/// Seconds since the Unix epoch, from the system clock.
+fn unix_seconds() -> Result<u64> {
+    Ok(std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+        .context("read the clock")?
+        .as_secs())
+}
+
+/// The current time as `YYYY-MM-DDTHH:MM:SSZ`, as loads record it.
+fn now_text() -> Result<String> {
+    let seconds = unix_seconds()?;
+    let date = GregorianDate::from_days_since_epoch(
+        i64::try_from(seconds / 86_400).context("read the clock")?,
+    )?;
     let rest = seconds % 86_400;
-    let date = GregorianDate::from_days_since_epoch(days)
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    format!(
+    Ok(format!(
         "{date}T{:02}:{:02}:{:02}Z",
         rest / 3600,
         rest % 3600 / 60,
         rest % 60
-    )
+    ))
+}
+
+/// Today's date (UTC).
+fn today() -> Result<GregorianDate> {
+    Ok(GregorianDate::from_days_since_epoch(
+        i64::try_from(unix_seconds()? / 86_400).context("read the clock")?,
+    )?)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -784,9 +796,14 @@ pub(crate) fn usd(cents: i128) -> String {
 
 /// Basis points as a percentage: `12.34%`.
 pub(crate) fn percent(bp: i128) -> String {
+    format!("{}%", percent_digits(bp))
+}
+
+/// Basis points as a percentage's digits, without the sign: `12.34`.
+pub(crate) fn percent_digits(bp: i128) -> String {
     let sign = if bp < 0 { "-" } else { "" };
     let bp = bp.unsigned_abs();
-    format!("{sign}{}.{:02}%", bp / 100, bp % 100)
+    format!("{sign}{}.{:02}", bp / 100, bp % 100)
 }
 
 /// A period's name for people: `1399-02 Ordibehesht`, `2020-Q2`.
@@ -988,10 +1005,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
 
 fn report_partners(args: PartnersArgs) -> Result<()> {
     let registry = open_registry(&args.scope.data.data)?;
-    let calendar = match args.calendar {
-        crate::CalendarArg::Gregorian => Calendar::Gregorian,
-        crate::CalendarArg::SolarHijri => Calendar::SolarHijri,
-    };
+    let calendar = args.calendar.calendar();
     let period = Period::parse(&args.period, calendar)
         .with_context(|| format!("read --period {:?}", args.period))?;
     let query = TradeQuery {
@@ -1304,7 +1318,7 @@ pub(crate) fn run_demo(command: DemoCommand) -> Result<()> {
     match command {
         DemoCommand::Load(args) => {
             let mut registry = open_registry(&args.data.data)?;
-            let report = corridor_registry::demo::load_demo(&mut registry)
+            let report = corridor_registry::demo::load_demo_at(&mut registry, &now_text()?)
                 .context("load the demo corridor: nothing was loaded")?;
             let stdout = io::stdout();
             let mut out = stdout.lock();
@@ -1478,10 +1492,7 @@ fn target_add(args: TargetAddArgs) -> Result<()> {
                 .with_context(|| format!("read --deadline {deadline:?}"))?,
         ),
         (Some(period), None) => {
-            let calendar = match args.calendar {
-                crate::CalendarArg::Gregorian => Calendar::Gregorian,
-                crate::CalendarArg::SolarHijri => Calendar::SolarHijri,
-            };
+            let calendar = args.calendar.calendar();
             TargetSpan::Period(
                 Period::parse(period, calendar)
                     .with_context(|| format!("read --period {period:?}"))?,
@@ -1581,16 +1592,6 @@ fn target_list(args: ListArgs) -> Result<()> {
         .as_bytes(),
     )?;
     Ok(())
-}
-
-fn today() -> Result<GregorianDate> {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("read the clock")?
-        .as_secs();
-    Ok(GregorianDate::from_days_since_epoch(
-        i64::try_from(seconds / 86_400).context("read the clock")?,
-    )?)
 }
 
 fn status_name(status: TargetStatus) -> &'static str {

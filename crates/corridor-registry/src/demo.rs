@@ -18,7 +18,7 @@
 //! exists (and to published partial-year and monthly figures, see [`plans`]), by
 //! largest-remainder apportionment of whole cents.
 //!
-//! [`load_demo`] loads the three files and adds the `$20 bn` targets. Loading again changes
+//! [`load_demo_at`] loads the three files and adds the `$20 bn` targets. Loading again changes
 //! nothing: the files are the same bytes, so the registry answers "already loaded", and
 //! targets that exist are skipped.
 
@@ -79,7 +79,7 @@ pub struct DemoTarget {
     pub added: bool,
 }
 
-/// What [`load_demo`] did.
+/// What [`load_demo_at`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoReport {
     /// Each file, in the order loaded.
@@ -100,13 +100,8 @@ impl DemoReport {
 
 /// Loads the demo corridor into `registry`: the public figures, the generated customs
 /// declarations and services exports, and the targets (see [`targets`]). Each file is one
-/// transaction; loading the demo again changes nothing. The loads are recorded with the
-/// current time.
-pub fn load_demo(registry: &mut Registry) -> Result<DemoReport, IngestError> {
-    load_demo_at(registry, &now_text())
-}
-
-/// [`load_demo`], recording `loaded_at` as the loads' time.
+/// transaction; loading the demo again changes nothing. The loads are recorded as made at
+/// `loaded_at` (the caller reads the clock).
 pub fn load_demo_at(registry: &mut Registry, loaded_at: &str) -> Result<DemoReport, IngestError> {
     let customs = customs_csv().map_err(generation_error)?;
     let services = services_csv().map_err(generation_error)?;
@@ -214,25 +209,6 @@ fn generation_error(error: CalendarError) -> IngestError {
         what: "generate the demo corridor".to_owned(),
         source: io::Error::other(error),
     }
-}
-
-/// The current time as `YYYY-MM-DDTHH:MM:SSZ`.
-fn now_text() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let rest = seconds % 86_400;
-    let date = GregorianDate::from_days_since_epoch(days)
-        .map(|date| date.to_string())
-        .unwrap_or_default();
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
 }
 
 // ---------------------------------------------------------------------------------------
