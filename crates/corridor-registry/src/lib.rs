@@ -39,7 +39,7 @@ pub mod target;
 use std::path::Path;
 
 use corridor_import::SourceKind;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 pub use codes::WORLD;
 pub use error::RegistryError;
@@ -315,16 +315,6 @@ impl Registry {
 
     pub(crate) fn connection(&self) -> &Connection {
         &self.conn
-    }
-
-    /// The number of stored figures of the source called `name`.
-    pub fn figures_of_source(&self, name: &str) -> Result<u64, RegistryError> {
-        let count: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM flow f JOIN source s ON s.id = f.source_id WHERE s.name = ?1",
-            params![name],
-            |row| row.get(0),
-        )?;
-        Ok(count.unsigned_abs())
     }
 }
 
