@@ -18,7 +18,12 @@
 //!   cycles, each party may pay cash up to its liquidity; exact too, with a certificate
 //!   that [`verify_liquidity_certificate`] checks.
 //!
-//! Each currency clears on its own (no exchange rates yet). Amounts are [`Money`]: integer
+//! - [`pool_settlement`]: restricted pools pay what set-off left of the obligations their
+//!   rules allow (earliest due first, basic goods first, pro rata when short), and each
+//!   debtor is charged in its own currency at the pool's rate.
+//!
+//! Each currency clears on its own, unless [`FxRates`] fixed for the cycle convert every
+//! obligation to one clearing currency first. Amounts are [`Money`]: integer
 //! minor units, never floats. The crate is pure and deterministic: no I/O, no clock, no
 //! randomness; parties and obligations are indexed in id order, so the same set of inputs
 //! gives the same result whatever their order.
@@ -27,10 +32,12 @@
 #![deny(clippy::float_arithmetic)]
 
 mod explain;
+mod fx;
 mod liquidity;
 mod model;
 mod netting;
 mod outcome;
+mod pool;
 mod primaldual;
 mod scc;
 mod setoff;
@@ -38,8 +45,13 @@ mod setoff;
 mod simplex;
 
 pub use explain::{explain, explain_set_off, SetOffCycle, SetOffCycleRef, SetOffExplanation};
+pub use fx::{FxError, FxRates};
 pub use liquidity::{set_off_with_liquidity, verify_liquidity_certificate};
 pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};
 pub use netting::{bilateral_netting, multilateral_netting};
-pub use outcome::{Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, Totals};
+pub use outcome::{
+    Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, PoolPayment, PoolUsage,
+    Totals,
+};
+pub use pool::{pool_settlement, Pool, PoolError};
 pub use setoff::{set_off, verify_certificate, Certificate, CertificateError, SetOffError};

@@ -98,11 +98,12 @@ pub fn set_off_with_liquidity(
             }
             None => 0,
         };
-        outcomes.push(ObligationOutcome {
-            offset: Money::from_minor(f - take, currency),
-            cash: Money::from_minor(take, currency),
-            remaining: Money::from_minor(obligation.amount.amount_minor() - f, currency),
-        });
+        outcomes.push(ObligationOutcome::new(
+            f - take,
+            take,
+            obligation.amount.amount_minor() - f,
+            currency,
+        ));
     }
     payments.sort_by(|a, b| {
         (a.amount.currency(), &a.from, &a.to).cmp(&(b.amount.currency(), &b.from, &b.to))

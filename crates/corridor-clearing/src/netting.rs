@@ -158,12 +158,7 @@ pub fn multilateral_netting(network: &Network) -> ClearingResult {
 }
 
 fn settled_by_offset(amount: Money) -> ObligationOutcome {
-    let zero = Money::zero(amount.currency());
-    ObligationOutcome {
-        offset: amount,
-        cash: zero,
-        remaining: zero,
-    }
+    ObligationOutcome::new(amount.amount_minor(), 0, 0, amount.currency())
 }
 
 fn by_due_then_id(network: &Network, obligations: &mut [usize]) {

@@ -17,6 +17,10 @@ pub enum Method {
     /// Multilateral set-off with liquidity: the most debt that can be discharged when, in
     /// addition to cycles, each party may pay cash up to its liquidity.
     SetOffWithLiquidity,
+    /// The settlement plan with restricted pools: set-off first, then pool-funded payments
+    /// of eligible obligations, then (when liquidity is given) cash up to each party's
+    /// liquidity.
+    PoolFunded,
 }
 
 /// One side of a cash payment.
@@ -46,18 +50,60 @@ pub struct ObligationOutcome {
     pub offset: Money,
     /// Discharged by a cash payment.
     pub cash: Money,
+    /// Discharged by payments from restricted pools.
+    pub pooled: Money,
     /// Still owed.
     pub remaining: Money,
 }
 
 impl ObligationOutcome {
-    /// Everything discharged: `offset + cash`.
+    /// An outcome of `offset` without cash, `cash` in cash, `remaining` still owed.
+    pub(crate) fn new(offset: i128, cash: i128, remaining: i128, currency: Currency) -> Self {
+        ObligationOutcome {
+            offset: Money::from_minor(offset, currency),
+            cash: Money::from_minor(cash, currency),
+            pooled: Money::from_minor(0, currency),
+            remaining: Money::from_minor(remaining, currency),
+        }
+    }
+
+    /// Everything discharged: `offset + cash + pooled`.
     pub fn discharged(&self) -> Money {
         Money::from_minor(
-            self.offset.amount_minor() + self.cash.amount_minor(),
+            self.offset.amount_minor() + self.cash.amount_minor() + self.pooled.amount_minor(),
             self.offset.currency(),
         )
     }
+}
+
+/// A payment from a restricted pool for one obligation, and what its debtor was charged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PoolPayment {
+    /// The pool, by index in the pools given.
+    pub pool: usize,
+    /// The obligation, by index.
+    pub obligation: usize,
+    /// What the pool paid the obligation's creditor, in the obligation's currency.
+    pub paid: Money,
+    /// What the debtor was charged, in the pool's charge currency, paid to the pool's owner.
+    pub charged: Money,
+}
+
+/// How one restricted pool was used.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PoolUsage {
+    /// The pool, by index in the pools given.
+    pub pool: usize,
+    /// What it could pay this cycle.
+    pub available: Money,
+    /// What it paid.
+    pub paid: Money,
+    /// What its debtors were charged, in its charge currency.
+    pub charged: Money,
+    /// The obligations it paid (in part or in full).
+    pub obligations: usize,
+    /// Eligible obligations' amounts it could not pay: what was still owed on them after it.
+    pub unpaid_eligible: Money,
 }
 
 /// What one party pays and receives in one currency.
@@ -82,9 +128,12 @@ pub struct Totals {
     pub discharged: Money,
     /// Discharged without cash.
     pub offset: Money,
+    /// Discharged by payments from restricted pools.
+    pub pooled: Money,
     /// Still owed.
     pub remaining: Money,
-    /// Cash paid by parties (payments between clearing agents are not counted twice).
+    /// Cash paid by parties (payments between clearing agents are not counted twice),
+    /// pools' payments, and the charges debtors paid to pools' owners in this currency.
     pub cash_moved: Money,
     /// Cash paid between parties or agents of different countries.
     pub cash_cross_border: Money,
@@ -110,6 +159,10 @@ pub struct ClearingResult {
     /// For [`Method::SetOff`] and [`Method::SetOffWithLiquidity`], one optimality
     /// certificate per currency, already checked.
     pub certificates: Vec<Certificate>,
+    /// For [`Method::PoolFunded`]: every pool payment, by pool then obligation.
+    pub pool_payments: Vec<PoolPayment>,
+    /// For [`Method::PoolFunded`]: per pool, what it paid.
+    pub pools: Vec<PoolUsage>,
 }
 
 impl ClearingResult {
@@ -122,6 +175,27 @@ impl ClearingResult {
         payments: Vec<Payment>,
         certificates: Vec<Certificate>,
     ) -> ClearingResult {
+        ClearingResult::assemble_with_pools(
+            network,
+            method,
+            obligations,
+            payments,
+            certificates,
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    /// [`ClearingResult::assemble`], with pool payments.
+    pub(crate) fn assemble_with_pools(
+        network: &Network,
+        method: Method,
+        obligations: Vec<ObligationOutcome>,
+        payments: Vec<Payment>,
+        certificates: Vec<Certificate>,
+        pool_payments: Vec<PoolPayment>,
+        pools: Vec<PoolUsage>,
+    ) -> ClearingResult {
         let country_of = |account: &Account| -> String {
             match account {
                 Account::Party(p) => network.parties()[*p].country.clone(),
@@ -130,19 +204,33 @@ impl ClearingResult {
         };
         let mut cash = Vec::new();
         let mut totals = Vec::new();
-        for &currency in network.currencies() {
+        let mut currencies = network.currencies().to_vec();
+        for payment in &pool_payments {
+            let currency = payment.charged.currency();
+            if let Err(at) = currencies.binary_search(&currency) {
+                currencies.insert(at, currency);
+            }
+        }
+        for currency in currencies {
             let mut debt = 0_i128;
             let mut offset = 0_i128;
             let mut paid_cash = 0_i128;
+            let mut pooled = 0_i128;
             let mut remaining = 0_i128;
             for (obligation, outcome) in network.obligations().iter().zip(&obligations) {
                 if obligation.amount.currency() == currency {
                     debt += obligation.amount.amount_minor();
                     offset += outcome.offset.amount_minor();
                     paid_cash += outcome.cash.amount_minor();
+                    pooled += outcome.pooled.amount_minor();
                     remaining += outcome.remaining.amount_minor();
                 }
             }
+            let charged: i128 = pool_payments
+                .iter()
+                .filter(|p| p.charged.currency() == currency)
+                .map(|p| p.charged.amount_minor())
+                .sum();
             let mut paid = vec![0_i128; network.parties().len()];
             let mut received = vec![0_i128; network.parties().len()];
             let mut cross = 0_i128;
@@ -171,10 +259,11 @@ impl ClearingResult {
             totals.push(Totals {
                 currency,
                 debt: money(debt),
-                discharged: money(offset + paid_cash),
+                discharged: money(offset + paid_cash + pooled),
                 offset: money(offset),
+                pooled: money(pooled),
                 remaining: money(remaining),
-                cash_moved: money(paid_cash),
+                cash_moved: money(paid_cash + pooled + charged),
                 cash_cross_border: money(cross),
                 saved_bp: basis_points(offset, debt),
             });
@@ -186,6 +275,8 @@ impl ClearingResult {
             cash,
             totals,
             certificates,
+            pool_payments,
+            pools,
         }
     }
 

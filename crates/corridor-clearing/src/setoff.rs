@@ -133,11 +133,7 @@ pub fn set_off(network: &Network) -> Result<ClearingResult, SetOffError> {
         .zip(&offset)
         .map(|(obligation, &f)| {
             let currency = obligation.amount.currency();
-            ObligationOutcome {
-                offset: Money::from_minor(f, currency),
-                cash: Money::zero(currency),
-                remaining: Money::from_minor(obligation.amount.amount_minor() - f, currency),
-            }
+            ObligationOutcome::new(f, 0, obligation.amount.amount_minor() - f, currency)
         })
         .collect();
     let result =

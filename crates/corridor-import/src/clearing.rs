@@ -4,8 +4,8 @@
 use std::io::Read;
 
 use corridor_calendar::GregorianDate;
-use corridor_core::{Currency, Money};
-use corridor_reference::{HsCode, HsEdition};
+use corridor_core::{Currency, Money, Rate};
+use corridor_reference::{country_by_alpha3, hs_lookup, HsCode, HsEdition, HsLevel};
 
 use crate::table::{optional, required, ColumnSpec, Table, TableRow};
 use crate::ImportError;
@@ -312,9 +312,7 @@ fn money(
     currency: usize,
     zero_allowed: bool,
 ) -> Result<Money, ImportError> {
-    let code = row.require(currency)?;
-    let currency_value = Currency::from_code(&code)
-        .map_err(|_| row.invalid(currency, &code, "is not an ISO 4217 currency code"))?;
+    let currency_value = self::currency(row, currency)?;
     let text = row.require(amount)?;
     let money = Money::parse_amount(&text, currency_value).map_err(|_| {
         row.invalid(
@@ -333,4 +331,244 @@ fn money(
         return Err(row.invalid(amount, &text, reason));
     }
     Ok(money)
+}
+
+/// One restricted pool's rules for a clearing cycle: what it may pay, for whom, to whom.
+///
+/// A pool is a party (of kind `restricted-pool`) holding funds that may only pay certain
+/// obligations: for example an exporting country's energy revenues held at a bank in the
+/// importing country, which may pay that country's exporters of basic goods on behalf of
+/// the exporting country's importers. The debtor is charged in `charge_currency` at `rate`,
+/// and the charge goes to `owner`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolRow {
+    /// The 1-based line of the row.
+    pub line: u64,
+    /// The pool: the id of the party that holds the funds.
+    pub pool: String,
+    /// The party that the debtors' charges go to (the funds' owner, in the debtors' country).
+    pub owner: String,
+    /// What the pool may pay this cycle, in the pool's currency; zero or more.
+    pub amount: Money,
+    /// The currency debtors are charged in.
+    pub charge_currency: Currency,
+    /// One unit of the pool's currency costs the debtor `rate` units of `charge_currency`.
+    pub rate: Rate,
+    /// The rate as written, for reports.
+    pub rate_text: String,
+    /// The debtors' countries (ISO 3166-1 alpha-3); empty: the owner's country.
+    pub debtor_countries: Vec<&'static str>,
+    /// The creditors' countries; at least one.
+    pub creditor_countries: Vec<&'static str>,
+    /// The creditors' kinds (from [`PARTY_KINDS`]); empty: any.
+    pub creditor_kinds: Vec<&'static str>,
+    /// The debtors it may pay for, by party id; empty: any in `debtor_countries`.
+    pub debtors: Vec<String>,
+    /// The goods it may pay for: HS chapters or headings; empty: any obligation, with or
+    /// without goods. When given, an obligation without an HS code is not eligible.
+    pub goods: Vec<HsCode>,
+    /// The basic goods, paid first among obligations due the same day: HS chapters or
+    /// headings.
+    pub basic_goods: Vec<HsCode>,
+}
+
+/// One exchange rate fixed for the cycle: one unit of `from` is worth `rate` units of `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FxRow {
+    /// The 1-based line of the row.
+    pub line: u64,
+    /// The currency converted from.
+    pub from: Currency,
+    /// The currency converted to.
+    pub to: Currency,
+    /// Units of `to` per unit of `from`.
+    pub rate: Rate,
+    /// The rate as written.
+    pub rate_text: String,
+}
+
+const POOL_COLUMNS: [ColumnSpec; 12] = [
+    required("pool"),
+    required("owner"),
+    required("amount"),
+    required("currency"),
+    required("charge_currency"),
+    required("rate"),
+    optional("debtor_countries"),
+    required("creditor_countries"),
+    optional("creditor_kinds"),
+    optional("debtors"),
+    optional("goods"),
+    optional("basic_goods"),
+];
+
+const FX_COLUMNS: [ColumnSpec; 3] = [required("from"), required("to"), required("rate")];
+
+/// Reads a pools file: `pool,owner,amount,currency,charge_currency,rate,creditor_countries`
+/// with optional `debtor_countries`, `creditor_kinds`, `debtors`, `goods` and
+/// `basic_goods`; lists are separated by spaces.
+#[derive(Debug)]
+pub struct PoolsReader<R> {
+    table: Table<R>,
+}
+
+/// Reads an exchange-rates file: `from,to,rate`.
+#[derive(Debug)]
+pub struct FxReader<R> {
+    table: Table<R>,
+}
+
+impl<R: Read> PoolsReader<R> {
+    /// Reads and checks the header. `input` names the source in errors.
+    pub fn new(input: impl Into<String>, reader: R) -> Result<Self, ImportError> {
+        Ok(PoolsReader {
+            table: Table::new(input.into(), reader, &POOL_COLUMNS)?,
+        })
+    }
+}
+
+impl<R: Read> FxReader<R> {
+    /// Reads and checks the header. `input` names the source in errors.
+    pub fn new(input: impl Into<String>, reader: R) -> Result<Self, ImportError> {
+        Ok(FxReader {
+            table: Table::new(input.into(), reader, &FX_COLUMNS)?,
+        })
+    }
+}
+
+impl<R: Read> Iterator for PoolsReader<R> {
+    type Item = Result<PoolRow, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.table.next_row()?.and_then(|row| pool(&row)))
+    }
+}
+
+impl<R: Read> Iterator for FxReader<R> {
+    type Item = Result<FxRow, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.table.next_row()?.and_then(|row| {
+            let from = currency(&row, 0)?;
+            let to = currency(&row, 1)?;
+            if from == to {
+                let text = row.require(1)?;
+                return Err(row.invalid(1, &text, "is the same currency as `from`"));
+            }
+            let (rate, rate_text) = rate(&row, 2)?;
+            Ok(FxRow {
+                line: row.line(),
+                from,
+                to,
+                rate,
+                rate_text,
+            })
+        }))
+    }
+}
+
+fn pool(row: &TableRow<'_>) -> Result<PoolRow, ImportError> {
+    let (rate, rate_text) = rate(row, 5)?;
+    let countries = |column: usize| -> Result<Vec<&'static str>, ImportError> {
+        list(row, column)
+            .into_iter()
+            .map(|code| {
+                country_by_alpha3(&code)
+                    .map(|country| country.alpha3())
+                    .ok_or_else(|| {
+                        row.invalid(column, &code, "is not an ISO 3166-1 alpha-3 country code")
+                    })
+            })
+            .collect()
+    };
+    let creditor_countries = countries(7)?;
+    if creditor_countries.is_empty() {
+        return Err(row.invalid(7, "", "names no country"));
+    }
+    let creditor_kinds = list(row, 8)
+        .into_iter()
+        .map(|text| {
+            PARTY_KINDS
+                .into_iter()
+                .find(|kind| kind.eq_ignore_ascii_case(&text))
+                .ok_or_else(|| {
+                    row.invalid(
+                        8,
+                        &text,
+                        "is not a kind of party (central-bank, bank, trader, restricted-pool, clearing-agent)",
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let goods = |column: usize| -> Result<Vec<HsCode>, ImportError> {
+        list(row, column)
+            .into_iter()
+            .map(|text| {
+                let code = HsCode::parse(&text).ok().filter(|code| {
+                    code.level() != HsLevel::Subheading
+                        && HsEdition::ALL
+                            .iter()
+                            .any(|edition| hs_lookup(*edition, code).is_some())
+                });
+                code.ok_or_else(|| {
+                    row.invalid(
+                        column,
+                        &text,
+                        "is not an HS chapter or heading (2 or 4 digits) of HS2017 or HS2022",
+                    )
+                })
+            })
+            .collect()
+    };
+    Ok(PoolRow {
+        line: row.line(),
+        pool: row.require(0)?.into_owned(),
+        owner: row.require(1)?.into_owned(),
+        amount: money(row, 2, 3, true)?,
+        charge_currency: currency(row, 4)?,
+        rate,
+        rate_text,
+        debtor_countries: countries(6)?,
+        creditor_countries,
+        creditor_kinds,
+        debtors: list(row, 9),
+        goods: goods(10)?,
+        basic_goods: goods(11)?,
+    })
+}
+
+/// The space-separated items of an optional column; empty when not given.
+fn list(row: &TableRow<'_>, column: usize) -> Vec<String> {
+    row.get(column)
+        .map(|text| text.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+fn currency(row: &TableRow<'_>, column: usize) -> Result<Currency, ImportError> {
+    let code = row.require(column)?;
+    Currency::from_code(&code)
+        .map_err(|_| row.invalid(column, &code, "is not an ISO 4217 currency code"))
+}
+
+/// A positive decimal rate (`1310`, `0.000763`, at most 18 decimals), exactly.
+fn rate(row: &TableRow<'_>, column: usize) -> Result<(Rate, String), ImportError> {
+    let text = row.require(column)?;
+    let bad = || {
+        row.invalid(
+            column,
+            &text,
+            "is not a positive decimal rate (digits, an optional '.' and at most 18 decimals)",
+        )
+    };
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 18
+    {
+        return Err(bad());
+    }
+    let digits = format!("{whole}{fraction}");
+    let numerator: u128 = digits.parse().map_err(|_| bad())?;
+    let denominator = 10_u128.pow(u32::try_from(fraction.len()).map_err(|_| bad())?);
+    let rate = Rate::new(numerator, denominator).map_err(|_| bad())?;
+    Ok((rate, text.into_owned()))
 }
