@@ -53,5 +53,5 @@ pub use outcome::{
     Account, ClearingResult, Method, ObligationOutcome, PartyCash, Payment, PoolPayment, PoolUsage,
     Totals,
 };
-pub use pool::{pool_settlement, Pool, PoolError};
+pub use pool::{pool_settlement, then_liquidity, Pool, PoolError};
 pub use setoff::{set_off, verify_certificate, Certificate, CertificateError, SetOffError};

@@ -356,6 +356,34 @@ impl Network {
         net
     }
 
+    /// The same parties and the obligations at `keep` (ascending indices) with new positive
+    /// amounts in the same currency: the part of a cycle still owed. No validation is needed:
+    /// a subset of a valid network with positive amounts is valid.
+    pub(crate) fn remainder(&self, keep: &[(usize, Money)]) -> Network {
+        let mut obligations = Vec::with_capacity(keep.len());
+        let mut debtors = Vec::with_capacity(keep.len());
+        let mut creditors = Vec::with_capacity(keep.len());
+        for &(i, amount) in keep {
+            obligations.push(Obligation {
+                amount,
+                ..self.obligations[i].clone()
+            });
+            debtors.push(self.debtors[i]);
+            creditors.push(self.creditors[i]);
+        }
+        let mut currencies: Vec<Currency> =
+            obligations.iter().map(|o| o.amount.currency()).collect();
+        currencies.sort();
+        currencies.dedup();
+        Network {
+            parties: self.parties.clone(),
+            obligations,
+            debtors,
+            creditors,
+            currencies,
+        }
+    }
+
     /// The indices of the obligations in `currency`, in index order.
     pub(crate) fn obligations_in(&self, currency: Currency) -> Vec<usize> {
         self.obligations

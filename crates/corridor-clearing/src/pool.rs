@@ -22,6 +22,7 @@ use std::cmp::Reverse;
 use corridor_core::{Currency, Money, Rate, Rounding};
 
 use crate::outcome::{Account, ClearingResult, Method, Payment, PoolPayment, PoolUsage};
+use crate::setoff::SetOffError;
 use crate::{Network, PartyKind};
 
 /// A restricted pool and its rules, for one clearing cycle.
@@ -271,6 +272,61 @@ pub fn pool_settlement(
         after.map(|r| r.certificates.clone()).unwrap_or_default(),
         pool_payments,
         usage,
+    ))
+}
+
+/// Completes a plan with cash: after `result` (typically set-off and pools), each party
+/// pays what it still owes up to its liquidity, as [`set_off_with_liquidity`] would on the
+/// obligations' remaining amounts. Returns `result` with the cash added; its certificates
+/// are `result`'s followed by the cash step's (on the remaining amounts).
+///
+/// [`set_off_with_liquidity`]: crate::set_off_with_liquidity
+pub fn then_liquidity(
+    network: &Network,
+    result: &ClearingResult,
+    liquidity: &[(usize, Money)],
+) -> Result<ClearingResult, SetOffError> {
+    let keep: Vec<(usize, Money)> = result
+        .obligations
+        .iter()
+        .enumerate()
+        .filter(|(_, outcome)| outcome.remaining.amount_minor() > 0)
+        .map(|(i, outcome)| (i, outcome.remaining))
+        .collect();
+    let positions: Vec<usize> = keep.iter().map(|&(i, _)| i).collect();
+    // Same parties (same indices); the k-th obligation of the remainder is `positions[k]`.
+    let remainder = network.remainder(&keep);
+    let cash = crate::set_off_with_liquidity(&remainder, liquidity)?;
+    let mut outcomes = result.obligations.clone();
+    for (k, &i) in positions.iter().enumerate() {
+        let step = cash.obligations[k];
+        let outcome = &mut outcomes[i];
+        let currency = outcome.remaining.currency();
+        outcome.offset = Money::from_minor(
+            outcome.offset.amount_minor() + step.offset.amount_minor(),
+            currency,
+        );
+        outcome.cash = Money::from_minor(
+            outcome.cash.amount_minor() + step.cash.amount_minor(),
+            currency,
+        );
+        outcome.remaining = step.remaining;
+    }
+    let mut payments = result.payments.clone();
+    payments.extend(cash.payments);
+    payments.sort_by(|a, b| {
+        (a.amount.currency(), &a.from, &a.to).cmp(&(b.amount.currency(), &b.from, &b.to))
+    });
+    let mut certificates = result.certificates.clone();
+    certificates.extend(cash.certificates);
+    Ok(ClearingResult::assemble_with_pools(
+        network,
+        result.method,
+        outcomes,
+        payments,
+        certificates,
+        result.pool_payments.clone(),
+        result.pools.clone(),
     ))
 }
 

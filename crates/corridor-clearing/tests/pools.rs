@@ -393,3 +393,49 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn cash_completes_the_plan_after_set_off_and_pools() {
+    let net = Network::new(
+        corridor_parties(),
+        vec![
+            invoice("import", "ir-imp-1", "iq-exp-1", 1000, 1, Some("1001")),
+            invoice("back", "iq-exp-1", "ir-imp-1", 100, 1, None),
+            invoice("cars", "ir-imp-2", "iq-exp-2", 500, 1, Some("8703")),
+        ],
+    )
+    .unwrap();
+    let setoff = set_off(&net).unwrap();
+    let pooled = pool_settlement(&net, &[rules(600)], Some(&setoff)).unwrap();
+    let imp2 = net.party_index("ir-imp-2").unwrap();
+    let imp1 = net.party_index("ir-imp-1").unwrap();
+    let liquidity = [
+        (imp1, Money::from_minor(1000, iqd())),
+        (imp2, Money::from_minor(200, iqd())),
+    ];
+    let plan = corridor_clearing::then_liquidity(&net, &pooled, &liquidity).unwrap();
+    let at = |id: &str| plan.obligations[net.obligation_index(id).unwrap()];
+    assert_eq!(
+        (
+            at("import").offset.amount_minor(),
+            at("import").pooled.amount_minor(),
+            at("import").cash.amount_minor(),
+            at("import").remaining.amount_minor()
+        ),
+        (100, 600, 300, 0)
+    );
+    // The cars are not eligible for the pool: only the importer's 200 pays them.
+    assert_eq!(
+        (
+            at("cars").pooled.amount_minor(),
+            at("cars").cash.amount_minor(),
+            at("cars").remaining.amount_minor()
+        ),
+        (0, 200, 300)
+    );
+    assert_eq!(plan.method, Method::PoolFunded);
+    assert_eq!(plan.pool_payments, pooled.pool_payments);
+    let totals = plan.totals_for(iqd()).unwrap();
+    assert_eq!(totals.discharged.amount_minor(), 100 * 2 + 600 + 300 + 200);
+    assert_eq!(totals.cash_moved.amount_minor(), 600 + 300 + 200);
+}

@@ -10,15 +10,19 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
 use corridor_clearing::{
-    bilateral_netting, explain, multilateral_netting, set_off, set_off_with_liquidity,
-    ClearingResult, Method, Network, Obligation, Party, PartyKind,
+    bilateral_netting, explain, multilateral_netting, pool_settlement, set_off,
+    set_off_with_liquidity, then_liquidity, ClearingResult, FxError, FxRates, Method, Network,
+    Obligation, Party, PartyKind, Pool, PoolError,
 };
+use corridor_cli::post::{post_plan, Holder, Plan, PlanTransfer, PostOutcome};
 use corridor_cli::render;
+use sha2::{Digest, Sha256};
 
 use crate::trade::{percent, percent_digits};
-use corridor_core::Money;
+use corridor_core::{Money, Rounding};
 use corridor_import::{
-    ImportError, LiquidityReader, ObligationsJsonReader, ObligationsReader, PartiesReader,
+    FxReader, ImportError, LiquidityReader, ObligationsJsonReader, ObligationsReader,
+    PartiesReader, PoolsReader,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,6 +36,9 @@ pub(crate) enum MethodArg {
     /// Set-off where each party may also pay up to its liquidity (--liquidity).
     #[value(name = "setoff+liquidity")]
     SetoffLiquidity,
+    /// The settlement plan with restricted pools (--pools): set-off, then the pools, then
+    /// cash up to each party's liquidity when --liquidity is given.
+    Pool,
     /// Every method, each reported separately.
     All,
 }
@@ -51,16 +58,33 @@ pub(crate) struct ClearArgs {
     /// or JSON lines with the same keys when the file ends in `.jsonl`.
     #[arg(long, required = true)]
     obligations: Option<PathBuf>,
-    /// The parties (CSV: id,country,kind[,name]).
-    #[arg(long, required = true)]
+    /// The parties (CSV: id,country,kind[,name]). Without it, the parties are those the
+    /// obligations name, as traders of unknown country.
+    #[arg(long)]
     parties: Option<PathBuf>,
     /// What each party can pay in cash this cycle (CSV: party,amount,currency), for
     /// setoff+liquidity (and all).
     #[arg(long)]
     liquidity: Option<PathBuf>,
-    /// Which method.
+    /// Restricted pools and their rules (CSV: pool,owner,amount,currency,charge_currency,
+    /// rate,creditor_countries[,debtor_countries,creditor_kinds,debtors,goods,basic_goods]).
+    #[arg(long)]
+    pools: Option<PathBuf>,
+    /// Exchange rates fixed for the cycle (CSV: from,to,rate), all into one clearing
+    /// currency: obligations of every currency then clear together.
+    #[arg(long)]
+    fx: Option<PathBuf>,
+    /// Which method. `all` runs each in turn; with --post the last one (the most complete
+    /// plan) is posted.
     #[arg(long, value_enum, default_value = "all")]
     method: MethodArg,
+    /// Post the plan to the ledger in --data as one atomic step; posting the same plan again
+    /// changes nothing.
+    #[arg(long, requires = "data")]
+    post: bool,
+    /// The data directory (the ledger is DIR/ledger; posted plans are kept in DIR/plans).
+    #[arg(long)]
+    data: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ClearFormat,
@@ -154,16 +178,39 @@ fn open(path: &Path) -> Result<File> {
     File::open(path).with_context(|| format!("open {}", path.display()))
 }
 
-pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
-    if let Some(ClearCommand::Bench(bench)) = args.command {
-        return clear_bench(bench);
+/// The country given to parties inferred from the obligations when no parties file is
+/// given: ISO 3166's user-assigned `ZZZ`, "unknown".
+const UNKNOWN_COUNTRY: &str = "ZZZ";
+
+/// A clearing cycle read from files.
+struct Cycle {
+    network: Network,
+    /// Each obligation's own amount (before conversion), by index.
+    originals: Vec<Money>,
+    fx: Option<FxRates>,
+    pools: Vec<Pool>,
+    /// Each pool's rate as written (`32.5`).
+    pool_rates: Vec<String>,
+    pool_lines: Vec<u64>,
+    pools_name: String,
+    liquidity: Option<Vec<(usize, Money)>>,
+}
+
+fn parse_kind(kind: &str) -> PartyKind {
+    match kind {
+        "central-bank" => PartyKind::CentralBank,
+        "bank" => PartyKind::Bank,
+        "restricted-pool" => PartyKind::RestrictedPool,
+        "clearing-agent" => PartyKind::ClearingAgent,
+        _ => PartyKind::Trader,
     }
-    let (Some(parties_path), Some(obligations_path)) = (&args.parties, &args.obligations) else {
-        bail!("give --parties and --obligations");
+}
+
+fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
+    let Some(obligations_path) = &args.obligations else {
+        bail!("give --obligations FILE");
     };
-    let parties_name = parties_path.display().to_string();
     let obligations_name = obligations_path.display().to_string();
-    let party_rows = read_all(PartiesReader::new(&parties_name, open(parties_path)?)?)?;
     let json_lines = obligations_path
         .extension()
         .is_some_and(|ext| ext == "jsonl" || ext == "ndjson");
@@ -182,22 +229,53 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
         .iter()
         .map(|row| (row.id.clone(), row.line))
         .collect();
-    let parties = party_rows
-        .into_iter()
-        .map(|row| Party {
-            id: row.id,
-            country: row.country.to_owned(),
-            kind: match row.kind {
-                "central-bank" => PartyKind::CentralBank,
-                "bank" => PartyKind::Bank,
-                "restricted-pool" => PartyKind::RestrictedPool,
-                "clearing-agent" => PartyKind::ClearingAgent,
-                _ => PartyKind::Trader,
-            },
-            name: row.name,
-        })
-        .collect();
-    let obligations = obligation_rows
+    let obligation_error = |id: &str, field: &str, error: &dyn std::fmt::Display| {
+        let line = lines.get(id).copied().unwrap_or(0);
+        anyhow::anyhow!("{obligations_name} line {line}, column {field}: {error}")
+    };
+
+    let (parties, parties_name) = match &args.parties {
+        Some(path) => {
+            let name = path.display().to_string();
+            let rows = read_all(PartiesReader::new(&name, open(path)?)?)?;
+            let parties = rows
+                .into_iter()
+                .map(|row| Party {
+                    id: row.id,
+                    country: row.country.to_owned(),
+                    kind: parse_kind(row.kind),
+                    name: row.name,
+                })
+                .collect::<Vec<_>>();
+            (parties, name)
+        }
+        None => {
+            // Every party the obligations name, as a trader of unknown country.
+            let mut ids: Vec<&str> = obligation_rows
+                .iter()
+                .flat_map(|row| [row.debtor.as_str(), row.creditor.as_str()])
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            writeln!(
+                io::stderr(),
+                "no --parties: {} parties inferred from the obligations, as traders of unknown country ({UNKNOWN_COUNTRY}); cross-border figures and clearing agents need --parties",
+                ids.len()
+            )?;
+            let parties = ids
+                .into_iter()
+                .map(|id| Party {
+                    id: id.to_owned(),
+                    country: UNKNOWN_COUNTRY.to_owned(),
+                    kind: PartyKind::Trader,
+                    name: None,
+                })
+                .collect();
+            (parties, "the inferred parties".to_owned())
+        }
+    };
+
+    let mut obligations: Vec<Obligation> = obligation_rows
         .into_iter()
         .map(|row| Obligation {
             id: row.id,
@@ -209,54 +287,236 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
             reference: row.reference,
         })
         .collect();
+
+    let fx = match &args.fx {
+        Some(path) => {
+            let name = path.display().to_string();
+            let rows = read_all(FxReader::new(&name, open(path)?)?)?;
+            let Some(first) = rows.first() else {
+                bail!("{name}: no rates");
+            };
+            let to = first.to;
+            if let Some(row) = rows.iter().find(|row| row.to != to) {
+                bail!(
+                    "{name} line {}, column to: {} is not {to}, the clearing currency of line {}: every rate must convert into one currency",
+                    row.line,
+                    row.to,
+                    first.line
+                );
+            }
+            let rates = FxRates::new(to, rows.iter().map(|row| (row.from, row.rate)).collect())
+                .map_err(|error| {
+                    let line = match &error {
+                        FxError::DuplicateRate { index, .. }
+                        | FxError::ClearingCurrency { index, .. } => rows[*index].line,
+                        _ => 0,
+                    };
+                    anyhow::anyhow!("{name} line {line}, column from: {error}")
+                })?;
+            Some(rates)
+        }
+        None => None,
+    };
+    // Sorted by id as the network sorts them, so that `originals` lines up with its indices.
+    obligations.sort_by(|a, b| a.id.cmp(&b.id));
+    let originals: Vec<Money> = obligations.iter().map(|o| o.amount).collect();
+    if let Some(rates) = &fx {
+        obligations = rates.convert(&obligations).map_err(|error| {
+            let id = error.obligation_id().unwrap_or_default().to_owned();
+            let field = if matches!(error, FxError::NoRate { .. }) {
+                "currency"
+            } else {
+                "amount"
+            };
+            obligation_error(&id, field, &error)
+        })?;
+    }
     let network = Network::new(parties, obligations).map_err(|error| {
         match (error.obligation_id(), error.field()) {
-            (Some(id), Some(field)) => {
-                let line = lines.get(id).copied().unwrap_or(0);
-                anyhow::anyhow!("{obligations_name} line {line}, column {field}: {error}")
-            }
+            (Some(id), Some(field)) => obligation_error(id, &field.to_string(), &error),
             _ => anyhow::anyhow!("{parties_name}: {error}"),
         }
     })?;
 
-    let mut results = Vec::new();
-    let all = args.method == MethodArg::All;
-    if all || args.method == MethodArg::Netting {
-        results.push(bilateral_netting(&network));
+    let mut pools = Vec::new();
+    let mut pool_lines = Vec::new();
+    let mut pool_rates = Vec::new();
+    let mut pools_name = String::new();
+    if let Some(path) = &args.pools {
+        pools_name = path.display().to_string();
+        for row in PoolsReader::new(&pools_name, open(path)?)? {
+            let row = row?;
+            if let Some(rates) = &fx {
+                if row.amount.currency() != rates.clearing_currency() {
+                    bail!(
+                        "{pools_name} line {}, column currency: the pool pays in {}, but with --fx every obligation is cleared in {}",
+                        row.line,
+                        row.amount.currency(),
+                        rates.clearing_currency()
+                    );
+                }
+            }
+            pool_lines.push(row.line);
+            pool_rates.push(row.rate_text.clone());
+            pools.push(Pool {
+                pool: row.pool,
+                owner: row.owner,
+                available: row.amount,
+                charge_currency: row.charge_currency,
+                rate: row.rate,
+                debtor_countries: row
+                    .debtor_countries
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
+                creditor_countries: row
+                    .creditor_countries
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
+                creditor_kinds: row.creditor_kinds.iter().map(|k| parse_kind(k)).collect(),
+                debtors: row.debtors,
+                goods: row.goods.iter().map(|c| c.as_str().to_owned()).collect(),
+                basic_goods: row
+                    .basic_goods
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect(),
+            });
+        }
+        // Check the pools against the network now, so that a bad pools file stops the run
+        // before anything is printed or posted.
+        pool_settlement(&network, &pools, None)
+            .map_err(|error| pool_error(&pools_name, &pool_lines, &error))?;
     }
-    if all || args.method == MethodArg::Multilateral {
-        results.push(multilateral_netting(&network));
+
+    let liquidity = match &args.liquidity {
+        Some(path) => {
+            let name = path.display().to_string();
+            let mut liquidity = Vec::new();
+            for row in LiquidityReader::new(&name, open(path)?)? {
+                let row = row?;
+                let party = network.party_index(&row.party).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{name} line {}, column party: {:?} is not a party of the cycle",
+                        row.line,
+                        row.party
+                    )
+                })?;
+                let mut amount = row.amount;
+                if let Some(rates) = &fx {
+                    let rate = rates.rate(amount.currency()).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{name} line {}, column currency: no rate from {} to {}",
+                            row.line,
+                            amount.currency(),
+                            rates.clearing_currency()
+                        )
+                    })?;
+                    // Liquidity is what a party can pay: rounded down, never up.
+                    amount = amount
+                        .convert(rate, rates.clearing_currency(), Rounding::Down)
+                        .with_context(|| format!("{name} line {}, column amount", row.line))?;
+                }
+                liquidity.push((party, amount));
+            }
+            Some(liquidity)
+        }
+        None => None,
+    };
+    Ok(Cycle {
+        network,
+        originals,
+        fx,
+        pools,
+        pool_rates,
+        pool_lines,
+        pools_name,
+        liquidity,
+    })
+}
+
+fn pool_error(name: &str, lines: &[u64], error: &PoolError) -> anyhow::Error {
+    let line = lines.get(error.pool()).copied().unwrap_or(0);
+    anyhow::anyhow!("{name} line {line}, column {}: {error}", error.field())
+}
+
+pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
+    if let Some(ClearCommand::Bench(bench)) = args.command {
+        return clear_bench(bench);
     }
-    if all || args.method == MethodArg::Setoff {
-        results.push(set_off(&network)?);
+    if args.post && args.data.is_none() {
+        bail!("--post needs --data DIR: the ledger to post to");
     }
-    if args.method == MethodArg::SetoffLiquidity && args.liquidity.is_none() {
+    let method = args.method;
+    let all = method == MethodArg::All;
+    if method == MethodArg::SetoffLiquidity && args.liquidity.is_none() {
         bail!("setoff+liquidity needs --liquidity FILE");
     }
-    if let Some(path) = &args.liquidity {
-        let name = path.display().to_string();
-        let mut liquidity = Vec::new();
-        for row in LiquidityReader::new(&name, open(path)?)? {
-            let row = row?;
-            let party = network.party_index(&row.party).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{name} line {}, column party: {:?} is not a party of the cycle",
-                    row.line,
-                    row.party
-                )
-            })?;
-            liquidity.push((party, row.amount));
-        }
-        if all || args.method == MethodArg::SetoffLiquidity {
-            results.push(set_off_with_liquidity(&network, &liquidity)?);
+    if method == MethodArg::Pool && args.pools.is_none() {
+        bail!("pool needs --pools FILE");
+    }
+    let cycle = read_cycle(&args)?;
+    let network = &cycle.network;
+
+    let mut results = Vec::new();
+    if all || method == MethodArg::Netting {
+        results.push(bilateral_netting(network));
+    }
+    if all || method == MethodArg::Multilateral {
+        results.push(multilateral_netting(network));
+    }
+    let setoff = set_off(network)?;
+    if all || method == MethodArg::Setoff {
+        results.push(setoff.clone());
+    }
+    if let Some(liquidity) = &cycle.liquidity {
+        if all || method == MethodArg::SetoffLiquidity {
+            results.push(set_off_with_liquidity(network, liquidity)?);
         }
     }
+    if args.pools.is_some() && (all || method == MethodArg::Pool) {
+        let mut plan = pool_settlement(network, &cycle.pools, Some(&setoff))
+            .map_err(|error| pool_error(&cycle.pools_name, &cycle.pool_lines, &error))?;
+        if let Some(liquidity) = &cycle.liquidity {
+            plan = then_liquidity(network, &plan, liquidity)?;
+        }
+        results.push(plan);
+    }
+    let Some(last) = results.last() else {
+        bail!("no method chosen");
+    };
+    // The cycles of the set-off, described once for every result that has them.
+    let cycles = explain_paths(network, &setoff);
+    let report = Report {
+        cycle: &cycle,
+        cycles: &cycles,
+    };
+
+    let posted = if args.post {
+        Some(post(&args, &report, last)?)
+    } else {
+        None
+    };
+
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for result in &results {
         match args.format {
-            ClearFormat::Json => writeln!(out, "{}", result_json(&network, result))?,
-            ClearFormat::Table => write_table(&mut out, &network, result)?,
+            ClearFormat::Json => writeln!(out, "{}", report.json(result))?,
+            ClearFormat::Table => report.write_table(&mut out, result)?,
+        }
+    }
+    if let Some(posted) = posted {
+        match args.format {
+            ClearFormat::Json => writeln!(out, "{posted}")?,
+            ClearFormat::Table => writeln!(
+                out,
+                "plan {} of method {}: {}",
+                posted["plan"].as_str().unwrap_or_default(),
+                posted["method"].as_str().unwrap_or_default(),
+                posted["outcome"].as_str().unwrap_or_default()
+            )?,
         }
     }
     Ok(())
@@ -268,6 +528,7 @@ fn method_name(method: Method) -> &'static str {
         Method::MultilateralNetting => "multilateral",
         Method::SetOff => "setoff",
         Method::SetOffWithLiquidity => "setoff+liquidity",
+        Method::PoolFunded => "pool",
     }
 }
 
@@ -276,13 +537,10 @@ fn plain(money: Money) -> String {
     money.format_amount().replace(',', "")
 }
 
-/// For set-off: each obligation's cycles, described.
-fn paths(network: &Network, result: &ClearingResult) -> BTreeMap<usize, Vec<String>> {
+/// Each obligation's set-off cycles, described.
+fn explain_paths(network: &Network, setoff: &ClearingResult) -> BTreeMap<usize, Vec<String>> {
     let mut paths: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    if result.method != Method::SetOff {
-        return paths;
-    }
-    for cycle in explain(network, result).iter() {
+    for cycle in explain(network, setoff).iter() {
         let text = cycle.describe(network);
         for &obligation in cycle.obligations {
             paths
@@ -294,110 +552,402 @@ fn paths(network: &Network, result: &ClearingResult) -> BTreeMap<usize, Vec<Stri
     paths
 }
 
-fn result_json(network: &Network, result: &ClearingResult) -> Value {
-    let by_currency = |pick: &dyn Fn(&corridor_clearing::Totals) -> Money| -> Value {
-        Value::Object(
-            result
-                .totals
-                .iter()
-                .map(|t| (t.currency.code().to_owned(), Value::String(plain(pick(t)))))
-                .collect(),
-        )
-    };
-    let paths = paths(network, result);
-    json!({
-        "method": method_name(result.method),
-        "total_debt": by_currency(&|t| t.debt),
-        "discharged": by_currency(&|t| t.discharged),
-        "remaining": by_currency(&|t| t.remaining),
-        "cash_moved": by_currency(&|t| t.cash_moved),
-        "cash_cross_border": by_currency(&|t| t.cash_cross_border),
-        "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_digits(i128::from(t.saved_bp))))).collect::<serde_json::Map<_, _>>(),
-        "certificates_checked": result.certificates.len(),
-        "obligations": network.obligations().iter().zip(&result.obligations).enumerate().map(|(i, (o, outcome))| json!({
-            "id": o.id,
-            "discharged": plain(outcome.discharged()),
-            "offset": plain(outcome.offset),
-            "cash": plain(outcome.cash),
-            "remaining": plain(outcome.remaining),
-            "method": method_name(result.method),
-            "path": paths.get(&i).cloned().unwrap_or_default(),
-        })).collect::<Vec<_>>(),
-    })
+/// One obligation's outcome in its own currency.
+struct Parts {
+    amount: Money,
+    offset: Money,
+    cash: Money,
+    pooled: Money,
+    remaining: Money,
 }
 
-fn write_table(out: &mut dyn Write, network: &Network, result: &ClearingResult) -> Result<()> {
-    writeln!(out, "== {} ==", method_name(result.method))?;
-    let totals: Vec<Vec<String>> = result
-        .totals
-        .iter()
-        .map(|t| {
-            vec![
-                t.currency.code().to_owned(),
-                t.debt.format_amount(),
-                t.discharged.format_amount(),
-                t.offset.format_amount(),
-                t.remaining.format_amount(),
-                t.cash_moved.format_amount(),
-                t.cash_cross_border.format_amount(),
-                percent(i128::from(t.saved_bp)),
-            ]
-        })
-        .collect();
-    out.write_all(
-        render::table(
-            &[
-                "currency",
-                "debt",
-                "discharged",
-                "without_cash",
-                "remaining",
-                "cash_moved",
-                "cash_cross_border",
-                "saved",
-            ],
-            &totals,
+impl Parts {
+    fn discharged(&self) -> Money {
+        Money::from_minor(
+            self.offset.amount_minor() + self.cash.amount_minor() + self.pooled.amount_minor(),
+            self.amount.currency(),
         )
-        .as_bytes(),
-    )?;
-    let paths = paths(network, result);
-    let rows: Vec<Vec<String>> = network
-        .obligations()
-        .iter()
-        .zip(&result.obligations)
-        .enumerate()
-        .map(|(i, (o, outcome))| {
-            vec![
-                o.id.clone(),
-                o.debtor.clone(),
-                o.creditor.clone(),
-                o.amount.to_string(),
-                outcome.offset.format_amount(),
-                outcome.cash.format_amount(),
-                outcome.remaining.format_amount(),
-                paths.get(&i).map(|p| p.join("; ")).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    out.write_all(
-        render::table(
-            &[
-                "obligation",
-                "debtor",
-                "creditor",
-                "amount",
-                "without_cash",
-                "cash",
-                "remaining",
-                "path",
-            ],
-            &rows,
-        )
-        .as_bytes(),
-    )?;
-    writeln!(out)?;
-    if result.totals.is_empty() {
-        bail!("no obligations");
     }
-    Ok(())
+
+    /// The methods that discharged something: `setoff`, `pool`, `cash`, joined with `+`.
+    fn methods(&self, method: Method) -> String {
+        let offset_name = match method {
+            Method::BilateralNetting | Method::MultilateralNetting => "netting",
+            _ => "setoff",
+        };
+        let mut names = Vec::new();
+        if self.offset.amount_minor() > 0 {
+            names.push(offset_name);
+        }
+        if self.pooled.amount_minor() > 0 {
+            names.push("pool");
+        }
+        if self.cash.amount_minor() > 0 {
+            names.push("cash");
+        }
+        names.join("+")
+    }
+}
+
+/// What the output and the posting need besides a result.
+struct Report<'a> {
+    cycle: &'a Cycle,
+    cycles: &'a BTreeMap<usize, Vec<String>>,
+}
+
+impl Report<'_> {
+    /// Obligation `i`'s outcome in its own currency (converted back at the cycle's rate
+    /// when the cycle was cleared in one currency: cumulatively, so the parts add up).
+    fn parts(&self, result: &ClearingResult, i: usize) -> Parts {
+        let outcome = &result.obligations[i];
+        let original = self.cycle.originals[i];
+        let Some(rates) = &self.cycle.fx else {
+            return Parts {
+                amount: original,
+                offset: outcome.offset,
+                cash: outcome.cash,
+                pooled: outcome.pooled,
+                remaining: outcome.remaining,
+            };
+        };
+        let converted = self.cycle.network.obligations()[i].amount;
+        let currency = original.currency();
+        let clearing = converted.currency();
+        let back = |minor: i128| {
+            rates
+                .back(original, converted, Money::from_minor(minor, clearing))
+                .amount_minor()
+        };
+        let offset = back(outcome.offset.amount_minor());
+        let with_cash = back(outcome.offset.amount_minor() + outcome.cash.amount_minor());
+        let with_pool = back(outcome.discharged().amount_minor());
+        let money = |minor| Money::from_minor(minor, currency);
+        Parts {
+            amount: original,
+            offset: money(offset),
+            cash: money(with_cash - offset),
+            pooled: money(with_pool - with_cash),
+            remaining: money(original.amount_minor() - with_pool),
+        }
+    }
+
+    /// Obligation `i`'s path: its set-off cycles, its pool payments.
+    fn path(&self, result: &ClearingResult, i: usize) -> Vec<String> {
+        let network = &self.cycle.network;
+        let mut path = Vec::new();
+        if matches!(result.method, Method::SetOff | Method::PoolFunded) {
+            path.extend(self.cycles.get(&i).cloned().unwrap_or_default());
+        }
+        for payment in result.pool_payments.iter().filter(|p| p.obligation == i) {
+            let pool = &self.cycle.pools[payment.pool];
+            path.push(format!(
+                "{} paid from pool {} to {}; {} charged {} for {} at {}",
+                payment.paid,
+                pool.pool,
+                network.obligations()[i].creditor,
+                network.obligations()[i].debtor,
+                payment.charged,
+                pool.owner,
+                self.cycle.pool_rates[payment.pool]
+            ));
+        }
+        path
+    }
+
+    fn json(&self, result: &ClearingResult) -> Value {
+        let network = &self.cycle.network;
+        let by_currency = |pick: &dyn Fn(&corridor_clearing::Totals) -> Money| -> Value {
+            Value::Object(
+                result
+                    .totals
+                    .iter()
+                    .map(|t| (t.currency.code().to_owned(), Value::String(plain(pick(t)))))
+                    .collect(),
+            )
+        };
+        let mut value = json!({
+            "method": method_name(result.method),
+            "total_debt": by_currency(&|t| t.debt),
+            "discharged": by_currency(&|t| t.discharged),
+            "remaining": by_currency(&|t| t.remaining),
+            "cash_moved": by_currency(&|t| t.cash_moved),
+            "cash_cross_border": by_currency(&|t| t.cash_cross_border),
+            "pooled": by_currency(&|t| t.pooled),
+            "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_digits(i128::from(t.saved_bp))))).collect::<serde_json::Map<_, _>>(),
+            "certificates_checked": result.certificates.len(),
+            "obligations": (0..network.obligations().len()).map(|i| {
+                let o = &network.obligations()[i];
+                let parts = self.parts(result, i);
+                json!({
+                    "id": o.id,
+                    "amount": plain(parts.amount),
+                    "currency": parts.amount.currency().code(),
+                    "discharged": plain(parts.discharged()),
+                    "offset": plain(parts.offset),
+                    "cash": plain(parts.cash),
+                    "pooled": plain(parts.pooled),
+                    "remaining": plain(parts.remaining),
+                    "method": parts.methods(result.method),
+                    "path": self.path(result, i),
+                })
+            }).collect::<Vec<_>>(),
+            "parties": result.cash.iter().map(|c| json!({
+                "party": network.parties()[c.party].id,
+                "currency": c.paid.currency().code(),
+                "paid": plain(c.paid),
+                "received": plain(c.received),
+            })).collect::<Vec<_>>(),
+        });
+        if !result.pools.is_empty() {
+            value["pools"] = result
+                .pools
+                .iter()
+                .map(|u| {
+                    let pool = &self.cycle.pools[u.pool];
+                    json!({
+                        "pool": pool.pool,
+                        "owner": pool.owner,
+                        "currency": u.available.currency().code(),
+                        "available": plain(u.available),
+                        "paid": plain(u.paid),
+                        "left": plain(Money::from_minor(u.available.amount_minor() - u.paid.amount_minor(), u.available.currency())),
+                        "obligations": u.obligations,
+                        "unpaid_eligible": plain(u.unpaid_eligible),
+                        "charge_currency": u.charged.currency().code(),
+                        "charged": plain(u.charged),
+                        "rate": self.cycle.pool_rates[u.pool],
+                    })
+                })
+                .collect();
+        }
+        if let Some(rates) = &self.cycle.fx {
+            value["clearing_currency"] = Value::from(rates.clearing_currency().code());
+        }
+        value
+    }
+
+    fn write_table(&self, out: &mut dyn Write, result: &ClearingResult) -> Result<()> {
+        let network = &self.cycle.network;
+        writeln!(out, "== {} ==", method_name(result.method))?;
+        if let Some(rates) = &self.cycle.fx {
+            writeln!(
+                out,
+                "cleared in {} at the cycle's rates (half to even); amounts below in each obligation's own currency",
+                rates.clearing_currency()
+            )?;
+        }
+        let totals: Vec<Vec<String>> = result
+            .totals
+            .iter()
+            .map(|t| {
+                vec![
+                    t.currency.code().to_owned(),
+                    t.debt.format_amount(),
+                    t.discharged.format_amount(),
+                    t.offset.format_amount(),
+                    t.pooled.format_amount(),
+                    t.remaining.format_amount(),
+                    t.cash_moved.format_amount(),
+                    t.cash_cross_border.format_amount(),
+                    percent(i128::from(t.saved_bp)),
+                ]
+            })
+            .collect();
+        out.write_all(
+            render::table(
+                &[
+                    "currency",
+                    "debt",
+                    "discharged",
+                    "without_cash",
+                    "from_pools",
+                    "remaining",
+                    "cash_moved",
+                    "cash_cross_border",
+                    "saved",
+                ],
+                &totals,
+            )
+            .as_bytes(),
+        )?;
+        if !result.pools.is_empty() {
+            let rows: Vec<Vec<String>> = result
+                .pools
+                .iter()
+                .map(|u| {
+                    let pool = &self.cycle.pools[u.pool];
+                    vec![
+                        pool.pool.clone(),
+                        u.available.to_string(),
+                        u.paid.format_amount(),
+                        Money::from_minor(
+                            u.available.amount_minor() - u.paid.amount_minor(),
+                            u.available.currency(),
+                        )
+                        .format_amount(),
+                        u.obligations.to_string(),
+                        u.unpaid_eligible.format_amount(),
+                        format!(
+                            "{} to {} at {}",
+                            u.charged, pool.owner, self.cycle.pool_rates[u.pool]
+                        ),
+                    ]
+                })
+                .collect();
+            out.write_all(
+                render::table(
+                    &[
+                        "pool",
+                        "available",
+                        "paid",
+                        "left",
+                        "obligations",
+                        "eligible_unpaid",
+                        "debtors_charged",
+                    ],
+                    &rows,
+                )
+                .as_bytes(),
+            )?;
+        }
+        let rows: Vec<Vec<String>> = (0..network.obligations().len())
+            .map(|i| {
+                let o = &network.obligations()[i];
+                let parts = self.parts(result, i);
+                vec![
+                    o.id.clone(),
+                    o.debtor.clone(),
+                    o.creditor.clone(),
+                    parts.amount.to_string(),
+                    parts.offset.format_amount(),
+                    parts.pooled.format_amount(),
+                    parts.cash.format_amount(),
+                    parts.remaining.format_amount(),
+                    self.path(result, i).join("; "),
+                ]
+            })
+            .collect();
+        out.write_all(
+            render::table(
+                &[
+                    "obligation",
+                    "debtor",
+                    "creditor",
+                    "amount",
+                    "without_cash",
+                    "from_pools",
+                    "cash",
+                    "remaining",
+                    "path",
+                ],
+                &rows,
+            )
+            .as_bytes(),
+        )?;
+        writeln!(out)?;
+        if result.totals.is_empty() {
+            bail!("no obligations");
+        }
+        Ok(())
+    }
+
+    /// The plan's ledger transfers: per obligation, what was set off or netted and what
+    /// was paid in cash (debtor to creditor), what pools paid (pool to creditor) and what
+    /// debtors were charged for it (debtor to the pool's owner), each in its own currency.
+    fn transfers(&self, result: &ClearingResult) -> Vec<PlanTransfer> {
+        let network = &self.cycle.network;
+        let mut transfers = Vec::new();
+        for i in 0..network.obligations().len() {
+            let o = &network.obligations()[i];
+            let parts = self.parts(result, i);
+            let position = u32::try_from(i).unwrap_or(u32::MAX);
+            let mut push = |debit: &str, credit: &str, amount: Money, code: u16| {
+                if amount.amount_minor() > 0 {
+                    transfers.push(PlanTransfer {
+                        debit: Holder::Party(debit.to_owned()),
+                        credit: Holder::Party(credit.to_owned()),
+                        amount,
+                        code,
+                        obligation: Some((position, o.id.clone())),
+                    });
+                }
+            };
+            push(&o.debtor, &o.creditor, parts.offset, CODE_OFFSET);
+            push(&o.debtor, &o.creditor, parts.cash, CODE_CASH);
+            for payment in result.pool_payments.iter().filter(|p| p.obligation == i) {
+                let pool = &self.cycle.pools[payment.pool];
+                // With --fx the pool's currency is the clearing currency (checked on reading).
+                push(&pool.pool, &o.creditor, payment.paid, CODE_POOL_PAYMENT);
+                push(&o.debtor, &pool.owner, payment.charged, CODE_POOL_CHARGE);
+            }
+        }
+        transfers
+    }
+}
+
+/// Transfer codes of a posted plan.
+const CODE_OFFSET: u16 = 1;
+const CODE_CASH: u16 = 2;
+const CODE_POOL_PAYMENT: u16 = 3;
+const CODE_POOL_CHARGE: u16 = 4;
+
+/// Posts the plan of `result` to the ledger in `--data`, and keeps the plan beside it
+/// (`DIR/plans/PLAN.json`). Returns what to print.
+fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Result<Value> {
+    let Some(data) = &args.data else {
+        bail!("--post needs --data DIR");
+    };
+    let transfers = report.transfers(result);
+    // The plan's id: a digest of what it would post, so the same plan always has the same
+    // id and posting it again changes nothing.
+    let mut digest = Sha256::new();
+    digest.update(method_name(result.method).as_bytes());
+    for t in &transfers {
+        for holder in [&t.debit, &t.credit] {
+            match holder {
+                Holder::Party(id) => digest.update(format!("p{}:{id}\0", id.len())),
+                Holder::Agent(country) => digest.update(format!("a:{country}\0")),
+            }
+        }
+        digest.update(format!(
+            "{}:{}:{}:{}\0",
+            t.amount.amount_minor(),
+            t.amount.currency().code(),
+            t.code,
+            t.obligation
+                .as_ref()
+                .map(|(_, id)| id.as_str())
+                .unwrap_or_default()
+        ));
+    }
+    let bytes = digest.finalize();
+    let mut id_bytes = [0_u8; 16];
+    id_bytes.copy_from_slice(&bytes[..16]);
+    let id = u128::from_be_bytes(id_bytes).clamp(1, u128::MAX - 1);
+    let plan = Plan { id, transfers };
+    let mut store = crate::open_ledger(data)?;
+    let outcome = post_plan(&mut store, &plan, &mut crate::now_nanos)
+        .with_context(|| format!("post plan {id:032x} to the ledger in {}", data.display()))?;
+    store.close().context("close the ledger")?;
+
+    let plans = data.join("plans");
+    std::fs::create_dir_all(&plans).with_context(|| format!("create {}", plans.display()))?;
+    let path = plans.join(format!("{id:032x}.json"));
+    if !path.exists() {
+        let temporary = plans.join(format!("{id:032x}.json.tmp"));
+        std::fs::write(&temporary, report.json(result).to_string())
+            .with_context(|| format!("write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("write {}", path.display()))?;
+    }
+    let (text, count) = match outcome {
+        PostOutcome::Posted { transfers, .. } => ("posted", transfers),
+        PostOutcome::AlreadyPosted { transfers } => ("already posted: nothing changed", transfers),
+    };
+    Ok(json!({
+        "plan": format!("{id:032x}"),
+        "method": method_name(result.method),
+        "outcome": text,
+        "transfers": count,
+        "plan_file": path.display().to_string(),
+    }))
 }

@@ -1,8 +1,10 @@
 //! The `corridor` command line: the only crate that touches the process (arguments,
 //! environment, clock, terminal). The library part holds the pieces tests and fuzzers reach:
-//! the JSON-lines event format, batching, and `ledger apply`.
+//! the JSON-lines event format, batching, `ledger apply`, and posting a clearing plan to the
+//! ledger.
 
 pub mod apply;
 pub mod batch;
 pub mod jsonl;
+pub mod post;
 pub mod render;

@@ -562,8 +562,7 @@ fn rate(row: &TableRow<'_>, column: usize) -> Result<(Rate, String), ImportError
     };
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 18
-    {
+    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 18 {
         return Err(bad());
     }
     let digits = format!("{whole}{fraction}");

@@ -260,3 +260,269 @@ fn liquidity_lets_a_chain_clear_with_cash() {
         "{error}"
     );
 }
+
+const POOL_PARTIES: &str = "id,country,kind,name\n\
+    CBI,IRN,central-bank,Central Bank of Iran\n\
+    TBI-POOL,IRQ,restricted-pool,Iranian revenues at an Iraqi bank\n\
+    IR-IMP,IRN,trader,\n\
+    IR-EXP,IRN,trader,\n\
+    IQ-IMP,IRQ,trader,\n\
+    IQ-EXP,IRQ,trader,\n";
+
+const POOL_OBLIGATIONS: &str = "id,debtor,creditor,amount,currency,due_date,hs_code\n\
+    1,IR-IMP,IQ-EXP,1000000.000,IQD,2024-05-01,1001\n\
+    2,IQ-IMP,IR-EXP,400000.000,IQD,2024-05-02,\n\
+    3,IQ-EXP,IQ-IMP,500000.000,IQD,2024-05-03,\n\
+    4,IR-EXP,IR-IMP,700000.000,IQD,2024-05-03,\n\
+    5,IR-IMP,IQ-EXP,300000.000,IQD,2024-05-04,8703\n";
+
+const POOLS: &str = "pool,owner,amount,currency,charge_currency,rate,creditor_countries,creditor_kinds,goods,basic_goods\n\
+    TBI-POOL,CBI,500000.000,IQD,IRR,32.5,IRQ,trader,10 30,10 30\n";
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn json_lines(output: &std::process::Output) -> Vec<Value> {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_pool_pays_eligible_debt_after_set_off_and_the_plan_posts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let parties = write(dir.path(), "parties.csv", POOL_PARTIES);
+    let obligations = write(dir.path(), "obligations.csv", POOL_OBLIGATIONS);
+    let pools = write(dir.path(), "pools.csv", POOLS);
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let args = [
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--pools",
+        &pools,
+        "--method",
+        "pool",
+        "--format",
+        "json",
+        "--post",
+        "--data",
+        data,
+    ];
+    let lines = json_lines(&run(&args));
+    let plan = &lines[0];
+    assert_eq!(plan["method"], "pool");
+    // Set-off discharges 1,600,000 (two cycles); the pool pays 500,000 of invoice 1 (wheat),
+    // not invoice 5 (cars); the importer is charged 500,000 × 32.5 IRR.
+    assert_eq!(plan["discharged"]["IQD"], "2100000.000");
+    assert_eq!(plan["pooled"]["IQD"], "500000.000");
+    assert_eq!(plan["cash_cross_border"]["IQD"], "0.000");
+    assert_eq!(plan["pools"][0]["paid"], "500000.000");
+    assert_eq!(plan["pools"][0]["charged"], "16250000.00");
+    assert_eq!(plan["pools"][0]["rate"], "32.5");
+    let first = &plan["obligations"][0];
+    assert_eq!(first["method"], "setoff+pool");
+    assert_eq!(first["pooled"], "500000.000");
+    assert!(first["path"][1]
+        .as_str()
+        .unwrap()
+        .contains("paid from pool TBI-POOL to IQ-EXP"));
+    let cars = &plan["obligations"][4];
+    assert_eq!(cars["pooled"], "0.000");
+    let posted = &lines[1];
+    assert_eq!(posted["outcome"], "posted");
+    let transfers = posted["transfers"].as_u64().unwrap();
+    assert_eq!(transfers, 7);
+
+    // The ledger holds what the plan says: the importer paid 16,250,000 IRR to the central
+    // bank, and the pool paid 500,000 IQD to the exporter.
+    let accounts = run(&["ledger", "accounts", "--data", data]);
+    assert!(
+        accounts.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accounts.stderr)
+    );
+    let table = String::from_utf8_lossy(&accounts.stdout).into_owned();
+    let nets: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().nth(3))
+        .collect();
+    // 16,250,000.00 IRR from the importer to the central bank; 500,000.000 IQD out of the
+    // pool; the exporter's net is the pool's payment plus what was set off in its favour.
+    assert!(nets.contains(&"-1625000000"), "{table}");
+    assert!(nets.contains(&"1625000000"), "{table}");
+    assert!(nets.contains(&"-500000000"), "{table}");
+
+    // Posting the same plan again changes nothing.
+    let again = json_lines(&run(&args));
+    assert_eq!(again[1]["outcome"], "already posted: nothing changed");
+    assert_eq!(again[1]["plan"], posted["plan"]);
+    let accounts_again = run(&["ledger", "accounts", "--data", data]);
+    assert_eq!(accounts.stdout, accounts_again.stdout);
+}
+
+#[test]
+fn a_bad_pool_is_named_by_file_line_and_column_and_nothing_is_posted() {
+    let dir = tempfile::tempdir().unwrap();
+    let parties = write(dir.path(), "parties.csv", POOL_PARTIES);
+    let obligations = write(dir.path(), "obligations.csv", POOL_OBLIGATIONS);
+    let data = dir.path().join("data");
+    for (pools, expected) in [
+        (
+            "pool,owner,amount,currency,charge_currency,rate,creditor_countries,goods\n\
+             TBI-POOL,CBI,5.000,IQD,IRR,32.5,IRQ,10 0199\n",
+            "pools.csv line 2, column goods",
+        ),
+        (
+            "pool,owner,amount,currency,charge_currency,rate,creditor_countries\n\
+             TBI-POOL,CBI,5.000,IQD,IRR,32.5,XYZ\n",
+            "pools.csv line 2, column creditor_countries",
+        ),
+        (
+            "pool,owner,amount,currency,charge_currency,rate,creditor_countries\n\
+             TBI-POOL,NOBODY,5.000,IQD,IRR,32.5,IRQ\n",
+            "pools.csv line 2, column owner",
+        ),
+        (
+            "pool,owner,amount,currency,charge_currency,rate,creditor_countries\n\
+             TBI-POOL,CBI,5.000,IQD,IRR,-3,IRQ\n",
+            "pools.csv line 2, column rate",
+        ),
+    ] {
+        let pools = write(dir.path(), "pools.csv", pools);
+        let output = run(&[
+            "clear",
+            "--parties",
+            &parties,
+            "--obligations",
+            &obligations,
+            "--pools",
+            &pools,
+            "--post",
+            "--data",
+            data.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{expected}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert!(!data.join("ledger").exists(), "nothing was posted");
+    }
+}
+
+#[test]
+fn rates_fixed_for_the_cycle_let_currencies_clear_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let parties = write(dir.path(), "parties.csv", PARTIES);
+    // A cycle through three currencies: 1,000 USD, 1,310,000 IQD and 500 EUR, which at
+    // the cycle's rates are 1,310,000, 1,310,000 and 720,500 IQD.
+    let obligations = write(
+        dir.path(),
+        "obligations.csv",
+        "id,debtor,creditor,amount,currency,due_date\n\
+         1,IR-IMP,IQ-EXP,1000.00,USD,2024-05-01\n\
+         2,IQ-EXP,IQ-IMP,1310000.000,IQD,2024-05-01\n\
+         3,IQ-IMP,IR-IMP,500.00,EUR,2024-05-01\n",
+    );
+    let fx = write(
+        dir.path(),
+        "fx.csv",
+        "from,to,rate\nUSD,IQD,1310\nEUR,IQD,1441\n",
+    );
+    let without = json_lines(&run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--method",
+        "setoff",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(without[0]["discharged"]["USD"], "0.00");
+    assert_eq!(without[0]["discharged"]["IQD"], "0.000");
+    let with = json_lines(&run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--method",
+        "setoff",
+        "--format",
+        "json",
+        "--fx",
+        &fx,
+    ]));
+    let plan = &with[0];
+    assert_eq!(plan["clearing_currency"], "IQD");
+    // 720,500 IQD goes round the cycle (three times that discharged): in each obligation's own currency 550 USD,
+    // 720,500 IQD and the whole 500 EUR.
+    assert_eq!(plan["discharged"]["IQD"], "2161500.000");
+    let discharged: Vec<(&str, &str)> = plan["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["discharged"].as_str().unwrap(),
+                o["currency"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        discharged,
+        [("550.00", "USD"), ("720500.000", "IQD"), ("500.00", "EUR")]
+    );
+
+    // A currency with no rate is named by file, line and column.
+    let fx = write(dir.path(), "fx.csv", "from,to,rate\nUSD,IQD,1310\n");
+    let output = run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--fx",
+        &fx,
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("obligations.csv line 4, column currency"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_a_parties_file_the_parties_are_inferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let obligations = write(dir.path(), "obligations.csv", OBLIGATIONS);
+    let output = run(&[
+        "clear",
+        "--obligations",
+        &obligations,
+        "--method",
+        "setoff",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lines = json_lines(&output);
+    assert!(stderr.contains("4 parties inferred"), "{stderr}");
+    assert_eq!(lines[0]["discharged"]["USD"], "2000.00");
+}
