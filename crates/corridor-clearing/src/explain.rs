@@ -361,3 +361,242 @@ fn explain_currency(
         }
     }
 }
+
+/// Explains a set-off one obligation at a time, on demand: the cycles through an
+/// obligation that discharged it, each as short as possible.
+///
+/// [`explain`] decomposes the whole set-off, which on a network of a million obligations
+/// means a hundred million entries and several seconds; an operator asking about one
+/// obligation needs only its own cycles. [`Explainer::new`] indexes the obligations that
+/// were set off (linear time); [`Explainer::obligation`] then finds, by a breadth-first
+/// search from both ends (forward from the obligation's creditor, backward from its debtor,
+/// always widening the smaller side by a whole level) over what is left of the other
+/// obligations' set-off, the shortest cycle through it (fewest obligations; ties to the
+/// first found, in index order), takes it out by its smallest amount, and repeats until
+/// the obligation's whole offset is accounted for. Taking a cycle out of a circulation
+/// leaves a circulation, so a cycle is always found while something is left to explain.
+/// Searching from both ends visits about the square root of what one search would on
+/// networks where cycles are long.
+///
+/// The cycles of one obligation form part of a decomposition of the whole set-off: their
+/// amounts add up to the obligation's offset, and no obligation in them is used for more
+/// than its own offset. Two obligations' explanations are each valid but need not come
+/// from the same decomposition.
+#[derive(Debug)]
+pub struct Explainer<'a> {
+    network: &'a Network,
+    result: &'a ClearingResult,
+    /// The obligations with an offset, grouped by debtor, in index order.
+    out: Csr,
+    /// The same, grouped by creditor.
+    into: Csr,
+}
+
+/// The state of one two-ended search, reused between searches.
+struct Search {
+    /// Per party: the obligation it was reached by from the creditor's side (`ROOT` for
+    /// the creditor itself), else `NONE`; and its distance.
+    forward: Vec<u32>,
+    forward_distance: Vec<u32>,
+    /// Per party: the obligation by which it reaches the debtor's side.
+    backward: Vec<u32>,
+    backward_distance: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+const ROOT: u32 = u32::MAX - 1;
+
+impl Search {
+    fn reset(&mut self) {
+        for &v in &self.touched {
+            let v = v as usize;
+            self.forward[v] = NONE;
+            self.backward[v] = NONE;
+        }
+        self.touched.clear();
+    }
+}
+
+impl<'a> Explainer<'a> {
+    /// Indexes `result`'s set-off on `network`. `result` is a set-off (or any result whose
+    /// offsets form a circulation per currency).
+    pub fn new(network: &'a Network, result: &'a ClearingResult) -> Explainer<'a> {
+        let set_off: Vec<u32> = result
+            .obligations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.offset.amount_minor() > 0)
+            .map(|(i, _)| i as u32)
+            .collect();
+        let n = network.parties().len();
+        let out = Csr::new(
+            n,
+            set_off
+                .iter()
+                .map(|&i| (network.debtor(i as usize) as u32, i)),
+        );
+        let into = Csr::new(
+            n,
+            set_off
+                .iter()
+                .map(|&i| (network.creditor(i as usize) as u32, i)),
+        );
+        Explainer {
+            network,
+            result,
+            out,
+            into,
+        }
+    }
+
+    /// The cycles that set off obligation `i`, each starting with `i`; their amounts add
+    /// up to its offset. Empty when nothing of it was set off (or `i` is out of range).
+    pub fn obligation(&self, i: usize) -> Vec<SetOffCycle> {
+        let network = self.network;
+        let Some(outcome) = self.result.obligations.get(i) else {
+            return Vec::new();
+        };
+        let currency = outcome.offset.currency();
+        let mut left = outcome.offset.amount_minor();
+        let mut used: std::collections::HashMap<u32, i128> = std::collections::HashMap::new();
+        let n = network.parties().len();
+        let mut search = Search {
+            forward: vec![NONE; n],
+            forward_distance: vec![0; n],
+            backward: vec![NONE; n],
+            backward_distance: vec![0; n],
+            touched: Vec::new(),
+        };
+        let mut cycles = Vec::new();
+        while left > 0 {
+            let usable = |e: u32| {
+                e as usize != i
+                    && network.obligations()[e as usize].amount.currency() == currency
+                    && self.result.obligations[e as usize].offset.amount_minor()
+                        > used.get(&e).copied().unwrap_or(0)
+            };
+            let Some(path) = self.shortest_path(i, &mut search, &usable) else {
+                // Not a circulation: what is left cannot be explained.
+                break;
+            };
+            let amount = path
+                .iter()
+                .map(|&e| {
+                    self.result.obligations[e as usize].offset.amount_minor()
+                        - used.get(&e).copied().unwrap_or(0)
+                })
+                .fold(left, i128::min);
+            for &e in &path {
+                *used.entry(e).or_insert(0) += amount;
+            }
+            left -= amount;
+            let mut obligations = Vec::with_capacity(path.len() + 1);
+            obligations.push(i);
+            obligations.extend(path.iter().map(|&e| e as usize));
+            cycles.push(SetOffCycle {
+                amount: Money::from_minor(amount, currency),
+                obligations,
+            });
+        }
+        cycles
+    }
+
+    /// The shortest path of usable obligations from `i`'s creditor to its debtor.
+    fn shortest_path(
+        &self,
+        i: usize,
+        search: &mut Search,
+        usable: &dyn Fn(u32) -> bool,
+    ) -> Option<Vec<u32>> {
+        let network = self.network;
+        let from = network.creditor(i);
+        let to = network.debtor(i);
+        search.reset();
+        search.forward[from] = ROOT;
+        search.forward_distance[from] = 0;
+        search.backward[to] = ROOT;
+        search.backward_distance[to] = 0;
+        search.touched.extend([from as u32, to as u32]);
+        let mut ahead = vec![from as u32];
+        let mut behind = vec![to as u32];
+        let mut next = Vec::new();
+        loop {
+            if ahead.is_empty() || behind.is_empty() {
+                search.reset();
+                return None;
+            }
+            // Widen the smaller side by one whole level; among the parties where the two
+            // sides meet, the one on the shortest path (first found on a tie) wins.
+            let forward = ahead.len() <= behind.len();
+            let mut meeting: Option<(u32, u32)> = None;
+            next.clear();
+            let frontier = if forward { &ahead } else { &behind };
+            for &v in frontier {
+                let v = v as usize;
+                let graph = if forward { &self.out } else { &self.into };
+                let (start, end) = (graph.starts[v] as usize, graph.starts[v + 1] as usize);
+                for &e in &graph.heads[start..end] {
+                    if !usable(e) {
+                        continue;
+                    }
+                    let w = if forward {
+                        network.creditor(e as usize)
+                    } else {
+                        network.debtor(e as usize)
+                    };
+                    let (mine, mine_distance, theirs, theirs_distance) = if forward {
+                        (
+                            &mut search.forward,
+                            &mut search.forward_distance,
+                            &search.backward,
+                            &search.backward_distance,
+                        )
+                    } else {
+                        (
+                            &mut search.backward,
+                            &mut search.backward_distance,
+                            &search.forward,
+                            &search.forward_distance,
+                        )
+                    };
+                    if mine[w] != NONE {
+                        continue;
+                    }
+                    mine[w] = e;
+                    mine_distance[w] = mine_distance[v] + 1;
+                    search.touched.push(w as u32);
+                    if theirs[w] != NONE {
+                        let length = mine_distance[w] + theirs_distance[w];
+                        if meeting.is_none_or(|(_, best)| length < best) {
+                            meeting = Some((w as u32, length));
+                        }
+                    }
+                    next.push(w as u32);
+                }
+            }
+            if let Some((meet, _)) = meeting {
+                let mut path = Vec::new();
+                let mut v = meet as usize;
+                while search.forward[v] != ROOT {
+                    let e = search.forward[v];
+                    path.push(e);
+                    v = network.debtor(e as usize);
+                }
+                path.reverse();
+                let mut v = meet as usize;
+                while search.backward[v] != ROOT {
+                    let e = search.backward[v];
+                    path.push(e);
+                    v = network.creditor(e as usize);
+                }
+                search.reset();
+                return Some(path);
+            }
+            if forward {
+                std::mem::swap(&mut ahead, &mut next);
+            } else {
+                std::mem::swap(&mut behind, &mut next);
+            }
+        }
+    }
+}

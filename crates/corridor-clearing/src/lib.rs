@@ -44,7 +44,9 @@ mod setoff;
 #[cfg(test)]
 mod simplex;
 
-pub use explain::{explain, explain_set_off, SetOffCycle, SetOffCycleRef, SetOffExplanation};
+pub use explain::{
+    explain, explain_set_off, Explainer, SetOffCycle, SetOffCycleRef, SetOffExplanation,
+};
 pub use fx::{FxError, FxRates};
 pub use liquidity::{set_off_with_liquidity, verify_liquidity_certificate};
 pub use model::{Network, NetworkError, Obligation, ObligationField, Party, PartyKind};

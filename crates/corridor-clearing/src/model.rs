@@ -170,6 +170,32 @@ impl NetworkError {
     }
 }
 
+/// The positions of `obligations` in id order.
+fn id_order(obligations: &[Obligation]) -> Vec<u32> {
+    let prefix = |id: &str| {
+        let mut bytes = [0_u8; 16];
+        let n = id.len().min(16);
+        bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+        u128::from_be_bytes(bytes)
+    };
+    let mut keys: Vec<(u128, u32)> = obligations
+        .iter()
+        .zip(0_u32..)
+        .map(|(o, i)| (prefix(&o.id), i))
+        .collect();
+    // A zero byte pads the prefix, so two ids with the same prefix still compare by the
+    // whole id; a different prefix decides as the whole ids would.
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            obligations[a.1 as usize]
+                .id
+                .cmp(&obligations[b.1 as usize].id)
+                .then(a.1.cmp(&b.1))
+        })
+    });
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
 /// The largest total of one currency's obligations, in minor units. Leaves room for the
 /// basis-point arithmetic (`total * 10_000`) and for sums of sums.
 pub(crate) const MAX_CURRENCY_TOTAL: i128 = i128::MAX / 1_000_000;
@@ -197,7 +223,7 @@ impl Network {
     /// obligation in the order given (duplicates: the smallest repeated id).
     pub fn new(
         mut parties: Vec<Party>,
-        mut obligations: Vec<Obligation>,
+        obligations: Vec<Obligation>,
     ) -> Result<Network, NetworkError> {
         let limit = usize::try_from(u32::MAX - 1).unwrap_or(usize::MAX);
         if parties.len() > limit || obligations.len() > limit {
@@ -221,12 +247,15 @@ impl Network {
                 party: pair[0].id.clone(),
             });
         }
-        let index: HashMap<&str, u32> = parties
-            .iter()
-            .zip(0_u32..)
-            .map(|(party, i)| (party.id.as_str(), i))
-            .collect();
+        let mut index: HashMap<&str, u32, foldhash::fast::FixedState> =
+            HashMap::with_capacity_and_hasher(parties.len(), foldhash::fast::FixedState::default());
+        for (party, i) in parties.iter().zip(0_u32..) {
+            index.insert(party.id.as_str(), i);
+        }
 
+        // One pass in the order given: the first bad obligation is the one reported.
+        let mut debtors = Vec::with_capacity(obligations.len());
+        let mut creditors = Vec::with_capacity(obligations.len());
         for obligation in &obligations {
             let lookup = |party: &str, field: ObligationField| {
                 index
@@ -238,9 +267,9 @@ impl Network {
                         party: party.to_owned(),
                     })
             };
-            lookup(&obligation.debtor, ObligationField::Debtor)?;
-            lookup(&obligation.creditor, ObligationField::Creditor)?;
-            if obligation.debtor == obligation.creditor {
+            let debtor = lookup(&obligation.debtor, ObligationField::Debtor)?;
+            let creditor = lookup(&obligation.creditor, ObligationField::Creditor)?;
+            if debtor == creditor {
                 return Err(NetworkError::OwesItself {
                     obligation: obligation.id.clone(),
                     field: ObligationField::Creditor,
@@ -254,27 +283,34 @@ impl Network {
                     amount: obligation.amount,
                 });
             }
+            debtors.push(debtor);
+            creditors.push(creditor);
         }
-        obligations.sort_by(|a, b| a.id.cmp(&b.id));
-        if let Some(pair) = obligations.windows(2).find(|pair| pair[0].id == pair[1].id) {
+        drop(index);
+
+        // Sort by id through a permutation of small keys (the id's first 16 bytes, the
+        // whole id only on a tie), then move each obligation once.
+        let order = id_order(&obligations);
+        if let Some(pair) = order
+            .windows(2)
+            .find(|pair| obligations[pair[0] as usize].id == obligations[pair[1] as usize].id)
+        {
             return Err(NetworkError::DuplicateObligation {
-                obligation: pair[0].id.clone(),
+                obligation: obligations[pair[0] as usize].id.clone(),
                 field: ObligationField::Id,
             });
         }
+        let mut slots: Vec<Option<Obligation>> = obligations.into_iter().map(Some).collect();
+        let obligations: Vec<Obligation> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
+        drop(slots);
+        let debtors: Vec<u32> = order.iter().map(|&i| debtors[i as usize]).collect();
+        let creditors: Vec<u32> = order.iter().map(|&i| creditors[i as usize]).collect();
 
-        let mut debtors = Vec::with_capacity(obligations.len());
-        let mut creditors = Vec::with_capacity(obligations.len());
         let mut totals: Vec<(Currency, i128)> = Vec::new();
         for obligation in &obligations {
-            // Both were found above.
-            debtors.push(index.get(obligation.debtor.as_str()).copied().unwrap_or(0));
-            creditors.push(
-                index
-                    .get(obligation.creditor.as_str())
-                    .copied()
-                    .unwrap_or(0),
-            );
             let currency = obligation.amount.currency();
             let position = match totals.iter().position(|(c, _)| *c == currency) {
                 Some(position) => position,
@@ -291,7 +327,6 @@ impl Network {
                 });
             }
         }
-        drop(index);
         let mut currencies: Vec<Currency> = totals.into_iter().map(|(c, _)| c).collect();
         currencies.sort();
         Ok(Network {

@@ -11,7 +11,7 @@
 //! costs, up to the distance `D` of the nearest deficit, raises `π` by `min(d, D)`, so that
 //! the shortest paths from excesses to deficits consist of arcs of reduced cost zero (the
 //! admissible graph); (2) push–relabel (FIFO, exact distance labels from a backward
-//! breadth-first search, recomputed after about `n` relabels) moves as much excess as it
+//! breadth-first search, recomputed after about `n / 4` relabels) moves as much excess as it
 //! can to deficits through the admissible graph. Excess that cannot reach a deficit there
 //! simply stays where it is until the next phase. When no excess is left the flow is a
 //! circulation and `π` proves it optimal (every residual arc has non-negative reduced
@@ -291,7 +291,10 @@ impl<F: Amount> Solver<F> {
             if self.label[vu] as usize >= self.n || self.excess[vu] <= F::ZERO {
                 continue;
             }
-            if self.relabels_since_update > self.n {
+            // Exact labels again after n/4 relabels: measured on the bench networks (a
+            // million obligations), 20 % faster than after n on the corridor model and no
+            // slower on the supply model; more often (n/8) gains nothing more.
+            if self.relabels_since_update * 4 > self.n {
                 self.global_relabel();
                 if self.label[vu] as usize >= self.n {
                     continue;
@@ -372,13 +375,19 @@ impl<F: Amount> Solver<F> {
         while let Some(w) = queue.pop_front() {
             let wu = w as usize;
             let next = self.label[wu] + 1;
+            let pi_w = self.pi[wu];
             for a in self.first[wu] as usize..self.first[wu + 1] as usize {
                 let u = self.head[a] as usize;
                 if self.label[u] != unreached {
                     continue;
                 }
+                // The arc u → w is the reverse of a: its reduced cost is zero exactly when
+                // a's is (the costs are opposite), which reads only a's own cost.
+                if i64::from(self.cost[a]) + pi_w - self.pi[u] != 0 {
+                    continue;
+                }
                 let r = self.rev[a] as usize;
-                if self.admissible_cost(u, r) {
+                if self.rc[r] > F::ZERO {
                     self.label[u] = next;
                     queue.push_back(u as u32);
                 }

@@ -5,6 +5,7 @@ const UNVISITED: u32 = u32::MAX;
 
 /// A directed graph in compressed sparse row form: the successors of node `v` are
 /// `heads[starts[v]..starts[v + 1]]`.
+#[derive(Debug)]
 pub(crate) struct Csr {
     pub(crate) starts: Vec<u32>,
     pub(crate) heads: Vec<u32>,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use common::{owes, party, reference_optimum};
 use corridor_clearing::{
     bilateral_netting, explain, explain_set_off, multilateral_netting, set_off, verify_certificate,
-    Account, ClearingResult, Network, Obligation, Party,
+    Account, ClearingResult, Explainer, Network, Obligation, Party,
 };
 use corridor_core::Currency;
 use proptest::prelude::*;
@@ -177,6 +177,48 @@ proptest! {
                 .map(|(k, _)| k as u32)
                 .collect();
             prop_assert_eq!(&by_obligation[starts[i]..starts[i + 1]], expected.as_slice());
+        }
+    }
+
+    #[test]
+    fn each_obligation_is_explained_on_demand_by_its_own_cycles((parties, obligations) in inputs()) {
+        let network = build(&parties, &obligations);
+        let result = set_off(&network).expect("solves");
+        let explainer = Explainer::new(&network, &result);
+        for i in 0..network.obligations().len() {
+            let cycles = explainer.obligation(i);
+            let mut used = vec![0_i128; network.obligations().len()];
+            for cycle in &cycles {
+                prop_assert!(cycle.amount.amount_minor() > 0);
+                prop_assert_eq!(cycle.obligations.first().copied(), Some(i));
+                let len = cycle.obligations.len();
+                prop_assert!(len >= 2);
+                for k in 0..len {
+                    let (this, next) = (cycle.obligations[k], cycle.obligations[(k + 1) % len]);
+                    prop_assert_eq!(network.creditor(this), network.debtor(next));
+                    prop_assert_eq!(network.obligations()[this].amount.currency(), cycle.amount.currency());
+                    used[this] += cycle.amount.amount_minor();
+                }
+            }
+            // Its cycles add up to its offset, and use no obligation beyond its own offset.
+            prop_assert_eq!(used[i], result.obligations[i].offset.amount_minor());
+            for (e, &u) in used.iter().enumerate() {
+                prop_assert!(u <= result.obligations[e].offset.amount_minor());
+            }
+            // A shortest cycle: no cycle through i of fewer obligations has anything left
+            // when the first one is chosen (checked for the simplest case: a two-cycle).
+            if let Some(first) = cycles.first() {
+                if first.obligations.len() > 2 {
+                    let two = (0..network.obligations().len()).any(|e| {
+                        e != i
+                            && network.debtor(e) == network.creditor(i)
+                            && network.creditor(e) == network.debtor(i)
+                            && result.obligations[e].offset.amount_minor() > 0
+                            && network.obligations()[e].amount.currency() == first.amount.currency()
+                    });
+                    prop_assert!(!two, "a two-obligation cycle was passed over");
+                }
+            }
         }
     }
 

@@ -10,9 +10,9 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
 use corridor_clearing::{
-    bilateral_netting, explain, multilateral_netting, pool_settlement, set_off,
-    set_off_with_liquidity, then_liquidity, ClearingResult, FxError, FxRates, Method, Network,
-    Obligation, Party, PartyKind, Pool, PoolError,
+    bilateral_netting, multilateral_netting, pool_settlement, set_off, set_off_with_liquidity,
+    then_liquidity, ClearingResult, Explainer, FxError, FxRates, Method, Network, Obligation,
+    Party, PartyKind, Pool, PoolError,
 };
 use corridor_cli::post::{post_plan, Holder, Plan, PlanTransfer, PostOutcome};
 use corridor_cli::render;
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::trade::{percent, percent_digits};
 use corridor_core::{Money, Rounding};
 use corridor_import::{
-    FxReader, ImportError, LiquidityReader, ObligationsJsonReader, ObligationsReader,
+    read_obligations, FxReader, ImportError, LiquidityReader, ObligationsJsonReader,
     PartiesReader, PoolsReader,
 };
 
@@ -78,6 +78,11 @@ pub(crate) struct ClearArgs {
     /// plan) is posted.
     #[arg(long, value_enum, default_value = "all")]
     method: MethodArg,
+    /// Explain these obligations (ids, comma-separated or repeated): the cycles that set
+    /// each off. Without it every obligation is explained when the cycle has at most
+    /// 10,000 obligations.
+    #[arg(long, value_delimiter = ',')]
+    explain: Vec<String>,
     /// Post the plan to the ledger in --data as one atomic step; posting the same plan again
     /// changes nothing.
     #[arg(long, requires = "data")]
@@ -178,6 +183,14 @@ fn open(path: &Path) -> Result<File> {
     File::open(path).with_context(|| format!("open {}", path.display()))
 }
 
+/// Threads to read a large obligations file on: the cores, at most four.
+fn reading_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Up to this many obligations, every one is explained unless `--explain` names some.
+const EXPLAIN_ALL_LIMIT: usize = 10_000;
+
 /// The country given to parties inferred from the obligations when no parties file is
 /// given: ISO 3166's user-assigned `ZZZ`, "unknown".
 const UNKNOWN_COUNTRY: &str = "ZZZ";
@@ -220,10 +233,9 @@ fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
             open(obligations_path)?,
         ))?
     } else {
-        read_all(ObligationsReader::new(
-            &obligations_name,
-            open(obligations_path)?,
-        )?)?
+        let bytes = std::fs::read(obligations_path)
+            .with_context(|| format!("read {obligations_name}"))?;
+        read_obligations(&obligations_name, &bytes, reading_threads())?
     };
     let lines: HashMap<String, u64> = obligation_rows
         .iter()
@@ -486,8 +498,39 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     let Some(last) = results.last() else {
         bail!("no method chosen");
     };
-    // The cycles of the set-off, described once for every result that has them.
-    let cycles = explain_paths(network, &setoff);
+    // The cycles of the set-off, described once for every result that has them: for the
+    // obligations asked about, or for all of them in a cycle small enough to print whole.
+    let explainer = Explainer::new(network, &setoff);
+    let asked: Vec<usize> = if args.explain.is_empty() {
+        if network.obligations().len() <= EXPLAIN_ALL_LIMIT {
+            (0..network.obligations().len()).collect()
+        } else {
+            writeln!(
+                io::stderr(),
+                "{} obligations: paths are given only for those named with --explain ID",
+                network.obligations().len()
+            )?;
+            Vec::new()
+        }
+    } else {
+        args.explain
+            .iter()
+            .map(|id| {
+                network
+                    .obligation_index(id)
+                    .ok_or_else(|| anyhow::anyhow!("--explain: there is no obligation {id:?}"))
+            })
+            .collect::<Result<_>>()?
+    };
+    let mut cycles: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for i in asked {
+        let described = explainer
+            .obligation(i)
+            .iter()
+            .map(|cycle| cycle.describe(network))
+            .collect();
+        cycles.insert(i, described);
+    }
     let report = Report {
         cycle: &cycle,
         cycles: &cycles,
@@ -535,21 +578,6 @@ fn method_name(method: Method) -> &'static str {
 /// An amount as a plain decimal string (`108571.57`), as JSON carries it.
 fn plain(money: Money) -> String {
     money.format_amount().replace(',', "")
-}
-
-/// Each obligation's set-off cycles, described.
-fn explain_paths(network: &Network, setoff: &ClearingResult) -> BTreeMap<usize, Vec<String>> {
-    let mut paths: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for cycle in explain(network, setoff).iter() {
-        let text = cycle.describe(network);
-        for &obligation in cycle.obligations {
-            paths
-                .entry(obligation as usize)
-                .or_default()
-                .push(text.clone());
-        }
-    }
-    paths
 }
 
 /// One obligation's outcome in its own currency.

@@ -163,6 +163,94 @@ impl<R: Read> Iterator for PartiesReader<R> {
     }
 }
 
+/// Reads a whole obligations CSV file held in memory (the format of [`ObligationsReader`]),
+/// on up to `threads` threads: the rows are cut into parts at line ends outside quoted
+/// fields, each part is read on its own thread, and the rows come back in file order with
+/// their line numbers. The first bad row in file order is the error returned, as reading
+/// the file in one go would.
+pub fn read_obligations(
+    input: &str,
+    bytes: &[u8],
+    threads: usize,
+) -> Result<Vec<ObligationRow>, ImportError> {
+    let header_end = line_end(bytes, 0).map_or(bytes.len(), |end| end + 1);
+    let (header, body) = bytes.split_at(header_end);
+    // Cut points: line ends outside quotes (an even number of quotes before them), near
+    // equal shares of the body.
+    let parts = threads.clamp(1, 64);
+    let mut cuts = vec![0_usize];
+    for k in 1..parts {
+        let target = body.len() * k / parts;
+        let from = (*cuts.last().unwrap_or(&0)).max(target);
+        if let Some(end) = line_end(body, from) {
+            if end + 1 < body.len() {
+                cuts.push(end + 1);
+            }
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let read_part = |start: usize, end: usize| -> Result<Vec<ObligationRow>, ImportError> {
+        let line_offset = body[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let reader = header.chain(&body[start..end]);
+        let mut table = Table::part(input.to_owned(), reader, &OBLIGATION_COLUMNS, line_offset)?;
+        let mut rows = Vec::new();
+        while let Some(row) = table.next_row() {
+            rows.push(row.and_then(|row| obligation(&row))?);
+        }
+        Ok(rows)
+    };
+    let results: Vec<Result<Vec<ObligationRow>, ImportError>> = if cuts.len() <= 2 {
+        vec![read_part(0, body.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = cuts
+                .windows(2)
+                .skip(1)
+                .map(|pair| {
+                    let (start, end) = (pair[0], pair[1]);
+                    scope.spawn(move || read_part(start, end))
+                })
+                .collect();
+            let mut results = vec![read_part(cuts[0], cuts[1])];
+            for handle in handles {
+                results.push(handle.join().unwrap_or_else(|_| {
+                    Err(ImportError::Json {
+                        input: input.to_owned(),
+                        line: 0,
+                        message: "a reading thread failed".to_owned(),
+                    })
+                }));
+            }
+            results
+        })
+    };
+    let mut rows = Vec::new();
+    for part in results {
+        rows.extend(part?);
+    }
+    Ok(rows)
+}
+
+/// The position of the first line end at or after `from` that is outside quoted fields,
+/// counting quotes from the start of `bytes` (a doubled quote inside a field counts twice,
+/// so the parity still tells inside from outside).
+fn line_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let quotes_before = bytes[..from.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'"')
+        .count();
+    let mut inside = quotes_before % 2 == 1;
+    for (k, &b) in bytes.iter().enumerate().skip(from) {
+        match b {
+            b'"' => inside = !inside,
+            b'\n' if !inside => return Some(k),
+            _ => {}
+        }
+    }
+    None
+}
+
 impl<R: Read> Iterator for ObligationsReader<R> {
     type Item = Result<ObligationRow, ImportError>;
 

@@ -45,8 +45,9 @@ mod services;
 mod table;
 
 pub use clearing::{
-    FxReader, FxRow, LiquidityReader, LiquidityRow, ObligationRow, ObligationsJsonReader,
-    ObligationsReader, PartiesReader, PartyRow, PoolRow, PoolsReader, PARTY_KINDS,
+    read_obligations, FxReader, FxRow, LiquidityReader, LiquidityRow, ObligationRow,
+    ObligationsJsonReader, ObligationsReader, PartiesReader, PartyRow, PoolRow, PoolsReader,
+    PARTY_KINDS,
 };
 pub use customs::CustomsReader;
 pub use error::ImportError;

@@ -47,9 +47,24 @@ pub(crate) struct Table<R> {
     header_len: usize,
     record: csv::ByteRecord,
     done: bool,
+    /// Added to every line number: the lines of the file before this part of it.
+    line_offset: u64,
 }
 
 impl<R: Read> Table<R> {
+    /// A table over a part of a file: `reader` gives the file's header line and then the
+    /// rows of the part, which follow `line_offset` lines of rows in the file.
+    pub(crate) fn part(
+        input: String,
+        reader: R,
+        columns: &'static [ColumnSpec],
+        line_offset: u64,
+    ) -> Result<Self, ImportError> {
+        let mut table = Table::new(input, reader, columns)?;
+        table.line_offset = line_offset;
+        Ok(table)
+    }
+
     /// Reads and checks the header: a UTF-8 byte-order mark and spaces around names are
     /// dropped; every name must be one of `columns`, at most once; every required column
     /// must be there.
@@ -107,6 +122,7 @@ impl<R: Read> Table<R> {
             header_len: header.len(),
             record: csv::ByteRecord::new(),
             done: false,
+            line_offset: 0,
         })
     }
 
@@ -123,11 +139,11 @@ impl<R: Read> Table<R> {
             }
             Err(error) => {
                 self.done = true;
-                let line = self.csv.position().line();
+                let line = self.csv.position().line() + self.line_offset;
                 return Some(Err(read_error(&self.input, &error, line)));
             }
         }
-        let line = self.record.position().map_or(0, csv::Position::line);
+        let line = self.record.position().map_or(0, csv::Position::line) + self.line_offset;
         if self.record.len() != self.header_len {
             return Some(Err(ImportError::FieldCount {
                 input: self.input.clone(),

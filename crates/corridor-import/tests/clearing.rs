@@ -4,7 +4,7 @@
 
 use corridor_calendar::GregorianDate;
 use corridor_core::{Currency, Money};
-use corridor_import::{LiquidityReader, ObligationsReader, PartiesReader};
+use corridor_import::{LiquidityReader, ObligationRow, ObligationsReader, PartiesReader};
 
 fn errors<T>(rows: impl Iterator<Item = Result<T, corridor_import::ImportError>>) -> Vec<String> {
     rows.filter_map(Result::err)
@@ -154,4 +154,62 @@ fn obligations_in_json_lines_read_like_the_csv() {
         "{}",
         errors[4]
     );
+}
+
+/// Rows of the obligations format, one with a quoted reference that spans two lines.
+fn many_obligations(count: usize, bad_at: Option<usize>) -> String {
+    let mut text = String::from("id,debtor,creditor,amount,currency,due_date,reference\r\n");
+    for k in 0..count {
+        let amount = if Some(k) == bad_at { "12.345" } else { "12.34" };
+        let reference = if k % 7 == 3 {
+            "\"two\nlines, \"\"quoted\"\"\"".to_owned()
+        } else {
+            format!("r{k}")
+        };
+        text.push_str(&format!(
+            "o{k},a{k},b{k},{amount},USD,2024-05-01,{reference}\r\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn reading_in_parts_gives_the_rows_and_lines_of_reading_in_one_go() {
+    let text = many_obligations(500, None);
+    let sequential: Vec<ObligationRow> = ObligationsReader::new("o.csv", text.as_bytes())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(sequential.len(), 500);
+    assert!(sequential[3].reference.as_deref().unwrap().contains('\n'));
+    for threads in [1, 2, 3, 8] {
+        let parallel =
+            corridor_import::read_obligations("o.csv", text.as_bytes(), threads).unwrap();
+        assert_eq!(parallel, sequential, "{threads} threads");
+    }
+    // Cuts at every possible place give the same rows: a small file, many threads.
+    let small = many_obligations(9, None);
+    let one: Vec<ObligationRow> = ObligationsReader::new("o.csv", small.as_bytes())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for threads in 1..=20 {
+        assert_eq!(
+            corridor_import::read_obligations("o.csv", small.as_bytes(), threads).unwrap(),
+            one
+        );
+    }
+}
+
+#[test]
+fn reading_in_parts_reports_the_first_bad_row_by_its_line() {
+    let text = many_obligations(500, Some(400));
+    let sequential = ObligationsReader::new("o.csv", text.as_bytes())
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    let parallel = corridor_import::read_obligations("o.csv", text.as_bytes(), 2).unwrap_err();
+    assert_eq!(parallel.to_string(), sequential.to_string());
+    assert_eq!(parallel.line(), sequential.line());
+    assert!(parallel.to_string().contains("12.345"), "{parallel}");
 }
