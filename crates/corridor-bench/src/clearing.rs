@@ -126,7 +126,12 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
         .filter(|&i| result.obligations[i].offset.amount_minor() > 0)
         .collect();
     let step = (set_off_obligations.len() / 1000).max(1);
-    let sample: Vec<usize> = set_off_obligations.iter().step_by(step).take(1000).copied().collect();
+    let sample: Vec<usize> = set_off_obligations
+        .iter()
+        .step_by(step)
+        .take(1000)
+        .copied()
+        .collect();
     let sample_started = Instant::now();
     let mut sample_cycles = 0_usize;
     let mut sample_length = 0_usize;

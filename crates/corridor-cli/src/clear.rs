@@ -1,6 +1,6 @@
 //! `corridor clear`: a clearing cycle from files, each method reported on its own.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use corridor_clearing::{
     bilateral_netting, multilateral_netting, pool_settlement, set_off, set_off_with_liquidity,
     then_liquidity, ClearingResult, Explainer, FxError, FxRates, Method, Network, Obligation,
-    Party, PartyKind, Pool, PoolError,
+    Party, PartyKind, Pool, PoolError, PoolPayment,
 };
 use corridor_cli::post::{post_plan, Holder, Plan, PlanTransfer, PostOutcome};
 use corridor_cli::render;
@@ -22,7 +22,7 @@ use crate::trade::{percent, percent_digits};
 use corridor_core::{Money, Rounding};
 use corridor_import::{
     read_obligations, FxReader, ImportError, LiquidityReader, ObligationsJsonReader,
-    PartiesReader, PoolsReader,
+    ObligationsReader, PartiesReader, PoolsReader,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +83,9 @@ pub(crate) struct ClearArgs {
     /// 10,000 obligations.
     #[arg(long, value_delimiter = ',')]
     explain: Vec<String>,
+    /// Print how long reading, solving, planning and writing took (cumulative), on stderr.
+    #[arg(long)]
+    timings: bool,
     /// Post the plan to the ledger in --data as one atomic step; posting the same plan again
     /// changes nothing.
     #[arg(long, requires = "data")]
@@ -233,16 +236,14 @@ fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
             open(obligations_path)?,
         ))?
     } else {
-        let bytes = std::fs::read(obligations_path)
-            .with_context(|| format!("read {obligations_name}"))?;
+        let bytes =
+            std::fs::read(obligations_path).with_context(|| format!("read {obligations_name}"))?;
         read_obligations(&obligations_name, &bytes, reading_threads())?
     };
-    let lines: HashMap<String, u64> = obligation_rows
-        .iter()
-        .map(|row| (row.id.clone(), row.line))
-        .collect();
+    // On an error about an obligation, its line is found by reading the file again: no
+    // index of a million ids is kept for the error path.
     let obligation_error = |id: &str, field: &str, error: &dyn std::fmt::Display| {
-        let line = lines.get(id).copied().unwrap_or(0);
+        let line = line_of(obligations_path, json_lines, id).unwrap_or(0);
         anyhow::anyhow!("{obligations_name} line {line}, column {field}: {error}")
     };
 
@@ -329,10 +330,15 @@ fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
         }
         None => None,
     };
-    // Sorted by id as the network sorts them, so that `originals` lines up with its indices.
-    obligations.sort_by(|a, b| a.id.cmp(&b.id));
-    let originals: Vec<Money> = obligations.iter().map(|o| o.amount).collect();
+    // With rates, each obligation's own amount, by id, to line up with the network's
+    // (converted) obligations.
+    let mut own_amounts: Vec<(String, Money)> = Vec::new();
     if let Some(rates) = &fx {
+        own_amounts = obligations
+            .iter()
+            .map(|o| (o.id.clone(), o.amount))
+            .collect();
+        own_amounts.sort_by(|a, b| a.0.cmp(&b.0));
         obligations = rates.convert(&obligations).map_err(|error| {
             let id = error.obligation_id().unwrap_or_default().to_owned();
             let field = if matches!(error, FxError::NoRate { .. }) {
@@ -349,6 +355,12 @@ fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
             _ => anyhow::anyhow!("{parties_name}: {error}"),
         }
     })?;
+    // The network's obligations are sorted by id too, and the ids are unique.
+    let originals: Vec<Money> = if fx.is_some() {
+        own_amounts.into_iter().map(|(_, amount)| amount).collect()
+    } else {
+        network.obligations().iter().map(|o| o.amount).collect()
+    };
 
     let mut pools = Vec::new();
     let mut pool_lines = Vec::new();
@@ -448,6 +460,24 @@ fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
     })
 }
 
+/// The line of the obligation `id` in the obligations file, read again.
+fn line_of(path: &Path, json_lines: bool, id: &str) -> Option<u64> {
+    let name = path.display().to_string();
+    let file = File::open(path).ok()?;
+    if json_lines {
+        ObligationsJsonReader::new(&name, file)
+            .filter_map(Result::ok)
+            .find(|row| row.id == id)
+            .map(|row| row.line)
+    } else {
+        ObligationsReader::new(&name, file)
+            .ok()?
+            .filter_map(Result::ok)
+            .find(|row| row.id == id)
+            .map(|row| row.line)
+    }
+}
+
 fn pool_error(name: &str, lines: &[u64], error: &PoolError) -> anyhow::Error {
     let line = lines.get(error.pool()).copied().unwrap_or(0);
     anyhow::anyhow!("{name} line {line}, column {}: {error}", error.field())
@@ -468,7 +498,9 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     if method == MethodArg::Pool && args.pools.is_none() {
         bail!("pool needs --pools FILE");
     }
+    let started = std::time::Instant::now();
     let cycle = read_cycle(&args)?;
+    let read = started.elapsed();
     let network = &cycle.network;
 
     let mut results = Vec::new();
@@ -479,6 +511,7 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
         results.push(multilateral_netting(network));
     }
     let setoff = set_off(network)?;
+    let solved = started.elapsed();
     if all || method == MethodArg::Setoff {
         results.push(setoff.clone());
     }
@@ -536,6 +569,7 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
         cycles: &cycles,
     };
 
+    let planned = started.elapsed();
     let posted = if args.post {
         Some(post(&args, &report, last)?)
     } else {
@@ -543,10 +577,10 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     };
 
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     for result in &results {
         match args.format {
-            ClearFormat::Json => writeln!(out, "{}", report.json(result))?,
+            ClearFormat::Json => report.write_json(&mut out, result)?,
             ClearFormat::Table => report.write_table(&mut out, result)?,
         }
     }
@@ -561,6 +595,17 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
                 posted["outcome"].as_str().unwrap_or_default()
             )?,
         }
+    }
+    out.flush()?;
+    if args.timings {
+        writeln!(
+            io::stderr(),
+            "timings: read and checked {:.3} s, solved {:.3} s, planned {:.3} s, written {:.3} s",
+            read.as_secs_f64(),
+            solved.as_secs_f64(),
+            planned.as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        )?;
     }
     Ok(())
 }
@@ -577,7 +622,24 @@ fn method_name(method: Method) -> &'static str {
 
 /// An amount as a plain decimal string (`108571.57`), as JSON carries it.
 fn plain(money: Money) -> String {
-    money.format_amount().replace(',', "")
+    money.format_plain()
+}
+
+/// The pool payments for obligation `i`: `pool_payments` holds each pool's payments
+/// together, by obligation, so each pool's are searched by bisection.
+fn pool_payments_of(result: &ClearingResult, i: usize) -> impl Iterator<Item = &PoolPayment> {
+    let payments = &result.pool_payments;
+    let mut found = Vec::new();
+    let mut start = 0;
+    while start < payments.len() {
+        let pool = payments[start].pool;
+        let end = start + payments[start..].partition_point(|p| p.pool == pool);
+        let run = &payments[start..end];
+        let at = run.partition_point(|p| p.obligation < i);
+        found.extend(run[at..].iter().take_while(|p| p.obligation == i));
+        start = end;
+    }
+    found.into_iter()
 }
 
 /// One obligation's outcome in its own currency.
@@ -615,6 +677,21 @@ impl Parts {
         }
         names.join("+")
     }
+}
+
+/// One obligation in the JSON output.
+#[derive(serde::Serialize)]
+struct ObligationJson<'a> {
+    id: &'a str,
+    amount: String,
+    currency: String,
+    discharged: String,
+    offset: String,
+    cash: String,
+    pooled: String,
+    remaining: String,
+    method: String,
+    path: Vec<String>,
 }
 
 /// What the output and the posting need besides a result.
@@ -666,7 +743,7 @@ impl Report<'_> {
         if matches!(result.method, Method::SetOff | Method::PoolFunded) {
             path.extend(self.cycles.get(&i).cloned().unwrap_or_default());
         }
-        for payment in result.pool_payments.iter().filter(|p| p.obligation == i) {
+        for payment in pool_payments_of(result, i) {
             let pool = &self.cycle.pools[payment.pool];
             path.push(format!(
                 "{} paid from pool {} to {}; {} charged {} for {} at {}",
@@ -682,7 +759,43 @@ impl Report<'_> {
         path
     }
 
-    fn json(&self, result: &ClearingResult) -> Value {
+    /// One obligation's entry of the JSON output.
+    fn obligation_json(&self, result: &ClearingResult, i: usize) -> ObligationJson<'_> {
+        let o = &self.cycle.network.obligations()[i];
+        let parts = self.parts(result, i);
+        ObligationJson {
+            id: &o.id,
+            amount: plain(parts.amount),
+            currency: parts.amount.currency().code().to_owned(),
+            discharged: plain(parts.discharged()),
+            offset: plain(parts.offset),
+            cash: plain(parts.cash),
+            pooled: plain(parts.pooled),
+            remaining: plain(parts.remaining),
+            method: parts.methods(result.method),
+            path: self.path(result, i),
+        }
+    }
+
+    /// Writes the result as one JSON object on one line, the obligations streamed one by
+    /// one (a million obligations never sit in memory as JSON values).
+    fn write_json(&self, out: &mut dyn Write, result: &ClearingResult) -> Result<()> {
+        let head = serde_json::to_string(&self.json_head(result))?;
+        // `head` is an object; the obligations go in as its last member.
+        let head = head.strip_suffix('}').unwrap_or(&head);
+        write!(out, "{head},\"obligations\":[")?;
+        for i in 0..self.cycle.network.obligations().len() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, &self.obligation_json(result, i))?;
+        }
+        writeln!(out, "]}}")?;
+        Ok(())
+    }
+
+    /// Everything of the JSON output but the obligations.
+    fn json_head(&self, result: &ClearingResult) -> Value {
         let network = &self.cycle.network;
         let by_currency = |pick: &dyn Fn(&corridor_clearing::Totals) -> Money| -> Value {
             Value::Object(
@@ -703,22 +816,6 @@ impl Report<'_> {
             "pooled": by_currency(&|t| t.pooled),
             "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_digits(i128::from(t.saved_bp))))).collect::<serde_json::Map<_, _>>(),
             "certificates_checked": result.certificates.len(),
-            "obligations": (0..network.obligations().len()).map(|i| {
-                let o = &network.obligations()[i];
-                let parts = self.parts(result, i);
-                json!({
-                    "id": o.id,
-                    "amount": plain(parts.amount),
-                    "currency": parts.amount.currency().code(),
-                    "discharged": plain(parts.discharged()),
-                    "offset": plain(parts.offset),
-                    "cash": plain(parts.cash),
-                    "pooled": plain(parts.pooled),
-                    "remaining": plain(parts.remaining),
-                    "method": parts.methods(result.method),
-                    "path": self.path(result, i),
-                })
-            }).collect::<Vec<_>>(),
             "parties": result.cash.iter().map(|c| json!({
                 "party": network.parties()[c.party].id,
                 "currency": c.paid.currency().code(),
@@ -902,7 +999,7 @@ impl Report<'_> {
             };
             push(&o.debtor, &o.creditor, parts.offset, CODE_OFFSET);
             push(&o.debtor, &o.creditor, parts.cash, CODE_CASH);
-            for payment in result.pool_payments.iter().filter(|p| p.obligation == i) {
+            for payment in pool_payments_of(result, i) {
                 let pool = &self.cycle.pools[payment.pool];
                 // With --fx the pool's currency is the clearing currency (checked on reading).
                 push(&pool.pool, &o.creditor, payment.paid, CODE_POOL_PAYMENT);
@@ -963,7 +1060,12 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
     let path = plans.join(format!("{id:032x}.json"));
     if !path.exists() {
         let temporary = plans.join(format!("{id:032x}.json.tmp"));
-        std::fs::write(&temporary, report.json(result).to_string())
+        let file =
+            File::create(&temporary).with_context(|| format!("create {}", temporary.display()))?;
+        let mut writer = io::BufWriter::new(file);
+        report
+            .write_json(&mut writer, result)
+            .and_then(|()| Ok(writer.flush()?))
             .with_context(|| format!("write {}", temporary.display()))?;
         std::fs::rename(&temporary, &path).with_context(|| format!("write {}", path.display()))?;
     }

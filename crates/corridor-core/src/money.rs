@@ -129,10 +129,30 @@ impl Money {
         Ok(Money::from_minor(amount_minor, self.currency))
     }
 
+    /// The amount as a plain decimal without separators or code, such as `1250.75` or
+    /// `-0.05`: exactly `scale` decimals (none, and no point, for a scale-0 currency), as
+    /// JSON and CSV outputs carry amounts.
+    pub fn format_plain(self) -> String {
+        let scale = u32::from(self.currency.scale());
+        let magnitude = self.amount_minor.unsigned_abs();
+        let sign = if self.amount_minor < 0 { "-" } else { "" };
+        let unit = 10_u128.checked_pow(scale).filter(|_| scale > 0);
+        // `checked_div` and `checked_rem` are `None` only for a zero unit, which `pow`
+        // never gives.
+        match unit.and_then(|u| Some((magnitude.checked_div(u)?, magnitude.checked_rem(u)?))) {
+            Some((integer, fraction)) => format!(
+                "{sign}{integer}.{fraction:0width$}",
+                width = usize::from(self.currency.scale())
+            ),
+            None => format!("{sign}{magnitude}"),
+        }
+    }
+
     /// The amount without its currency code, such as `1,250.75` or `-0.05`.
     ///
     /// The integer part is grouped by thousands with `,`; the decimal point is `.`, followed
     /// by exactly `scale` digits (none, and no point, for a scale-0 currency).
+    /// [`Money::format_plain`] gives the same without separators.
     pub fn format_amount(self) -> String {
         let scale = usize::from(self.currency.scale());
         // Pad to at least `scale + 1` digits so that there is always an integer digit.

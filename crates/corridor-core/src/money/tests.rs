@@ -168,6 +168,12 @@ fn distinct_currencies() -> impl Strategy<Value = (Currency, Currency)> {
 
 proptest! {
     #[test]
+    fn the_plain_form_is_the_grouped_form_without_separators(amount in any_amount_minor(), currency in any_currency()) {
+        let money = Money::from_minor(amount, currency);
+        prop_assert_eq!(money.format_plain(), money.format_amount().replace(',', ""));
+    }
+
+    #[test]
     fn add_never_wraps(left in any_amount_minor(), right in any_amount_minor(), currency in any_currency()) {
         let actual = Money::from_minor(left, currency).checked_add(Money::from_minor(right, currency));
         prop_assert_eq!(actual, expected(left.checked_add(right), currency, MoneyOperation::Add));
