@@ -10,7 +10,7 @@
 
 use corridor_core::{Currency, Money, Rate, Rounding};
 
-use crate::Obligation;
+use crate::{Obligation, ObligationOutcome};
 
 /// Rates fixed for a clearing cycle: one unit of each listed currency is worth `rate` units
 /// of the clearing currency.
@@ -168,6 +168,35 @@ impl FxRates {
     }
 }
 
+impl FxRates {
+    /// An outcome of a converted obligation (of `converted` in the clearing currency), in
+    /// the obligation's own currency (`original`): each part converted back cumulatively
+    /// (set off, then cash, then pools, each by [`FxRates::back`] of the running total), so
+    /// the parts add up to `original` exactly.
+    pub fn outcome_in_own_currency(
+        &self,
+        original: Money,
+        converted: Money,
+        outcome: &ObligationOutcome,
+    ) -> ObligationOutcome {
+        let clearing = converted.currency();
+        let back = |minor: i128| {
+            self.back(original, converted, Money::from_minor(minor, clearing))
+                .amount_minor()
+        };
+        let offset = back(outcome.offset.amount_minor());
+        let with_cash = back(outcome.offset.amount_minor() + outcome.cash.amount_minor());
+        let with_pool = back(outcome.discharged().amount_minor());
+        let money = |minor| Money::from_minor(minor, original.currency());
+        ObligationOutcome {
+            offset: money(offset),
+            cash: money(with_cash - offset),
+            pooled: money(with_pool - with_cash),
+            remaining: money(original.amount_minor() - with_pool),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +223,55 @@ mod tests {
             rates.back(original, converted, usd(0)),
             Money::from_minor(0, iqd)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_outcome_in_its_own_currency_adds_up_to_the_obligation(
+            amount in 1_i128..10_000_000_000,
+            numerator in 1_u128..100_000,
+            denominator in 1_u128..100_000,
+            parts in (0_u32..=100, 0_u32..=100, 0_u32..=100),
+        ) {
+            let iqd = Currency::from_code("IQD").unwrap();
+            let rates = FxRates::new(Currency::USD, vec![(iqd, Rate::new(numerator, denominator).unwrap())]).unwrap();
+            let original = Money::from_minor(amount, iqd);
+            let Ok(converted) = rates.convert(&[crate::Obligation {
+                id: "o".to_owned(),
+                debtor: "a".to_owned(),
+                creditor: "b".to_owned(),
+                amount: original,
+                due: corridor_calendar::GregorianDate::new(2025, 1, 1).unwrap(),
+                hs_code: None,
+                reference: None,
+            }]) else {
+                return Ok(());
+            };
+            let converted = converted[0].amount;
+            // Split the converted amount into offset, cash, pooled and remaining.
+            let whole = converted.amount_minor();
+            let offset = whole * i128::from(parts.0) / 100;
+            let cash = (whole - offset) * i128::from(parts.1) / 100;
+            let pooled = (whole - offset - cash) * i128::from(parts.2) / 100;
+            let outcome = ObligationOutcome {
+                offset: usd(offset),
+                cash: usd(cash),
+                pooled: usd(pooled),
+                remaining: usd(whole - offset - cash - pooled),
+            };
+            let own = rates.outcome_in_own_currency(original, converted, &outcome);
+            for part in [own.offset, own.cash, own.pooled, own.remaining] {
+                proptest::prop_assert!(part.amount_minor() >= 0);
+                proptest::prop_assert_eq!(part.currency(), iqd);
+            }
+            proptest::prop_assert_eq!(own.discharged().amount_minor() + own.remaining.amount_minor(), amount);
+            // Fully discharged in the clearing currency is fully discharged at home. (The
+            // converse need not hold: a clearing unit worth less than half a unit of the
+            // obligation's currency rounds back to nothing.)
+            if outcome.remaining.amount_minor() == 0 {
+                proptest::prop_assert_eq!(own.remaining.amount_minor(), 0);
+            }
+        }
     }
 
     #[test]

@@ -12,11 +12,11 @@ use serde_json::{json, Value};
 use corridor_clearing::{
     bilateral_netting, multilateral_netting, pool_settlement, set_off, set_off_with_liquidity,
     then_liquidity, ClearingResult, Explainer, FxError, FxRates, Method, Network, Obligation,
-    Party, PartyKind, Pool, PoolError, PoolPayment,
+    ObligationOutcome, Party, PartyKind, Pool, PoolError,
 };
-use corridor_cli::post::{post_plan, Holder, Plan, PlanTransfer, PostOutcome};
+use corridor_cli::plan::{pool_payments_of, settlement_plan};
+use corridor_cli::post::{post_plan, PostOutcome};
 use corridor_cli::render;
-use sha2::{Digest, Sha256};
 
 use crate::trade::{percent, percent_digits};
 use corridor_core::{Money, Rounding};
@@ -625,58 +625,24 @@ fn plain(money: Money) -> String {
     money.format_plain()
 }
 
-/// The pool payments for obligation `i`: `pool_payments` holds each pool's payments
-/// together, by obligation, so each pool's are searched by bisection.
-fn pool_payments_of(result: &ClearingResult, i: usize) -> impl Iterator<Item = &PoolPayment> {
-    let payments = &result.pool_payments;
-    let mut found = Vec::new();
-    let mut start = 0;
-    while start < payments.len() {
-        let pool = payments[start].pool;
-        let end = start + payments[start..].partition_point(|p| p.pool == pool);
-        let run = &payments[start..end];
-        let at = run.partition_point(|p| p.obligation < i);
-        found.extend(run[at..].iter().take_while(|p| p.obligation == i));
-        start = end;
+/// The methods that discharged something of an outcome: `setoff` (or `netting`), `pool`,
+/// `cash`, joined with `+`.
+fn methods(outcome: &ObligationOutcome, method: Method) -> String {
+    let offset_name = match method {
+        Method::BilateralNetting | Method::MultilateralNetting => "netting",
+        _ => "setoff",
+    };
+    let mut names = Vec::new();
+    if outcome.offset.amount_minor() > 0 {
+        names.push(offset_name);
     }
-    found.into_iter()
-}
-
-/// One obligation's outcome in its own currency.
-struct Parts {
-    amount: Money,
-    offset: Money,
-    cash: Money,
-    pooled: Money,
-    remaining: Money,
-}
-
-impl Parts {
-    fn discharged(&self) -> Money {
-        Money::from_minor(
-            self.offset.amount_minor() + self.cash.amount_minor() + self.pooled.amount_minor(),
-            self.amount.currency(),
-        )
+    if outcome.pooled.amount_minor() > 0 {
+        names.push("pool");
     }
-
-    /// The methods that discharged something: `setoff`, `pool`, `cash`, joined with `+`.
-    fn methods(&self, method: Method) -> String {
-        let offset_name = match method {
-            Method::BilateralNetting | Method::MultilateralNetting => "netting",
-            _ => "setoff",
-        };
-        let mut names = Vec::new();
-        if self.offset.amount_minor() > 0 {
-            names.push(offset_name);
-        }
-        if self.pooled.amount_minor() > 0 {
-            names.push("pool");
-        }
-        if self.cash.amount_minor() > 0 {
-            names.push("cash");
-        }
-        names.join("+")
+    if outcome.cash.amount_minor() > 0 {
+        names.push("cash");
     }
+    names.join("+")
 }
 
 /// One obligation in the JSON output.
@@ -703,36 +669,15 @@ struct Report<'a> {
 impl Report<'_> {
     /// Obligation `i`'s outcome in its own currency (converted back at the cycle's rate
     /// when the cycle was cleared in one currency: cumulatively, so the parts add up).
-    fn parts(&self, result: &ClearingResult, i: usize) -> Parts {
+    fn parts(&self, result: &ClearingResult, i: usize) -> ObligationOutcome {
         let outcome = &result.obligations[i];
-        let original = self.cycle.originals[i];
-        let Some(rates) = &self.cycle.fx else {
-            return Parts {
-                amount: original,
-                offset: outcome.offset,
-                cash: outcome.cash,
-                pooled: outcome.pooled,
-                remaining: outcome.remaining,
-            };
-        };
-        let converted = self.cycle.network.obligations()[i].amount;
-        let currency = original.currency();
-        let clearing = converted.currency();
-        let back = |minor: i128| {
-            rates
-                .back(original, converted, Money::from_minor(minor, clearing))
-                .amount_minor()
-        };
-        let offset = back(outcome.offset.amount_minor());
-        let with_cash = back(outcome.offset.amount_minor() + outcome.cash.amount_minor());
-        let with_pool = back(outcome.discharged().amount_minor());
-        let money = |minor| Money::from_minor(minor, currency);
-        Parts {
-            amount: original,
-            offset: money(offset),
-            cash: money(with_cash - offset),
-            pooled: money(with_pool - with_cash),
-            remaining: money(original.amount_minor() - with_pool),
+        match &self.cycle.fx {
+            None => *outcome,
+            Some(rates) => rates.outcome_in_own_currency(
+                self.cycle.originals[i],
+                self.cycle.network.obligations()[i].amount,
+                outcome,
+            ),
         }
     }
 
@@ -743,7 +688,7 @@ impl Report<'_> {
         if matches!(result.method, Method::SetOff | Method::PoolFunded) {
             path.extend(self.cycles.get(&i).cloned().unwrap_or_default());
         }
-        for payment in pool_payments_of(result, i) {
+        for payment in pool_payments_of(result, i).into_iter() {
             let pool = &self.cycle.pools[payment.pool];
             path.push(format!(
                 "{} paid from pool {} to {}; {} charged {} for {} at {}",
@@ -765,14 +710,14 @@ impl Report<'_> {
         let parts = self.parts(result, i);
         ObligationJson {
             id: &o.id,
-            amount: plain(parts.amount),
-            currency: parts.amount.currency().code().to_owned(),
+            amount: plain(self.cycle.originals[i]),
+            currency: self.cycle.originals[i].currency().code().to_owned(),
             discharged: plain(parts.discharged()),
             offset: plain(parts.offset),
             cash: plain(parts.cash),
             pooled: plain(parts.pooled),
             remaining: plain(parts.remaining),
-            method: parts.methods(result.method),
+            method: methods(&parts, result.method),
             path: self.path(result, i),
         }
     }
@@ -943,7 +888,7 @@ impl Report<'_> {
                     o.id.clone(),
                     o.debtor.clone(),
                     o.creditor.clone(),
-                    parts.amount.to_string(),
+                    self.cycle.originals[i].to_string(),
                     parts.offset.format_amount(),
                     parts.pooled.format_amount(),
                     parts.cash.format_amount(),
@@ -975,46 +920,7 @@ impl Report<'_> {
         }
         Ok(())
     }
-
-    /// The plan's ledger transfers: per obligation, what was set off or netted and what
-    /// was paid in cash (debtor to creditor), what pools paid (pool to creditor) and what
-    /// debtors were charged for it (debtor to the pool's owner), each in its own currency.
-    fn transfers(&self, result: &ClearingResult) -> Vec<PlanTransfer> {
-        let network = &self.cycle.network;
-        let mut transfers = Vec::new();
-        for i in 0..network.obligations().len() {
-            let o = &network.obligations()[i];
-            let parts = self.parts(result, i);
-            let position = u32::try_from(i).unwrap_or(u32::MAX);
-            let mut push = |debit: &str, credit: &str, amount: Money, code: u16| {
-                if amount.amount_minor() > 0 {
-                    transfers.push(PlanTransfer {
-                        debit: Holder::Party(debit.to_owned()),
-                        credit: Holder::Party(credit.to_owned()),
-                        amount,
-                        code,
-                        obligation: Some((position, o.id.clone())),
-                    });
-                }
-            };
-            push(&o.debtor, &o.creditor, parts.offset, CODE_OFFSET);
-            push(&o.debtor, &o.creditor, parts.cash, CODE_CASH);
-            for payment in pool_payments_of(result, i) {
-                let pool = &self.cycle.pools[payment.pool];
-                // With --fx the pool's currency is the clearing currency (checked on reading).
-                push(&pool.pool, &o.creditor, payment.paid, CODE_POOL_PAYMENT);
-                push(&o.debtor, &pool.owner, payment.charged, CODE_POOL_CHARGE);
-            }
-        }
-        transfers
-    }
 }
-
-/// Transfer codes of a posted plan.
-const CODE_OFFSET: u16 = 1;
-const CODE_CASH: u16 = 2;
-const CODE_POOL_PAYMENT: u16 = 3;
-const CODE_POOL_CHARGE: u16 = 4;
 
 /// Posts the plan of `result` to the ledger in `--data`, and keeps the plan beside it
 /// (`DIR/plans/PLAN.json`). Returns what to print.
@@ -1022,34 +928,14 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
     let Some(data) = &args.data else {
         bail!("--post needs --data DIR");
     };
-    let transfers = report.transfers(result);
-    // The plan's id: a digest of what it would post, so the same plan always has the same
-    // id and posting it again changes nothing.
-    let mut digest = Sha256::new();
-    digest.update(method_name(result.method).as_bytes());
-    for t in &transfers {
-        for holder in [&t.debit, &t.credit] {
-            match holder {
-                Holder::Party(id) => digest.update(format!("p{}:{id}\0", id.len())),
-                Holder::Agent(country) => digest.update(format!("a:{country}\0")),
-            }
-        }
-        digest.update(format!(
-            "{}:{}:{}:{}\0",
-            t.amount.amount_minor(),
-            t.amount.currency().code(),
-            t.code,
-            t.obligation
-                .as_ref()
-                .map(|(_, id)| id.as_str())
-                .unwrap_or_default()
-        ));
-    }
-    let bytes = digest.finalize();
-    let mut id_bytes = [0_u8; 16];
-    id_bytes.copy_from_slice(&bytes[..16]);
-    let id = u128::from_be_bytes(id_bytes).clamp(1, u128::MAX - 1);
-    let plan = Plan { id, transfers };
+    let plan = settlement_plan(
+        &report.cycle.network,
+        result,
+        &report.cycle.pools,
+        &|i| report.parts(result, i),
+        method_name(result.method),
+    );
+    let id = plan.id;
     let mut store = crate::open_ledger(data)?;
     let outcome = post_plan(&mut store, &plan, &mut crate::now_nanos)
         .with_context(|| format!("post plan {id:032x} to the ledger in {}", data.display()))?;

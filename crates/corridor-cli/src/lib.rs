@@ -6,5 +6,6 @@
 pub mod apply;
 pub mod batch;
 pub mod jsonl;
+pub mod plan;
 pub mod post;
 pub mod render;
