@@ -122,17 +122,25 @@ impl Ledger {
     /// Checks the invariants: per ledger, debits equal credits (pending and posted apart); no
     /// account breaks its bound; the pending balances are exactly the open reservations.
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
-        for (ledger, totals) in self.totals()? {
-            if totals.debits_pending != totals.credits_pending {
+        // Each account's balances fit in 128 bits, but a ledger's sum over many accounts
+        // need not: the sums are kept in 256 bits (a low half and a count of carries).
+        let mut sums: BTreeMap<u32, [Wide; 4]> = BTreeMap::new();
+        for AccountCell(account) in &self.accounts {
+            let entry = sums.entry(account.ledger).or_default();
+            entry[0].add(account.debits_pending);
+            entry[1].add(account.credits_pending);
+            entry[2].add(account.debits_posted);
+            entry[3].add(account.credits_posted);
+        }
+        for (ledger, [debits_pending, credits_pending, debits_posted, credits_posted]) in sums {
+            if debits_pending != credits_pending {
                 return Err(InvariantViolation(format!(
-                    "ledger {ledger}: debits_pending {} != credits_pending {}",
-                    totals.debits_pending, totals.credits_pending
+                    "ledger {ledger}: debits_pending {debits_pending} != credits_pending {credits_pending}"
                 )));
             }
-            if totals.debits_posted != totals.credits_posted {
+            if debits_posted != credits_posted {
                 return Err(InvariantViolation(format!(
-                    "ledger {ledger}: debits_posted {} != credits_posted {}",
-                    totals.debits_posted, totals.credits_posted
+                    "ledger {ledger}: debits_posted {debits_posted} != credits_posted {credits_posted}"
                 )));
             }
         }
@@ -524,4 +532,56 @@ pub trait ImageVisitor {
     fn reservation(&mut self, reservation: &Reservation);
     /// One resolved pending transfer.
     fn resolution(&mut self, id: u128, status: PendingStatus);
+}
+
+/// A sum of `u128`s in 256 bits: `carries * 2^128 + low`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Wide {
+    low: u128,
+    carries: u128,
+}
+
+impl Wide {
+    fn add(&mut self, value: u128) {
+        let (low, carried) = self.low.overflowing_add(value);
+        self.low = low;
+        // At most one carry per account, and there are far fewer than 2^128 accounts.
+        self.carries = self.carries.saturating_add(u128::from(carried));
+    }
+}
+
+impl std::fmt::Display for Wide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.carries == 0 {
+            write!(f, "{}", self.low)
+        } else {
+            write!(f, "{} * 2^128 + {}", self.carries, self.low)
+        }
+    }
+}
+
+#[cfg(test)]
+mod wide_tests {
+    use super::Wide;
+
+    #[test]
+    fn sums_past_128_bits_compare_exactly() {
+        let mut a = Wide::default();
+        let mut b = Wide::default();
+        for value in [u128::MAX, u128::MAX, 5] {
+            a.add(value);
+        }
+        for value in [u128::MAX - 1, 3, u128::MAX, 3] {
+            b.add(value);
+        }
+        // Both are 2 * (2^128 - 1) + 5 = 2^129 + 3.
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "2 * 2^128 + 3");
+        b.add(1);
+        assert_ne!(a, b);
+        // The same low half with a different number of carries is a different sum.
+        let mut c = Wide::default();
+        c.add(3);
+        assert_ne!(a, c);
+    }
 }

@@ -874,3 +874,29 @@ fn image_with_an_index_entry_past_the_count_is_corrupt() {
     let error = Ledger::restore(image).expect_err("position past the count");
     assert!(error.0.contains("past the count"), "{}", error.0);
 }
+
+#[test]
+fn a_ledger_whose_sums_pass_128_bits_still_balances() {
+    // Each account's balances fit in 128 bits; the ledger's sums over three pairs do not.
+    let mut ledger = Ledger::new();
+    let accounts: Vec<Account> = (1..=6).map(|id| account(id, AccountFlags::NONE)).collect();
+    let outcome = ledger.apply_accounts(1, &accounts);
+    assert!(outcome.results.iter().all(|r| r.is_ok()));
+    let big = u128::MAX / 2 + 1;
+    let transfers = [
+        transfer(11, 1, 2, big),
+        transfer(12, 3, 4, big),
+        transfer(13, 5, 6, big),
+    ];
+    let outcome = ledger.apply_transfers(2, &transfers, &Vec::<Transfer>::new());
+    assert!(
+        outcome.results.iter().all(|r| r.is_ok()),
+        "{:?}",
+        outcome.results
+    );
+    assert!(
+        ledger.check_invariants().is_ok(),
+        "{:?}",
+        ledger.check_invariants()
+    );
+}
