@@ -529,3 +529,85 @@ fn without_a_parties_file_the_parties_are_inferred() {
     assert!(stderr.contains("4 parties inferred"), "{stderr}");
     assert_eq!(lines[0]["discharged"]["USD"], "2000.00");
 }
+
+/// The example cycle of `docs/examples/clearing`, as its README runs it.
+#[test]
+fn the_example_cycle_clears_and_posts_as_its_readme_says() {
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/clearing");
+    let file = |name: &str| example.join(name).to_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (parties, obligations, fx, pools, liquidity) = (
+        file("parties.csv"),
+        file("obligations.csv"),
+        file("fx.csv"),
+        file("pools.csv"),
+        file("liquidity.csv"),
+    );
+    let lines = json_lines(&run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--fx",
+        &fx,
+        "--pools",
+        &pools,
+        "--liquidity",
+        &liquidity,
+        "--method",
+        "all",
+        "--format",
+        "json",
+        "--post",
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    let methods: Vec<&str> = lines[..5]
+        .iter()
+        .map(|l| l["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "netting",
+            "multilateral",
+            "setoff",
+            "setoff+liquidity",
+            "pool"
+        ]
+    );
+    let discharged = |k: usize| -> f64 {
+        lines[k]["discharged"]["IQD"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // Set-off alone discharges something; the plan with the pool and cash discharges more.
+    assert!(discharged(2) > 0.0 && discharged(4) > discharged(2));
+    let plan = &lines[4];
+    // The pool is spent on eligible goods only, earliest due first: wheat (due 2 May) in
+    // full, then medicines (due 3 May); never the car parts.
+    let by_id = |id: &str| {
+        plan["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id("INV-1004")["pooled"], "262000000.000");
+    assert_eq!(by_id("INV-1006")["pooled"], "138000000.000");
+    assert_eq!(by_id("INV-1007")["pooled"], "0.000");
+    assert_eq!(by_id("INV-1005")["pooled"], "0.000");
+    // The dollar and euro invoices are reported in their own currencies.
+    assert_eq!(by_id("INV-1012")["currency"], "USD");
+    assert_eq!(by_id("INV-1013")["currency"], "EUR");
+    assert_eq!(plan["pools"][0]["charged"], "12824000000.00");
+    // The last line says the plan was posted.
+    assert_eq!(lines[5]["outcome"], "posted");
+}
