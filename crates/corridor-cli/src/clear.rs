@@ -510,9 +510,18 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     if all || method == MethodArg::Multilateral {
         results.push(multilateral_netting(network));
     }
-    let setoff = set_off(network)?;
+    // Set-off is needed by its own report, by the pool plan (which starts from it) and by
+    // the explanations of both; netting alone does without it.
+    let setoff = if all || method == MethodArg::Setoff || method == MethodArg::Pool {
+        Some(set_off(network)?)
+    } else {
+        None
+    };
     let solved = started.elapsed();
-    if all || method == MethodArg::Setoff {
+    if let Some(setoff) = setoff
+        .as_ref()
+        .filter(|_| all || method == MethodArg::Setoff)
+    {
         results.push(setoff.clone());
     }
     if let Some(liquidity) = &cycle.liquidity {
@@ -521,7 +530,7 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
         }
     }
     if args.pools.is_some() && (all || method == MethodArg::Pool) {
-        let mut plan = pool_settlement(network, &cycle.pools, Some(&setoff))
+        let mut plan = pool_settlement(network, &cycle.pools, setoff.as_ref())
             .map_err(|error| pool_error(&cycle.pools_name, &cycle.pool_lines, &error))?;
         if let Some(liquidity) = &cycle.liquidity {
             plan = then_liquidity(network, &plan, liquidity)?;
@@ -533,8 +542,12 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     };
     // The cycles of the set-off, described once for every result that has them: for the
     // obligations asked about, or for all of them in a cycle small enough to print whole.
-    let explainer = Explainer::new(network, &setoff);
-    let asked: Vec<usize> = if args.explain.is_empty() {
+    let asked: Vec<usize> = if setoff.is_none() {
+        if !args.explain.is_empty() {
+            bail!("--explain explains set-off: give --method setoff, pool or all");
+        }
+        Vec::new()
+    } else if args.explain.is_empty() {
         if network.obligations().len() <= EXPLAIN_ALL_LIMIT {
             (0..network.obligations().len()).collect()
         } else {
@@ -556,13 +569,16 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
             .collect::<Result<_>>()?
     };
     let mut cycles: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for i in asked {
-        let described = explainer
-            .obligation(i)
-            .iter()
-            .map(|cycle| cycle.describe(network))
-            .collect();
-        cycles.insert(i, described);
+    if let Some(setoff) = &setoff {
+        let explainer = Explainer::new(network, setoff);
+        for i in asked {
+            let described = explainer
+                .obligation(i)
+                .iter()
+                .map(|cycle| cycle.describe(network))
+                .collect();
+            cycles.insert(i, described);
+        }
     }
     let report = Report {
         cycle: &cycle,

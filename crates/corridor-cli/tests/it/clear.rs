@@ -611,3 +611,45 @@ fn the_example_cycle_clears_and_posts_as_its_readme_says() {
     // The last line says the plan was posted.
     assert_eq!(lines[5]["outcome"], "posted");
 }
+
+#[test]
+fn explain_names_the_obligations_to_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (parties, obligations) = files(dir.path(), OBLIGATIONS);
+    let lines = json_lines(&run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--method",
+        "setoff",
+        "--format",
+        "json",
+        "--explain",
+        "1",
+    ]));
+    let paths: Vec<usize> = lines[0]["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["path"].as_array().unwrap().len())
+        .collect();
+    // Obligation 1 is explained (by its cycles), the others are not.
+    assert!(paths[0] >= 1, "{paths:?}");
+    assert!(paths[1..].iter().all(|&n| n == 0), "{paths:?}");
+    let first = lines[0]["obligations"][0]["path"][0].as_str().unwrap();
+    assert!(first.contains("(obligations 1,"), "{first}");
+
+    let output = run(&[
+        "clear",
+        "--parties",
+        &parties,
+        "--obligations",
+        &obligations,
+        "--explain",
+        "99",
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no obligation \"99\""));
+}
