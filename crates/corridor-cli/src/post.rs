@@ -115,8 +115,8 @@ pub struct PlanTransfer {
     pub credit: Holder,
     /// How much; positive.
     pub amount: Money,
-    /// What the transfer is (the caller's constants: 1 set-off, 2 netting, 3 cash, 4 pool
-    /// payment, 5 pool charge, ...); not 0.
+    /// What the transfer is (for clearing plans, the constants of [`crate::plan`]:
+    /// `CODE_OFFSET`, `CODE_CASH`, `CODE_POOL_PAYMENT`, `CODE_POOL_CHARGE`); not 0.
     pub code: u16,
     /// The obligation's position in the plan and its id, if the transfer discharges one.
     pub obligation: Option<(u32, String)>,
