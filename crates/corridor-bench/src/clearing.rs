@@ -163,6 +163,11 @@ pub fn run_clearing(dir: &Path, config: &ClearBenchConfig) -> Result<Value, Benc
         "explain_mean_cycles": round_to(sample_cycles as f64 / sample.len().max(1) as f64, 2),
         "explain_mean_cycle_length": round_to(sample_length as f64 / sample_cycles.max(1) as f64, 2),
         "debt_cents": debt.to_string(),
+        "discharged": result
+            .totals
+            .iter()
+            .map(|t| (t.currency.code().to_owned(), json!(t.discharged.format_plain())))
+            .collect::<serde_json::Map<_, _>>(),
         "discharged_cents": discharged.to_string(),
         "discharged_percent": round_to(discharged as f64 * 100.0 / (debt.max(1)) as f64, 3),
         "peak_rss_mb": peak_rss_mb().map(|v| round_to(v, 3)),

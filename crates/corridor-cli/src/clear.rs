@@ -856,6 +856,27 @@ impl Report<'_> {
             )
             .as_bytes(),
         )?;
+        if !result.cash.is_empty() {
+            // Who pays and who is paid, per currency: what the operator has to move.
+            let rows: Vec<Vec<String>> = result
+                .cash
+                .iter()
+                .map(|c| {
+                    let party = &network.parties()[c.party];
+                    vec![
+                        party.id.clone(),
+                        party.country.clone(),
+                        c.paid.currency().code().to_owned(),
+                        c.paid.format_amount(),
+                        c.received.format_amount(),
+                    ]
+                })
+                .collect();
+            out.write_all(
+                render::table(&["party", "country", "currency", "pays", "receives"], &rows)
+                    .as_bytes(),
+            )?;
+        }
         if !result.pools.is_empty() {
             let rows: Vec<Vec<String>> = result
                 .pools
