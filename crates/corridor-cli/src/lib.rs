@@ -5,7 +5,7 @@
 
 pub mod apply;
 pub mod batch;
-pub mod jsonl;
+pub use corridor_api::jsonl;
 pub mod plan;
 pub mod post;
 pub mod render;

@@ -16,6 +16,7 @@ use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
 mod clear;
+mod serve;
 mod trade;
 
 /// Exit code for bad input or a failed operation (clap uses 2 for bad arguments).
@@ -53,6 +54,11 @@ enum Command {
     Demo(trade::DemoCommand),
     /// Clear a cycle of obligations: bilateral netting, multilateral netting, set-off.
     Clear(clear::ClearArgs),
+    /// Run the Corridor service: the HTTP API over the ledger.
+    Serve(serve::ServeArgs),
+    /// Bearer tokens for the service.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -228,6 +234,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Target(command) => trade::run_target(command),
         Command::Demo(command) => trade::run_demo(command),
         Command::Clear(args) => clear::run_clear(args),
+        Command::Serve(args) => serve::run_serve(args),
+        Command::Token(command) => serve::run_token(command),
     }
 }
 

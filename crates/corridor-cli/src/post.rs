@@ -15,7 +15,8 @@
 //! - code: [`ACCOUNT_CODE_PARTY`] (1) or [`ACCOUNT_CODE_AGENT`] (2);
 //! - flags: none. A clearing account records what its holder paid and received through
 //!   clearing, so it may go either way;
-//! - user data: 0.
+//! - user data: a party's account carries the party's key in `user_data_128`
+//!   ([`corridor_api::party_key`]), as the service expects; an agent's, 0.
 //!
 //! An account that already exists with these fields is used as it is; one that exists with
 //! other fields (flags, ledger, code, user data) stops the post before anything is written.
@@ -470,6 +471,12 @@ fn account_record(holder: &Holder, currency: Currency) -> Account {
             Holder::Agent(_) => ACCOUNT_CODE_AGENT,
         },
         flags: AccountFlags::NONE,
+        // A party's account carries the party's key, so that the service shows a
+        // participant its own accounts.
+        user_data_128: match holder {
+            Holder::Party(id) => corridor_api::party_key(id),
+            Holder::Agent(_) => 0,
+        },
         ..Account::default()
     }
 }

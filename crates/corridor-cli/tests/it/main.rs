@@ -6,6 +6,7 @@ mod apply;
 mod clear;
 mod crash;
 mod date;
+mod serve;
 mod tidy;
 mod trade;
 

@@ -62,6 +62,17 @@ pub fn parse_line(line: u64, text: &str) -> Result<Option<Event>, LineError> {
     };
     let value: Value =
         serde_json::from_str(text).map_err(|e| error(None, format!("not valid JSON: {e}")))?;
+    parse_value(line, value).map(Some)
+}
+
+/// Parses one event given as a JSON value (an element of an API request's list; `line` is
+/// its position, for errors).
+pub fn parse_value(line: u64, value: Value) -> Result<Event, LineError> {
+    let error = |field: Option<&str>, message: String| LineError {
+        line,
+        field: field.map(str::to_owned),
+        message,
+    };
     let Value::Object(object) = value else {
         return Err(error(None, "an event is a JSON object".into()));
     };
@@ -77,11 +88,11 @@ pub fn parse_line(line: u64, text: &str) -> Result<Option<Event>, LineError> {
     match op {
         "create_account" => {
             fields.only(ACCOUNT_FIELDS)?;
-            parse_account(&fields).map(|a| Some(Event::CreateAccount(a)))
+            parse_account(&fields).map(Event::CreateAccount)
         }
         "create_transfer" => {
             fields.only(TRANSFER_FIELDS)?;
-            parse_transfer(&fields).map(|t| Some(Event::CreateTransfer(t)))
+            parse_transfer(&fields).map(Event::CreateTransfer)
         }
         other => Err(error(
             Some("op"),

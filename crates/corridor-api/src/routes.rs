@@ -1,0 +1,452 @@
+//! The routes: health, metrics, accounts, transfers, tokens.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get};
+use axum::{Extension, Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use corridor_ledger::{Account, Event, Transfer};
+use corridor_store::HistoryQuery;
+
+use crate::access::{Principal, Role};
+use crate::error::ApiError;
+use crate::jsonl::parse_value;
+use crate::server::AppState;
+use crate::writer::WriterError;
+
+/// A JSON body; a malformed one is a `bad_request` in the API's error format.
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge("the request body is too large".to_owned())
+                } else {
+                    ApiError::BadRequest(format!("cannot read the body: {rejection}"))
+                }
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON here: {e}")))
+    }
+}
+
+impl From<WriterError> for ApiError {
+    fn from(error: WriterError) -> ApiError {
+        match error {
+            WriterError::Invalid(message) => ApiError::BadRequest(message),
+            WriterError::Unavailable(message) => ApiError::Unavailable(message),
+            WriterError::Store(error) => ApiError::Unavailable(error.to_string()),
+        }
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/api/v1/whoami", get(whoami))
+        .route("/api/v1/accounts", get(list_accounts).post(create_accounts))
+        .route("/api/v1/accounts/{id}", get(get_account))
+        .route("/api/v1/accounts/{id}/transfers", get(account_transfers))
+        .route("/api/v1/transfers", axum::routing::post(create_transfers))
+        .route("/api/v1/transfers/{id}", get(get_transfer))
+        .route("/api/v1/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", delete(revoke_token))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn ready(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.ledger.lookup_accounts(Vec::new()).await?;
+    Ok(Json(json!({ "status": "ready" })))
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn whoami(Extension(principal): Extension<Principal>) -> Json<Value> {
+    Json(json!({
+        "token": principal.token_id,
+        "role": principal.role.name(),
+        "party": principal.party,
+    }))
+}
+
+/// An id in a path: a decimal `u128`.
+fn id_of(text: &str) -> Result<u128, ApiError> {
+    text.parse()
+        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not an id (a decimal integer)")))
+}
+
+fn account_json(a: &Account) -> Value {
+    json!({
+        "id": a.id.to_string(),
+        "ledger": a.ledger,
+        "code": a.code,
+        "flags": a.flags.names().collect::<Vec<_>>(),
+        "user_data_128": a.user_data_128.to_string(),
+        "user_data_64": a.user_data_64.to_string(),
+        "user_data_32": a.user_data_32,
+        "debits_pending": a.debits_pending.to_string(),
+        "debits_posted": a.debits_posted.to_string(),
+        "credits_pending": a.credits_pending.to_string(),
+        "credits_posted": a.credits_posted.to_string(),
+        "timestamp": a.timestamp.to_string(),
+    })
+}
+
+fn transfer_json(t: &Transfer) -> Value {
+    json!({
+        "id": t.id.to_string(),
+        "debit_account_id": t.debit_account_id.to_string(),
+        "credit_account_id": t.credit_account_id.to_string(),
+        "amount": t.amount.to_string(),
+        "pending_id": t.pending_id.to_string(),
+        "ledger": t.ledger,
+        "code": t.code,
+        "flags": t.flags.names().collect::<Vec<_>>(),
+        "timeout": t.timeout,
+        "user_data_128": t.user_data_128.to_string(),
+        "user_data_64": t.user_data_64.to_string(),
+        "user_data_32": t.user_data_32,
+        "timestamp": t.timestamp.to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct Events {
+    #[serde(default)]
+    accounts: Option<Vec<Value>>,
+    #[serde(default)]
+    transfers: Option<Vec<Value>>,
+}
+
+/// The events of a request body's list, each parsed as `op` says.
+fn parse_events(list: Vec<Value>, op: &str) -> Result<Vec<Event>, ApiError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(index, mut value)| {
+            if let Value::Object(object) = &mut value {
+                object
+                    .entry("op")
+                    .or_insert_with(|| Value::String(op.to_owned()));
+            }
+            parse_value(index as u64, value).map_err(|error| {
+                ApiError::BadRequest(format!(
+                    "event {index}{}: {}",
+                    error
+                        .field
+                        .map(|f| format!(", field `{f}`"))
+                        .unwrap_or_default(),
+                    error.message
+                ))
+            })
+        })
+        .collect()
+}
+
+fn results_json<R: std::fmt::Display>(ids: impl Iterator<Item = u128>, results: &[R]) -> Value {
+    let results: Vec<Value> = ids
+        .zip(results)
+        .enumerate()
+        .map(|(index, (id, result))| {
+            json!({ "index": index, "id": id.to_string(), "result": result.to_string() })
+        })
+        .collect();
+    json!({ "results": results })
+}
+
+async fn create_accounts(
+    State(state): State<AppState>,
+    Body(body): Body<Events>,
+) -> Result<Json<Value>, ApiError> {
+    let list = body
+        .accounts
+        .ok_or_else(|| ApiError::BadRequest("the body needs `accounts`: a list".to_owned()))?;
+    let mut accounts = Vec::with_capacity(list.len());
+    for event in parse_events(list, "create_account")? {
+        match event {
+            Event::CreateAccount(account) => accounts.push(account),
+            Event::CreateTransfer(_) => {
+                return Err(ApiError::BadRequest(
+                    "`accounts` holds accounts only".to_owned(),
+                ))
+            }
+        }
+    }
+    let ids: Vec<u128> = accounts.iter().map(|a| a.id).collect();
+    let results = state.ledger.create_accounts(accounts).await?;
+    Ok(Json(results_json(ids.into_iter(), &results)))
+}
+
+async fn create_transfers(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Body(body): Body<Events>,
+) -> Result<Json<Value>, ApiError> {
+    let list = body
+        .transfers
+        .ok_or_else(|| ApiError::BadRequest("the body needs `transfers`: a list".to_owned()))?;
+    let mut transfers = Vec::with_capacity(list.len());
+    for event in parse_events(list, "create_transfer")? {
+        match event {
+            Event::CreateTransfer(transfer) => transfers.push(transfer),
+            Event::CreateAccount(_) => {
+                return Err(ApiError::BadRequest(
+                    "`transfers` holds transfers only".to_owned(),
+                ))
+            }
+        }
+    }
+    if principal.role == Role::Participant {
+        check_participant_transfers(&state, &principal, &transfers).await?;
+    }
+    let ids: Vec<u128> = transfers.iter().map(|t| t.id).collect();
+    let results = state.ledger.create_transfers(transfers).await?;
+    Ok(Json(results_json(ids.into_iter(), &results)))
+}
+
+/// A participant may only debit its own party's accounts, and may not post or void
+/// reservations (operators resolve them).
+async fn check_participant_transfers(
+    state: &AppState,
+    principal: &Principal,
+    transfers: &[Transfer],
+) -> Result<(), ApiError> {
+    let party = principal.party.clone().unwrap_or_default();
+    let mut debits: Vec<u128> = transfers.iter().map(|t| t.debit_account_id).collect();
+    debits.sort_unstable();
+    debits.dedup();
+    let owned: Vec<u128> = state
+        .ledger
+        .lookup_accounts(debits)
+        .await?
+        .into_iter()
+        .filter(|a| principal.owns(a.user_data_128))
+        .map(|a| a.id)
+        .collect();
+    for (index, transfer) in transfers.iter().enumerate() {
+        if transfer.pending_id != 0 {
+            return Err(ApiError::Forbidden(format!(
+                "transfer {index}: a participant cannot post or void a pending transfer"
+            )));
+        }
+        if !owned.contains(&transfer.debit_account_id) {
+            return Err(ApiError::Forbidden(format!(
+                "transfer {index}: account {} is not one of party {party:?}'s accounts",
+                transfer.debit_account_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Page {
+    limit: Option<usize>,
+    after: Option<String>,
+}
+
+async fn list_accounts(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Query(page): Query<Page>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = page.limit.unwrap_or(100).clamp(1, 1000);
+    let after = match &page.after {
+        Some(text) => id_of(text)?,
+        None => 0,
+    };
+    let accounts = state.ledger.accounts().await?;
+    let visible: Vec<&Account> = accounts
+        .iter()
+        .filter(|a| a.id > after && principal.owns(a.user_data_128))
+        .take(limit + 1)
+        .collect();
+    let next = (visible.len() > limit).then(|| visible[limit - 1].id.to_string());
+    let listed: Vec<Value> = visible
+        .iter()
+        .take(limit)
+        .map(|a| account_json(a))
+        .collect();
+    Ok(Json(json!({ "accounts": listed, "next": next })))
+}
+
+/// The account `id`, if the caller may see it.
+async fn visible_account(
+    state: &AppState,
+    principal: &Principal,
+    id: u128,
+) -> Result<Account, ApiError> {
+    state
+        .ledger
+        .lookup_accounts(vec![id])
+        .await?
+        .into_iter()
+        .find(|a| principal.owns(a.user_data_128))
+        .ok_or_else(|| ApiError::NotFound(format!("no account {id}")))
+}
+
+async fn get_account(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let account = visible_account(&state, &principal, id_of(&id)?).await?;
+    Ok(Json(account_json(&account)))
+}
+
+#[derive(Deserialize)]
+struct HistoryPage {
+    limit: Option<u32>,
+    from_timestamp: Option<u64>,
+    to_timestamp: Option<u64>,
+    #[serde(default)]
+    reverse: bool,
+}
+
+async fn account_transfers(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+    Query(page): Query<HistoryPage>,
+) -> Result<Json<Value>, ApiError> {
+    let account = visible_account(&state, &principal, id_of(&id)?).await?;
+    let limit = page.limit.unwrap_or(100).clamp(1, HistoryQuery::LIMIT_MAX);
+    let query = HistoryQuery {
+        account_id: account.id,
+        timestamp_min: page.from_timestamp.unwrap_or(0),
+        timestamp_max: page.to_timestamp.unwrap_or(u64::MAX),
+        limit,
+        reversed: page.reverse,
+    };
+    let transfers = state
+        .ledger
+        .history(query)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no account {}", account.id)))?;
+    // The next page starts after the last timestamp (before it, newest first).
+    let next = (transfers.len() == limit as usize)
+        .then(|| transfers.last())
+        .flatten()
+        .map(|t| {
+            if page.reverse {
+                t.timestamp.saturating_sub(1)
+            } else {
+                t.timestamp.saturating_add(1)
+            }
+            .to_string()
+        });
+    let listed: Vec<Value> = transfers.iter().map(transfer_json).collect();
+    Ok(Json(json!({ "transfers": listed, "next_timestamp": next })))
+}
+
+async fn get_transfer(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_of(&id)?;
+    let not_found = || ApiError::NotFound(format!("no transfer {id}"));
+    let transfer = state
+        .ledger
+        .lookup_transfers(vec![id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)?;
+    if principal.role == Role::Participant {
+        let accounts = state
+            .ledger
+            .lookup_accounts(vec![transfer.debit_account_id, transfer.credit_account_id])
+            .await?;
+        if !accounts.iter().any(|a| principal.owns(a.user_data_128)) {
+            return Err(not_found());
+        }
+    }
+    Ok(Json(transfer_json(&transfer)))
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+async fn list_tokens(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let tokens = state
+        .tokens
+        .with_store(now_seconds(), |store| store.list())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(json!({ "tokens": tokens })))
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    role: String,
+    party: Option<String>,
+    expires_in_days: Option<u64>,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    Body(body): Body<NewToken>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let role = Role::from_name(&body.role).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "role {:?} is not one of admin, operator, participant, analyst",
+            body.role
+        ))
+    })?;
+    let now = now_seconds();
+    let expires_at = body
+        .expires_in_days
+        .map(|days| now.saturating_add(days.saturating_mul(86_400)));
+    let (info, token) = state
+        .tokens
+        .with_store(now, |store| {
+            store.create(role, body.party.as_deref(), expires_at, now)
+        })
+        .map_err(|e| match e {
+            crate::TokenError::Invalid(message) => ApiError::BadRequest(message),
+            other => ApiError::Internal(other.to_string()),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "info": info })),
+    ))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let now = now_seconds();
+    state
+        .tokens
+        .with_store(now, |store| store.revoke(&id, now))
+        .map_err(|e| match e {
+            crate::TokenError::Unknown => ApiError::NotFound(format!("no token {id}")),
+            other => ApiError::Internal(other.to_string()),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,254 @@
+//! The application (a function returning a router, so tests need no socket) and the server
+//! around it: binding, access control, limits, metrics, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+
+use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore, SNAPSHOT_INTERVAL_TRANSFERS};
+
+use crate::access_impl::{rule_for, Allowed};
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::tokens::{TokenCache, TokenError, TokenStore};
+use crate::writer::{self, LedgerHandle};
+use crate::Principal;
+
+/// How to run the service.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// The data directory: the ledger in `DIR/ledger`, tokens in `DIR/service.sqlite`.
+    pub data: PathBuf,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// The longest a request may take before it is answered `unavailable`.
+    pub request_timeout: Duration,
+}
+
+impl ServeConfig {
+    /// Defaults for `data` and `addr`: 4 MiB bodies, 30 s per request.
+    pub fn new(data: PathBuf, addr: SocketAddr) -> ServeConfig {
+        ServeConfig {
+            data,
+            addr,
+            max_body_bytes: 4 << 20,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why the service could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The ledger could not be opened.
+    #[error("open the ledger in {dir}: {error}")]
+    Ledger {
+        /// The ledger's directory.
+        dir: String,
+        /// The store's error.
+        error: corridor_store::StoreError,
+    },
+    /// The token store could not be opened.
+    #[error(transparent)]
+    Tokens(#[from] TokenError),
+    /// Binding or serving failed.
+    #[error("serve on {addr}: {error}")]
+    Io {
+        /// The address.
+        addr: SocketAddr,
+        /// The error.
+        error: std::io::Error,
+    },
+}
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub(crate) ledger: LedgerHandle,
+    pub(crate) tokens: Arc<TokenCache>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) request_timeout: Duration,
+}
+
+impl AppState {
+    /// Opens the data directory: the embedded ledger behind its writer thread, and the
+    /// tokens. The thread ends, closing the ledger, when every clone of the state is gone.
+    pub fn open(data: &Path) -> Result<(AppState, JoinHandle<()>), ServeError> {
+        let dir = data.join("ledger");
+        let store = EmbeddedStore::open(EmbeddedConfig {
+            dir: dir.clone(),
+            snapshot_interval_transfers: SNAPSHOT_INTERVAL_TRANSFERS,
+        })
+        .map_err(|error| ServeError::Ledger {
+            dir: dir.display().to_string(),
+            error,
+        })?;
+        let tokens = TokenStore::open(&data.join("service.sqlite"))?;
+        let metrics = Arc::new(Metrics::default());
+        let (ledger, thread) = writer::start(store, metrics.clone(), |store: EmbeddedStore| {
+            if let Err(error) = store.close() {
+                tracing::error!(%error, "closing the ledger failed");
+            }
+        });
+        Ok((
+            AppState {
+                ledger,
+                tokens: Arc::new(TokenCache::new(tokens)?),
+                metrics,
+                request_timeout: Duration::from_secs(30),
+            },
+            thread,
+        ))
+    }
+}
+
+/// The application: every route behind access control, body limit and metrics.
+pub fn app(state: AppState, max_body_bytes: usize) -> Router {
+    crate::routes::router()
+        .route_layer(middleware::from_fn_with_state(state.clone(), guard))
+        .fallback(|| async { ApiError::NotFound("no such route".to_owned()) })
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(state)
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Checks the route's rule and the caller's token, answers within the time limit, and
+/// counts the request.
+async fn guard(
+    State(state): State<AppState>,
+    matched: Option<MatchedPath>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = matched.map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let response = match authorize(&state, &method, &route, request.headers()) {
+        Ok(principal) => {
+            if let Some(principal) = principal {
+                request.extensions_mut().insert(principal);
+            }
+            match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+                Ok(response) => response,
+                Err(_) => {
+                    ApiError::Unavailable("the request took too long".to_owned()).into_response()
+                }
+            }
+        }
+        Err(error) => error.into_response(),
+    };
+    state.metrics.request(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// The caller's principal (`None` on a public route), or why it may not call the route.
+fn authorize(
+    state: &AppState,
+    method: &str,
+    route: &str,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
+    let rule = rule_for(method, route).ok_or_else(|| {
+        ApiError::Forbidden(format!("no access rule for {method} {route}: refused"))
+    })?;
+    let roles = match rule.allowed {
+        Allowed::Public => return Ok(None),
+        Allowed::Roles(roles) => roles,
+    };
+    let token = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::Unauthenticated("send a token: `Authorization: Bearer cor_...`".to_owned())
+        })?;
+    let principal =
+        state
+            .tokens
+            .verify(token.trim(), now_seconds())
+            .map_err(|error| match error {
+                TokenError::Store(_) | TokenError::Random(_) => {
+                    ApiError::Internal(error.to_string())
+                }
+                other => ApiError::Unauthenticated(other.to_string()),
+            })?;
+    if !roles.contains(&principal.role) {
+        return Err(ApiError::Forbidden(format!(
+            "a {} token may not call {method} {route}",
+            principal.role.name()
+        )));
+    }
+    Ok(Some(principal))
+}
+
+/// Runs the service until Ctrl-C or SIGTERM, then stops taking requests, lets those in
+/// flight finish, and closes the ledger after the last accepted batch is durable.
+pub fn serve(config: ServeConfig, on_ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| ServeError::Io {
+            addr: config.addr,
+            error,
+        })?;
+    let (mut state, thread) = AppState::open(&config.data)?;
+    state.request_timeout = config.request_timeout;
+    let addr = config.addr;
+    let io = |error| ServeError::Io { addr, error };
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(io)?;
+        let bound = listener.local_addr().map_err(io)?;
+        on_ready(bound);
+        tracing::info!(%bound, "serving");
+        axum::serve(listener, app(state, config.max_body_bytes))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(io)
+    })?;
+    // Every handler (and its clone of the ledger handle) is gone: the writer finishes what
+    // it accepted and closes the store.
+    drop(runtime);
+    let _ = thread.join();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

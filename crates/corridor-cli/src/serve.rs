@@ -1,0 +1,161 @@
+//! `corridor serve` and `corridor token`: the service and its bearer tokens.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use corridor_api::{Role, ServeConfig, TokenStore};
+
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// The data directory (the ledger in DIR/ledger, tokens in DIR/service.sqlite).
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: PathBuf,
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 4 << 20)]
+    max_body_bytes: usize,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a token and print it (it is shown only once; only its digest is kept).
+    Create(TokenCreateArgs),
+    /// Revoke a token by its id.
+    Revoke(TokenRevokeArgs),
+    /// List the tokens (ids, roles, parties, expiry; never the secrets).
+    List(TokenListArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct TokenCreateArgs {
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: PathBuf,
+    /// admin, operator, participant or analyst.
+    #[arg(long)]
+    role: String,
+    /// The party a participant acts for.
+    #[arg(long)]
+    party: Option<String>,
+    /// Days until it expires (default: never).
+    #[arg(long)]
+    expires_in_days: Option<u64>,
+}
+
+#[derive(Args)]
+pub(crate) struct TokenRevokeArgs {
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: PathBuf,
+    /// The token's id (the part after `cor_`, before the second `_`).
+    id: String,
+}
+
+#[derive(Args)]
+pub(crate) struct TokenListArgs {
+    #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: PathBuf,
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn open_tokens(data: &std::path::Path) -> Result<TokenStore> {
+    std::fs::create_dir_all(data).with_context(|| format!("create {}", data.display()))?;
+    TokenStore::open(&data.join("service.sqlite"))
+        .with_context(|| format!("open the tokens in {}", data.display()))
+}
+
+pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_target(false)
+        .try_init();
+    std::fs::create_dir_all(&args.data)
+        .with_context(|| format!("create {}", args.data.display()))?;
+    let mut config = ServeConfig::new(args.data, args.addr);
+    config.max_body_bytes = args.max_body_bytes;
+    corridor_api::serve(config, |bound| {
+        // The first line on standard output says where the service listens (port 0 picks
+        // a free one), for scripts and tests.
+        let _ = writeln!(io::stdout(), "listening on http://{bound}");
+        let _ = io::stdout().flush();
+    })?;
+    Ok(())
+}
+
+pub(crate) fn run_token(command: TokenCommand) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        TokenCommand::Create(args) => {
+            let role = Role::from_name(&args.role).with_context(|| {
+                format!(
+                    "--role {:?}: one of admin, operator, participant, analyst",
+                    args.role
+                )
+            })?;
+            let now = now_seconds();
+            let expires_at = args
+                .expires_in_days
+                .map(|days| now.saturating_add(days.saturating_mul(86_400)));
+            let (info, token) =
+                open_tokens(&args.data)?.create(role, args.party.as_deref(), expires_at, now)?;
+            writeln!(out, "{token}")?;
+            writeln!(
+                io::stderr(),
+                "token {} ({}{}) created; it is shown only this once",
+                info.id,
+                info.role,
+                info.party
+                    .map(|party| format!(" for party {party}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        TokenCommand::Revoke(args) => {
+            open_tokens(&args.data)?
+                .revoke(&args.id, now_seconds())
+                .with_context(|| format!("revoke token {}", args.id))?;
+            writeln!(out, "token {} revoked", args.id)?;
+        }
+        TokenCommand::List(args) => {
+            let tokens = open_tokens(&args.data)?.list()?;
+            let rows: Vec<Vec<String>> = tokens
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.id,
+                        t.role,
+                        t.party.unwrap_or_default(),
+                        t.created_at.to_string(),
+                        t.expires_at.map(|t| t.to_string()).unwrap_or_default(),
+                        t.revoked_at.map(|t| t.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            out.write_all(
+                corridor_cli::render::table(
+                    &[
+                        "id",
+                        "role",
+                        "party",
+                        "created_at",
+                        "expires_at",
+                        "revoked_at",
+                    ],
+                    &rows,
+                )
+                .as_bytes(),
+            )?;
+        }
+    }
+    Ok(())
+}

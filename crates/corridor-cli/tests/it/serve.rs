@@ -1,0 +1,171 @@
+//! `corridor serve` as a process: tokens from the CLI, requests over a socket, graceful
+//! shutdown on SIGTERM, and no acknowledged transfer lost when the process is killed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::{accounts, corridor, run};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+fn start(data: &std::path::Path) -> Server {
+    let mut child = corridor()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+            data.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+/// One HTTP/1.1 request; the status and the JSON body.
+fn request(addr: &str, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status: u16 = response[9..12].parse().unwrap();
+    let json = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or("");
+    (status, serde_json::from_str(json).unwrap_or(Value::Null))
+}
+
+fn token(data: &std::path::Path, role: &str) -> String {
+    let output = run(&[
+        "token",
+        "create",
+        "--role",
+        role,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn transfer(id: u32) -> Value {
+    json!({ "transfers": [ { "id": id.to_string(), "debit_account_id": "1", "credit_account_id": "2", "amount": "7", "ledger": 840, "code": 1 } ] })
+}
+
+#[test]
+fn the_service_keeps_every_acknowledged_transfer_through_sigterm_and_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let operator = token(data, "operator");
+    let analyst = token(data, "analyst");
+
+    let mut server = start(data);
+    let (status, _) = request(&server.addr, "GET", "/health", "", None);
+    assert_eq!(status, 200);
+    let (status, answer) = request(
+        &server.addr,
+        "POST",
+        "/api/v1/accounts",
+        &operator,
+        Some(json!({ "accounts": [
+            { "id": "1", "ledger": 840, "code": 1 }, { "id": "2", "ledger": 840, "code": 1 }
+        ]})),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = request(&server.addr, "GET", "/api/v1/accounts", &analyst, None);
+    assert_eq!((status, answer["code"].as_str()), (403, Some("forbidden")));
+    for id in 1..=20 {
+        let (status, answer) = request(
+            &server.addr,
+            "POST",
+            "/api/v1/transfers",
+            &operator,
+            Some(transfer(id)),
+        );
+        assert_eq!(
+            (status, answer["results"][0]["result"].as_str()),
+            (200, Some("ok")),
+            "{answer}"
+        );
+    }
+    // SIGTERM: the service stops cleanly and the ledger holds all twenty.
+    signal(&server.child, "-TERM");
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let credited = |data: &std::path::Path| {
+        accounts(data)
+            .into_iter()
+            .find(|a| a["id"] == "2")
+            .map(|a| a["credits_posted"].clone())
+    };
+    assert_eq!(credited(data), Some(json!("140")));
+
+    // Again, then SIGKILL: every transfer acknowledged before the kill is there.
+    server = start(data);
+    let mut acknowledged = 20;
+    for id in 21..=40 {
+        let (status, _) = request(
+            &server.addr,
+            "POST",
+            "/api/v1/transfers",
+            &operator,
+            Some(transfer(id)),
+        );
+        assert_eq!(status, 200);
+        acknowledged += 1;
+    }
+    signal(&server.child, "-KILL");
+    let _ = server.child.wait();
+    assert_eq!(credited(data), Some(json!((acknowledged * 7).to_string())));
+
+    // A revoked token is refused by a running server.
+    server = start(data);
+    let id = operator.split('_').nth(1).unwrap().to_owned();
+    let output = run(&["token", "revoke", &id, "--data", data.to_str().unwrap()]);
+    assert!(output.status.success());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (status, answer) = request(&server.addr, "GET", "/api/v1/accounts", &operator, None);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (401, Some("unauthenticated")),
+        "{answer}"
+    );
+    signal(&server.child, "-TERM");
+    assert!(server.child.wait().unwrap().success());
+}
