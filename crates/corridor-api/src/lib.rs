@@ -34,5 +34,5 @@ pub mod access {
 
 pub use access::{party_key, Principal, Role};
 pub use error::ApiError;
-pub use server::{app, serve, AppState, ServeConfig};
+pub use server::{app, serve, serve_until, AppState, ServeConfig, ServeError};
 pub use tokens::{TokenError, TokenInfo, TokenStore};

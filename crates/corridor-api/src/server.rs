@@ -11,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use axum::Router;
 
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore, SNAPSHOT_INTERVAL_TRANSFERS};
@@ -204,6 +205,15 @@ fn authorize(
 /// Runs the service until Ctrl-C or SIGTERM, then stops taking requests, lets those in
 /// flight finish, and closes the ledger after the last accepted batch is durable.
 pub fn serve(config: ServeConfig, on_ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    serve_until(config, on_ready, shutdown_signal())
+}
+
+/// [`serve`], stopping when `shutdown` completes instead of on a signal (benches, tests).
+pub fn serve_until(
+    config: ServeConfig,
+    on_ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -220,8 +230,13 @@ pub fn serve(config: ServeConfig, on_ready: impl FnOnce(SocketAddr)) -> Result<(
         let bound = listener.local_addr().map_err(io)?;
         on_ready(bound);
         tracing::info!(%bound, "serving");
+        // Small answers go out at once: without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed acknowledgement hold some of them for 40 ms.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, app(state, config.max_body_bytes))
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(shutdown)
             .await
             .map_err(io)
     })?;

@@ -6,6 +6,7 @@
 
 mod baseline;
 pub mod clearing;
+pub mod service;
 pub mod trade;
 pub mod workload;
 

@@ -11,7 +11,10 @@ use clap::{Args, Subcommand};
 use corridor_api::{Role, ServeConfig, TokenStore};
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct ServeArgs {
+    #[command(subcommand)]
+    command: Option<ServeCommand>,
     /// The data directory (the ledger in DIR/ledger, tokens in DIR/service.sqlite).
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
@@ -21,6 +24,29 @@ pub(crate) struct ServeArgs {
     /// The largest request body, in bytes.
     #[arg(long, default_value_t = 4 << 20)]
     max_body_bytes: usize,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ServeCommand {
+    /// Measure the service on loopback: single-transfer requests (1 and 16 clients),
+    /// batches, reads, beside the library directly; prints JSON.
+    Bench(ServeBenchArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ServeBenchArgs {
+    /// Seconds per measured run.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Accounts.
+    #[arg(long, default_value_t = 10_000)]
+    accounts: u32,
+    /// Transfers per request in the batch run.
+    #[arg(long, default_value_t = 1_000)]
+    batch: usize,
+    /// Print JSON (the only output form; accepted for scripts).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +94,14 @@ fn now_seconds() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A fresh directory for the bench, removed afterwards.
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("corridor-serve-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    Ok(dir)
+}
+
 fn open_tokens(data: &std::path::Path) -> Result<TokenStore> {
     std::fs::create_dir_all(data).with_context(|| format!("create {}", data.display()))?;
     TokenStore::open(&data.join("service.sqlite"))
@@ -75,6 +109,20 @@ fn open_tokens(data: &std::path::Path) -> Result<TokenStore> {
 }
 
 pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
+    if let Some(ServeCommand::Bench(bench)) = args.command {
+        let dir = tempfile_dir()?;
+        let result = corridor_bench::service::run_service(
+            &dir,
+            &corridor_bench::service::ServiceBenchConfig {
+                seconds: bench.seconds,
+                accounts: bench.accounts,
+                batch: bench.batch.clamp(1, corridor_ledger::BATCH_EVENTS_MAX),
+            },
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        writeln!(io::stdout(), "{}", serde_json::to_string_pretty(&result?)?)?;
+        return Ok(());
+    }
     let _ = tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_target(false)
