@@ -34,6 +34,9 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     /// The longest a request may take before it is answered `unavailable`.
     pub request_timeout: Duration,
+    /// Requests a second one token may send (a bucket holding one second's worth); 0 for
+    /// no limit.
+    pub rate_limit: u32,
 }
 
 impl ServeConfig {
@@ -44,6 +47,7 @@ impl ServeConfig {
             addr,
             max_body_bytes: 4 << 20,
             request_timeout: Duration::from_secs(30),
+            rate_limit: 20_000,
         }
     }
 }
@@ -79,9 +83,54 @@ pub struct AppState {
     pub(crate) tokens: Arc<TokenCache>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) request_timeout: Duration,
+    pub(crate) limiter: Arc<RateLimiter>,
+}
+
+/// A token bucket per token: `rate` requests a second, at most one second's worth saved.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimiter {
+    rate: f64,
+    buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    fn new(rate: u32) -> RateLimiter {
+        RateLimiter {
+            rate: f64::from(rate),
+            buckets: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Whether `token` may send one more request now.
+    fn allow(&self, token: &str) -> bool {
+        if self.rate <= 0.0 {
+            return true;
+        }
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return true;
+        };
+        let (level, last) = buckets.entry(token.to_owned()).or_insert((self.rate, now));
+        let refilled =
+            (*level + now.duration_since(*last).as_secs_f64() * self.rate).min(self.rate);
+        *last = now;
+        if refilled >= 1.0 {
+            *level = refilled - 1.0;
+            true
+        } else {
+            *level = refilled;
+            false
+        }
+    }
 }
 
 impl AppState {
+    /// Sets the requests a second each token may send (0: no limit).
+    pub fn with_rate_limit(mut self, rate: u32) -> AppState {
+        self.limiter = Arc::new(RateLimiter::new(rate));
+        self
+    }
+
     /// Opens the data directory: the embedded ledger behind its writer thread, and the
     /// tokens. The thread ends, closing the ledger, when every clone of the state is gone.
     pub fn open(data: &Path) -> Result<(AppState, JoinHandle<()>), ServeError> {
@@ -107,6 +156,7 @@ impl AppState {
                 tokens: Arc::new(TokenCache::new(tokens)?),
                 metrics,
                 request_timeout: Duration::from_secs(30),
+                limiter: Arc::new(RateLimiter::new(0)),
             },
             thread,
         ))
@@ -199,6 +249,12 @@ fn authorize(
             principal.role.name()
         )));
     }
+    if !state.limiter.allow(&principal.token_id) {
+        return Err(ApiError::RateLimited(format!(
+            "token {} sent more than {} requests a second",
+            principal.token_id, state.limiter.rate
+        )));
+    }
     Ok(Some(principal))
 }
 
@@ -221,7 +277,8 @@ pub fn serve_until(
             addr: config.addr,
             error,
         })?;
-    let (mut state, thread) = AppState::open(&config.data)?;
+    let (state, thread) = AppState::open(&config.data)?;
+    let mut state = state.with_rate_limit(config.rate_limit);
     state.request_timeout = config.request_timeout;
     let addr = config.addr;
     let io = |error| ServeError::Io { addr, error };

@@ -415,3 +415,46 @@ async fn concurrent_single_transfer_requests_each_get_their_own_result() {
     );
     assert!(text.contains("corridor_http_requests_total{method=\"POST\",route=\"/api/v1/transfers\",status=\"200\"} 200"));
 }
+
+#[tokio::test]
+async fn a_token_that_floods_is_told_to_slow_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = TokenStore::open(&dir.path().join("service.sqlite")).unwrap();
+    let (_, token) = store.create(Role::Operator, None, None, now()).unwrap();
+    let (_, other) = store.create(Role::Operator, None, None, now()).unwrap();
+    drop(store);
+    let (state, _thread) = AppState::open(dir.path()).unwrap();
+    let router = app(state.with_rate_limit(5), 64 * 1024);
+    let service = Service {
+        _dir: dir,
+        router,
+        tokens: Vec::new(),
+        participant_b: String::new(),
+        revoked: String::new(),
+    };
+    let mut statuses = Vec::new();
+    let started = std::time::Instant::now();
+    for _ in 0..40 {
+        let (status, answer) = service
+            .call("GET", "/api/v1/whoami", Some(&token), None)
+            .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(answer["code"], "rate_limited");
+        }
+        statuses.push(status.as_u16());
+    }
+    // A bucket of five: the first five pass at once, then the token must wait.
+    assert_eq!(&statuses[..5], &[200; 5]);
+    // However slow this machine, no more pass than the bucket plus what refilled.
+    let passed = statuses.iter().filter(|&&s| s == 200).count() as f64;
+    assert!(
+        passed <= 5.0 + started.elapsed().as_secs_f64() * 5.0 + 1.0,
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&429), "{statuses:?}");
+    // Another token has its own bucket.
+    let (status, _) = service
+        .call("GET", "/api/v1/whoami", Some(&other), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -392,7 +392,9 @@ pub fn run_service(dir: &Path, config: &ServiceBenchConfig) -> Result<Value, Ben
 
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let serve_config = ServeConfig::new(data.clone(), SocketAddr::from(([127, 0, 0, 1], 0)));
+    let mut serve_config = ServeConfig::new(data.clone(), SocketAddr::from(([127, 0, 0, 1], 0)));
+    // One token drives every client here: no per-token limit.
+    serve_config.rate_limit = 0;
     let server = std::thread::spawn(move || {
         corridor_api::serve_until(
             serve_config,

@@ -24,6 +24,9 @@ pub(crate) struct ServeArgs {
     /// The largest request body, in bytes.
     #[arg(long, default_value_t = 4 << 20)]
     max_body_bytes: usize,
+    /// Requests a second one token may send (0: no limit); beyond it, 429 rate_limited.
+    #[arg(long, default_value_t = 20_000)]
+    rate_limit: u32,
 }
 
 #[derive(Subcommand)]
@@ -131,6 +134,7 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("create {}", args.data.display()))?;
     let mut config = ServeConfig::new(args.data, args.addr);
     config.max_body_bytes = args.max_body_bytes;
+    config.rate_limit = args.rate_limit;
     corridor_api::serve(config, |bound| {
         // The first line on standard output says where the service listens (port 0 picks
         // a free one), for scripts and tests.
