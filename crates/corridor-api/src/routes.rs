@@ -16,29 +16,48 @@ use corridor_store::HistoryQuery;
 
 use crate::access::{Principal, Role};
 use crate::error::ApiError;
-use crate::jsonl::parse_value;
+use crate::jsonl::{parse_transfer_list, parse_value};
 use crate::server::AppState;
 use crate::writer::WriterError;
 
 /// A JSON body; a malformed one is a `bad_request` in the API's error format.
 pub(crate) struct Body<T>(pub(crate) T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+/// A body's bytes; a body over the limit is a `payload_too_large` in the API's format.
+pub(crate) struct RawBody(pub(crate) axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(request, state)
+        axum::body::Bytes::from_request(request, state)
             .await
+            .map(RawBody)
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::TooLarge("the request body is too large".to_owned())
                 } else {
                     ApiError::BadRequest(format!("cannot read the body: {rejection}"))
                 }
-            })?;
-        serde_json::from_slice(&bytes)
+            })
+    }
+}
+
+impl<T: DeserializeOwned> Body<T> {
+    /// Reads a body already in memory.
+    fn from_bytes(bytes: &[u8]) -> Result<Body<T>, ApiError> {
+        serde_json::from_slice(bytes)
             .map(Body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON here: {e}")))
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
+        Body::from_bytes(&bytes)
     }
 }
 
@@ -150,35 +169,59 @@ fn parse_events(list: Vec<Value>, op: &str) -> Result<Vec<Event>, ApiError> {
                     .entry("op")
                     .or_insert_with(|| Value::String(op.to_owned()));
             }
-            parse_value(index as u64, value).map_err(|error| {
-                ApiError::BadRequest(format!(
-                    "event {index}{}: {}",
-                    error
-                        .field
-                        .map(|f| format!(", field `{f}`"))
-                        .unwrap_or_default(),
-                    error.message
-                ))
-            })
+            parse_value(index as u64, value).map_err(event_error)
         })
         .collect()
 }
 
-fn results_json<R: std::fmt::Display>(ids: impl Iterator<Item = u128>, results: &[R]) -> Value {
-    let results: Vec<Value> = ids
-        .zip(results)
-        .enumerate()
-        .map(|(index, (id, result))| {
-            json!({ "index": index, "id": id.to_string(), "result": result.to_string() })
-        })
-        .collect();
-    json!({ "results": results })
+/// An event's error as the API says it: `event N, field `f`: ...` (N counts from 0).
+fn event_error(error: crate::jsonl::LineError) -> ApiError {
+    ApiError::BadRequest(format!(
+        "event {}{}: {}",
+        error.line,
+        error
+            .field
+            .map(|f| format!(", field `{f}`"))
+            .unwrap_or_default(),
+        error.message
+    ))
+}
+
+/// One event's result in an answer.
+#[derive(serde::Serialize)]
+struct EventResult {
+    index: usize,
+    id: String,
+    result: String,
+}
+
+/// The answer to a batch: each event's index, id and result, in order.
+#[derive(serde::Serialize)]
+struct Results {
+    results: Vec<EventResult>,
+}
+
+fn results_json<R: std::fmt::Display>(
+    ids: impl Iterator<Item = u128>,
+    results: &[R],
+) -> Json<Results> {
+    Json(Results {
+        results: ids
+            .zip(results)
+            .enumerate()
+            .map(|(index, (id, result))| EventResult {
+                index,
+                id: id.to_string(),
+                result: result.to_string(),
+            })
+            .collect(),
+    })
 }
 
 async fn create_accounts(
     State(state): State<AppState>,
     Body(body): Body<Events>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Results>, ApiError> {
     let list = body
         .accounts
         .ok_or_else(|| ApiError::BadRequest("the body needs `accounts`: a list".to_owned()))?;
@@ -195,34 +238,54 @@ async fn create_accounts(
     }
     let ids: Vec<u128> = accounts.iter().map(|a| a.id).collect();
     let results = state.ledger.create_accounts(accounts).await?;
-    Ok(Json(results_json(ids.into_iter(), &results)))
+    Ok(results_json(ids.into_iter(), &results))
+}
+
+#[derive(Deserialize)]
+struct RawTransfers<'a> {
+    #[serde(borrow)]
+    transfers: &'a serde_json::value::RawValue,
 }
 
 async fn create_transfers(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Body(body): Body<Events>,
-) -> Result<Json<Value>, ApiError> {
-    let list = body
-        .transfers
-        .ok_or_else(|| ApiError::BadRequest("the body needs `transfers`: a list".to_owned()))?;
-    let mut transfers = Vec::with_capacity(list.len());
-    for event in parse_events(list, "create_transfer")? {
-        match event {
-            Event::CreateTransfer(transfer) => transfers.push(transfer),
-            Event::CreateAccount(_) => {
-                return Err(ApiError::BadRequest(
-                    "`transfers` holds transfers only".to_owned(),
-                ))
+    RawBody(body): RawBody,
+) -> Result<Json<Results>, ApiError> {
+    // The fast path reads the transfers straight into their fields; anything it does not
+    // take (an unknown field, a malformed body) is read the general way, which names the
+    // problem.
+    let fast = serde_json::from_slice::<RawTransfers<'_>>(&body)
+        .ok()
+        .and_then(|raw| parse_transfer_list(raw.transfers.get()));
+    let transfers = match fast {
+        Some(Ok(transfers)) => transfers,
+        Some(Err(error)) => return Err(event_error(error)),
+        None => {
+            let Body(body) = Body::<Events>::from_bytes(&body)?;
+            let list = body.transfers.ok_or_else(|| {
+                ApiError::BadRequest("the body needs `transfers`: a list".to_owned())
+            })?;
+            let mut transfers = Vec::with_capacity(list.len());
+            for event in parse_events(list, "create_transfer")? {
+                match event {
+                    Event::CreateTransfer(transfer) => transfers.push(transfer),
+                    Event::CreateAccount(_) => {
+                        return Err(ApiError::BadRequest(
+                            "`transfers` holds transfers only".to_owned(),
+                        ))
+                    }
+                }
             }
+            transfers
         }
-    }
+    };
     if principal.role == Role::Participant {
         check_participant_transfers(&state, &principal, &transfers).await?;
     }
     let ids: Vec<u128> = transfers.iter().map(|t| t.id).collect();
     let results = state.ledger.create_transfers(transfers).await?;
-    Ok(Json(results_json(ids.into_iter(), &results)))
+    Ok(results_json(ids.into_iter(), &results))
 }
 
 /// A participant may only debit its own party's accounts, and may not post or void

@@ -176,6 +176,34 @@ mod fuzz {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
 
+        /// The API's fast reader of transfer lists agrees with the general one: the same
+        /// transfers, or the same error, or it declines (and the general one is used).
+        #[test]
+        fn the_fast_transfer_reader_agrees_with_the_general_one(texts in proptest::collection::vec(mutated(), 1..4)) {
+            let list = format!("[{}]", texts.join(","));
+            if let Some(fast) = super::super::parse_transfer_list(&list) {
+                let values: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+                let general: Result<Vec<_>, _> = values
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, value)| {
+                        super::super::parse_value(index as u64, value).map(|event| match event {
+                            crate::jsonl::Event::CreateTransfer(t) => Some(t),
+                            crate::jsonl::Event::CreateAccount(_) => None,
+                        })
+                    })
+                    .collect();
+                match (fast, general) {
+                    (Ok(fast), Ok(general)) => {
+                        let general: Vec<_> = general.into_iter().flatten().collect();
+                        prop_assert_eq!(fast, general);
+                    }
+                    (Err(fast), Err(general)) => prop_assert_eq!(fast, general),
+                    (fast, general) => prop_assert!(false, "fast {:?} general {:?}", fast, general),
+                }
+            }
+        }
+
         #[test]
         fn any_text_is_an_event_or_a_located_error(text in prop_oneof![any::<String>(), mutated()]) {
             match parse_line(42, &text) {
