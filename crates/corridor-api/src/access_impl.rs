@@ -114,6 +114,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/health", Allowed::Public),
     rule("GET", "/ready", Allowed::Public),
     rule("GET", "/metrics", Allowed::Roles(OPERATORS)),
+    rule("GET", "/api/v1/openapi.json", Allowed::Public),
     rule("GET", "/api/v1/whoami", Allowed::Roles(&Role::ALL)),
     rule("GET", "/api/v1/accounts", Allowed::Roles(LEDGER_READERS)),
     rule("POST", "/api/v1/accounts", Allowed::Roles(OPERATORS)),

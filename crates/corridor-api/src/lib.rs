@@ -22,6 +22,7 @@ mod access_impl;
 mod error;
 pub mod jsonl;
 mod metrics;
+mod openapi;
 mod routes;
 mod server;
 mod tokens;
@@ -34,5 +35,6 @@ pub mod access {
 
 pub use access::{party_key, Principal, Role};
 pub use error::ApiError;
+pub use openapi::document as openapi_document;
 pub use server::{app, serve, serve_until, AppState, ServeConfig, ServeError};
 pub use tokens::{TokenError, TokenInfo, TokenStore};

@@ -9,7 +9,7 @@ use axum::routing::{delete, get};
 use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use corridor_ledger::{Account, Event, Transfer};
 use corridor_store::HistoryQuery;
@@ -17,6 +17,12 @@ use corridor_store::HistoryQuery;
 use crate::access::{Principal, Role};
 use crate::error::ApiError;
 use crate::jsonl::{parse_transfer_list, parse_value};
+use crate::openapi::{
+    AccountOut, AccountPage, CreatedToken, ErrorBody, EventResult, NewToken, Results, Status,
+    TokenList, TransferOut, TransferPage, WhoAmI,
+};
+#[allow(unused_imports)]
+use crate::openapi::{AccountsIn, TransfersIn};
 use crate::server::AppState;
 use crate::writer::WriterError;
 
@@ -77,6 +83,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
         .route("/api/v1/whoami", get(whoami))
+        .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/accounts", get(list_accounts).post(create_accounts))
         .route("/api/v1/accounts/{id}", get(get_account))
         .route("/api/v1/accounts/{id}/transfers", get(account_transfers))
@@ -86,28 +93,104 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/tokens/{id}", delete(revoke_token))
 }
 
-async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/health",
+    responses(
+        (status = 200, description = "The process answers", body = Status),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn health() -> Json<Status> {
+    Json(Status {
+        status: "ok".to_owned(),
+    })
 }
 
-async fn ready(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/ready",
+    responses(
+        (status = 200, description = "The ledger answers", body = Status),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn ready(State(state): State<AppState>) -> Result<Json<Status>, ApiError> {
     state.ledger.lookup_accounts(Vec::new()).await?;
-    Ok(Json(json!({ "status": "ready" })))
+    Ok(Json(Status {
+        status: "ready".to_owned(),
+    }))
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
 }
 
-async fn whoami(Extension(principal): Extension<Principal>) -> Json<Value> {
-    Json(json!({
-        "token": principal.token_id,
-        "role": principal.role.name(),
-        "party": principal.party,
-    }))
+#[utoipa::path(
+    get,
+    path = "/api/v1/whoami",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = WhoAmI),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn whoami(Extension(principal): Extension<Principal>) -> Json<WhoAmI> {
+    Json(WhoAmI {
+        token: principal.token_id,
+        role: principal.role.name().to_owned(),
+        party: principal.party,
+    })
+}
+
+/// The OpenAPI document of this API.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    responses(
+        (status = 200, description = "The OpenAPI 3 document", body = Object),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
 }
 
 /// An id in a path: a decimal `u128`.
@@ -116,43 +199,8 @@ fn id_of(text: &str) -> Result<u128, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("{text:?} is not an id (a decimal integer)")))
 }
 
-fn account_json(a: &Account) -> Value {
-    json!({
-        "id": a.id.to_string(),
-        "ledger": a.ledger,
-        "code": a.code,
-        "flags": a.flags.names().collect::<Vec<_>>(),
-        "user_data_128": a.user_data_128.to_string(),
-        "user_data_64": a.user_data_64.to_string(),
-        "user_data_32": a.user_data_32,
-        "debits_pending": a.debits_pending.to_string(),
-        "debits_posted": a.debits_posted.to_string(),
-        "credits_pending": a.credits_pending.to_string(),
-        "credits_posted": a.credits_posted.to_string(),
-        "timestamp": a.timestamp.to_string(),
-    })
-}
-
-fn transfer_json(t: &Transfer) -> Value {
-    json!({
-        "id": t.id.to_string(),
-        "debit_account_id": t.debit_account_id.to_string(),
-        "credit_account_id": t.credit_account_id.to_string(),
-        "amount": t.amount.to_string(),
-        "pending_id": t.pending_id.to_string(),
-        "ledger": t.ledger,
-        "code": t.code,
-        "flags": t.flags.names().collect::<Vec<_>>(),
-        "timeout": t.timeout,
-        "user_data_128": t.user_data_128.to_string(),
-        "user_data_64": t.user_data_64.to_string(),
-        "user_data_32": t.user_data_32,
-        "timestamp": t.timestamp.to_string(),
-    })
-}
-
 #[derive(Deserialize)]
-struct Events {
+pub(crate) struct Events {
     #[serde(default)]
     accounts: Option<Vec<Value>>,
     #[serde(default)]
@@ -187,20 +235,6 @@ fn event_error(error: crate::jsonl::LineError) -> ApiError {
     ))
 }
 
-/// One event's result in an answer.
-#[derive(serde::Serialize)]
-struct EventResult {
-    index: usize,
-    id: String,
-    result: String,
-}
-
-/// The answer to a batch: each event's index, id and result, in order.
-#[derive(serde::Serialize)]
-struct Results {
-    results: Vec<EventResult>,
-}
-
 fn results_json<R: std::fmt::Display>(
     ids: impl Iterator<Item = u128>,
     results: &[R],
@@ -218,7 +252,22 @@ fn results_json<R: std::fmt::Display>(
     })
 }
 
-async fn create_accounts(
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    request_body = AccountsIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Each account's result", body = Results),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn create_accounts(
     State(state): State<AppState>,
     Body(body): Body<Events>,
 ) -> Result<Json<Results>, ApiError> {
@@ -247,7 +296,22 @@ struct RawTransfers<'a> {
     transfers: &'a serde_json::value::RawValue,
 }
 
-async fn create_transfers(
+#[utoipa::path(
+    post,
+    path = "/api/v1/transfers",
+    request_body = TransfersIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Each transfer's result", body = Results),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn create_transfers(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     RawBody(body): RawBody,
@@ -323,17 +387,32 @@ async fn check_participant_transfers(
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct Page {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct Page {
     limit: Option<usize>,
     after: Option<String>,
 }
 
-async fn list_accounts(
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    params(Page),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the accounts the caller may see", body = AccountPage),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn list_accounts(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Query(page): Query<Page>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AccountPage>, ApiError> {
     let limit = page.limit.unwrap_or(100).clamp(1, 1000);
     let after = match &page.after {
         Some(text) => id_of(text)?,
@@ -346,12 +425,14 @@ async fn list_accounts(
         .take(limit + 1)
         .collect();
     let next = (visible.len() > limit).then(|| visible[limit - 1].id.to_string());
-    let listed: Vec<Value> = visible
-        .iter()
-        .take(limit)
-        .map(|a| account_json(a))
-        .collect();
-    Ok(Json(json!({ "accounts": listed, "next": next })))
+    Ok(Json(AccountPage {
+        accounts: visible
+            .iter()
+            .take(limit)
+            .map(|a| AccountOut::from(*a))
+            .collect(),
+        next,
+    }))
 }
 
 /// The account `id`, if the caller may see it.
@@ -369,17 +450,33 @@ async fn visible_account(
         .ok_or_else(|| ApiError::NotFound(format!("no account {id}")))
 }
 
-async fn get_account(
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{id}",
+    params(("id" = String, Path, description = "The account id, a decimal integer")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = AccountOut),
+        (status = 404, description = "No such account the caller may see", body = ErrorBody),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn get_account(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AccountOut>, ApiError> {
     let account = visible_account(&state, &principal, id_of(&id)?).await?;
-    Ok(Json(account_json(&account)))
+    Ok(Json(AccountOut::from(&account)))
 }
 
-#[derive(Deserialize)]
-struct HistoryPage {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct HistoryPage {
     limit: Option<u32>,
     from_timestamp: Option<u64>,
     to_timestamp: Option<u64>,
@@ -387,12 +484,28 @@ struct HistoryPage {
     reverse: bool,
 }
 
-async fn account_transfers(
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{id}/transfers",
+    params(("id" = String, Path, description = "The account id"), HistoryPage),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the account's transfers", body = TransferPage),
+        (status = 404, description = "No such account the caller may see", body = ErrorBody),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn account_transfers(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
     Query(page): Query<HistoryPage>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TransferPage>, ApiError> {
     let account = visible_account(&state, &principal, id_of(&id)?).await?;
     let limit = page.limit.unwrap_or(100).clamp(1, HistoryQuery::LIMIT_MAX);
     let query = HistoryQuery {
@@ -419,15 +532,33 @@ async fn account_transfers(
             }
             .to_string()
         });
-    let listed: Vec<Value> = transfers.iter().map(transfer_json).collect();
-    Ok(Json(json!({ "transfers": listed, "next_timestamp": next })))
+    Ok(Json(TransferPage {
+        transfers: transfers.iter().map(TransferOut::from).collect(),
+        next_timestamp: next,
+    }))
 }
 
-async fn get_transfer(
+#[utoipa::path(
+    get,
+    path = "/api/v1/transfers/{id}",
+    params(("id" = String, Path, description = "The transfer id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The transfer", body = TransferOut),
+        (status = 404, description = "No such transfer the caller may see", body = ErrorBody),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn get_transfer(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TransferOut>, ApiError> {
     let id = id_of(&id)?;
     let not_found = || ApiError::NotFound(format!("no transfer {id}"));
     let transfer = state
@@ -446,7 +577,7 @@ async fn get_transfer(
             return Err(not_found());
         }
     }
-    Ok(Json(transfer_json(&transfer)))
+    Ok(Json(TransferOut::from(&transfer)))
 }
 
 fn now_seconds() -> u64 {
@@ -455,25 +586,49 @@ fn now_seconds() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-async fn list_tokens(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every token (never the secrets)", body = TokenList),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+) -> Result<Json<TokenList>, ApiError> {
     let tokens = state
         .tokens
         .with_store(now_seconds(), |store| store.list())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(json!({ "tokens": tokens })))
+    Ok(Json(TokenList { tokens }))
 }
 
-#[derive(Deserialize)]
-struct NewToken {
-    role: String,
-    party: Option<String>,
-    expires_in_days: Option<u64>,
-}
-
-async fn create_token(
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    request_body = NewToken,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The token, shown once", body = CreatedToken),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     Body(body): Body<NewToken>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let role = Role::from_name(&body.role).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "role {:?} is not one of admin, operator, participant, analyst",
@@ -493,13 +648,26 @@ async fn create_token(
             crate::TokenError::Invalid(message) => ApiError::BadRequest(message),
             other => ApiError::Internal(other.to_string()),
         })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "info": info })),
-    ))
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, info })))
 }
 
-async fn revoke_token(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    params(("id" = String, Path, description = "The token's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such token", body = ErrorBody),
+        (status = 400, description = "Malformed", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+    )
+)]
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::access::{Principal, Role};
 
 /// A token as listed: everything but its secret.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     /// The public id.
     pub id: String,

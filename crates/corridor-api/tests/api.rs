@@ -458,3 +458,39 @@ async fn a_token_that_floods_is_told_to_slow_down() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_who_may_call_it() {
+    let service = service();
+    let (status, document) = service
+        .call("GET", "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = document["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().unwrap() {
+            documented += 1;
+            let rule = RULES
+                .iter()
+                .find(|r| r.path == path && r.method.eq_ignore_ascii_case(method))
+                .unwrap_or_else(|| panic!("{method} {path} is documented but has no rule"));
+            let secured = operation.get("security").is_some();
+            assert_eq!(secured, rule.allowed != Allowed::Public, "{method} {path}");
+            // Every operation documents its success and the error format.
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|code| code.starts_with('2')),
+                "{method} {path}"
+            );
+            assert!(
+                responses.contains_key("400") && responses.contains_key("503"),
+                "{method} {path}"
+            );
+        }
+    }
+    assert_eq!(documented, RULES.len(), "every rule's route is documented");
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(document["components"]["schemas"]["AccountOut"].is_object());
+}
