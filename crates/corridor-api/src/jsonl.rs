@@ -1,7 +1,9 @@
 //! The JSON-lines event format of `corridor ledger apply`: one event per line,
 //! `{"op":"create_account",...}` or `{"op":"create_transfer",...}`.
 //!
-//! Ids and amounts are decimal strings or JSON integers (never floats, signs or exponents);
+//! Ids and amounts are decimal strings, or JSON numbers that are whole and at most 2^53-1
+//! (`68`, also written `68.0` or `6.8e1`; never a fraction or a sign; larger values as
+//! strings);
 //! flags are a list of names. Any problem is an error naming the line and the field, and the
 //! caller applies nothing from a file with an error.
 
@@ -288,7 +290,19 @@ impl Fields<'_> {
         };
         let text = match value {
             Value::String(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
+            Value::Number(number) => {
+                let digits = integral(number);
+                // JSON numbers are exact only up to 2^53 - 1 in most readers (RFC 8259
+                // section 6): larger values travel as decimal strings.
+                let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                if whole && digits.parse::<u128>().map_or(true, |v| v > MAX_EXACT_JSON) {
+                    return Err(self.error(
+                        field,
+                        format!("`{digits}` is larger than 2^53-1, the largest exact JSON number: write it as a decimal string"),
+                    ));
+                }
+                digits
+            }
             Value::Null => return Ok(None),
             _ => return Err(self.error(field, "must be an integer or a decimal string")),
         };
@@ -348,6 +362,9 @@ impl Fields<'_> {
         let Some(value) = self.object.get(field) else {
             return Ok(None);
         };
+        if value.is_null() {
+            return Ok(None);
+        }
         let Value::Array(names) = value else {
             return Err(self.error(field, "must be a list of flag names"));
         };
@@ -366,6 +383,59 @@ impl Fields<'_> {
         }
         Ok(Some(flags))
     }
+}
+
+/// The largest integer a JSON number carries exactly (2^53 - 1).
+const MAX_EXACT_JSON: u128 = 9_007_199_254_740_991;
+
+/// A JSON number's digits when it is a whole number, however written: `68`, `68.0`,
+/// `6.8e1` and `1e20` are integers (as JSON Schema counts them), computed exactly from the
+/// text, never through a float. Anything else (a fraction, a sign) is returned as written,
+/// for the caller to reject.
+fn integral(number: &serde_json::Number) -> String {
+    let text = number.to_string();
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text;
+    }
+    whole_digits(&text).unwrap_or(text)
+}
+
+/// A JSON number as a whole `u64` (written `2880` or `2880.0`), if it is one.
+pub(crate) fn whole_u64(number: &serde_json::Number) -> Option<u64> {
+    integral(number).parse().ok()
+}
+
+/// The digits of a decimal number in JSON's syntax, if it is a non-negative whole number
+/// of at most 40 digits.
+fn whole_digits(text: &str) -> Option<String> {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if integer.is_empty() || !(integer.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut digits = format!("{integer}{fraction}");
+    let mut scale = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    while scale < 0 {
+        // A whole number only if the digits dropped are zeros.
+        if digits.pop()? != '0' {
+            return None;
+        }
+        scale += 1;
+    }
+    let digits = digits.trim_start_matches('0');
+    let zeros = usize::try_from(scale).ok()?;
+    if digits.len().checked_add(zeros)? > 40 {
+        return None;
+    }
+    Some(if digits.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("{digits}{}", "0".repeat(zeros))
+    })
 }
 
 /// What the flag parser needs of a flag set.

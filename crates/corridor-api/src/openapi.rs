@@ -3,7 +3,9 @@
 //! `/api/v1/openapi.json`.
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use corridor_ledger::{Account, Transfer};
@@ -130,50 +132,145 @@ pub(crate) struct TransferPage {
     pub(crate) next_timestamp: Option<String>,
 }
 
-/// An account to create. Ids are decimal strings or integers; `flags` are names
-/// (`linked`, `debits_must_not_exceed_credits`, `credits_must_not_exceed_debits`).
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct AccountIn {
-    pub(crate) id: String,
-    pub(crate) ledger: u32,
-    pub(crate) code: u16,
-    pub(crate) flags: Option<Vec<String>>,
-    pub(crate) user_data_128: Option<String>,
-    pub(crate) user_data_64: Option<String>,
-    pub(crate) user_data_32: Option<u32>,
+/// A decimal string of digits matching `pattern`, or a whole JSON number from `minimum` to
+/// `maximum`: ids, amounts and user data, as the ledger's JSON format takes them.
+fn decimal(pattern: &str, minimum: f64, maximum: f64) -> RefOr<Schema> {
+    Schema::OneOf(decimal_choices(pattern, minimum, maximum).build()).into()
 }
 
-/// Accounts to create, as one batch.
+/// [`decimal`], or null (left out).
+fn nullable_decimal(pattern: &str, minimum: f64, maximum: f64) -> RefOr<Schema> {
+    Schema::OneOf(
+        decimal_choices(pattern, minimum, maximum)
+            .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
+            .build(),
+    )
+    .into()
+}
+
+fn decimal_choices(pattern: &str, minimum: f64, maximum: f64) -> OneOfBuilder {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some(pattern)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::Integer))
+                .minimum(Some(minimum))
+                .maximum(Some(maximum)),
+        )
+}
+
+/// The largest JSON number the API takes (2^53 - 1); larger values are strings.
+const MAX_EXACT: f64 = 9_007_199_254_740_991.0;
+
+fn id_schema() -> RefOr<Schema> {
+    decimal("^[1-9][0-9]{0,37}$", 1.0, MAX_EXACT)
+}
+
+fn amount_schema() -> RefOr<Schema> {
+    decimal("^[0-9]{1,38}$", 0.0, MAX_EXACT)
+}
+
+fn user_data_128_schema() -> RefOr<Schema> {
+    nullable_decimal("^[0-9]{1,38}$", 0.0, MAX_EXACT)
+}
+
+fn user_data_64_schema() -> RefOr<Schema> {
+    nullable_decimal("^[0-9]{1,19}$", 0.0, MAX_EXACT)
+}
+
+/// The flags an account may be created with.
 #[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum AccountFlagName {
+    Linked,
+    DebitsMustNotExceedCredits,
+    CreditsMustNotExceedDebits,
+    Closed,
+}
+
+/// An account to create. Ids are decimal strings (integers are accepted too).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub(crate) struct AccountIn {
+    #[schema(schema_with = id_schema)]
+    pub(crate) id: String,
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub(crate) ledger: u64,
+    #[schema(minimum = 0, maximum = 65535)]
+    pub(crate) code: u64,
+    pub(crate) flags: Option<Vec<AccountFlagName>>,
+    #[schema(schema_with = user_data_128_schema)]
+    pub(crate) user_data_128: Option<String>,
+    #[schema(schema_with = user_data_64_schema)]
+    pub(crate) user_data_64: Option<String>,
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub(crate) user_data_32: Option<u64>,
+}
+
+/// Accounts to create, as one batch (at most 8,189).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub(crate) struct AccountsIn {
+    #[schema(max_items = 8189)]
     pub(crate) accounts: Vec<AccountIn>,
 }
 
-/// A transfer to create (or, with `pending_id` and the `post_pending` or `void_pending`
-/// flag, to resolve). Ids and amounts are decimal strings or integers.
+/// The flags of a transfer described here. (`linked` chains, which must end within a
+/// request, and `post_pending` / `void_pending` with a `pending_id`, which resolve a
+/// reservation, are accepted too: see the ledger's JSON-lines format.)
 #[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 #[allow(dead_code)]
-pub(crate) struct TransferIn {
-    pub(crate) id: String,
-    pub(crate) debit_account_id: Option<String>,
-    pub(crate) credit_account_id: Option<String>,
-    pub(crate) amount: Option<String>,
-    pub(crate) ledger: Option<u32>,
-    pub(crate) code: Option<u16>,
-    pub(crate) flags: Option<Vec<String>>,
-    pub(crate) pending_id: Option<String>,
-    pub(crate) timeout: Option<u32>,
-    pub(crate) user_data_128: Option<String>,
-    pub(crate) user_data_64: Option<String>,
-    pub(crate) user_data_32: Option<u32>,
+pub(crate) enum TransferFlagName {
+    Pending,
+    BalancingDebit,
+    BalancingCredit,
+    ClosingDebit,
+    ClosingCredit,
 }
 
-/// Transfers to apply; a linked chain must end within the request.
+/// A transfer to create. Ids and amounts are decimal strings (integers are accepted too).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub(crate) struct TransferIn {
+    #[schema(schema_with = id_schema)]
+    pub(crate) id: String,
+    #[schema(schema_with = id_schema)]
+    pub(crate) debit_account_id: String,
+    #[schema(schema_with = id_schema)]
+    pub(crate) credit_account_id: String,
+    #[schema(schema_with = amount_schema)]
+    pub(crate) amount: String,
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub(crate) ledger: u64,
+    #[schema(minimum = 0, maximum = 65535)]
+    pub(crate) code: u64,
+    pub(crate) flags: Option<Vec<TransferFlagName>>,
+    /// Seconds until a pending transfer expires.
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub(crate) timeout: Option<u64>,
+    #[schema(schema_with = user_data_128_schema)]
+    pub(crate) user_data_128: Option<String>,
+    #[schema(schema_with = user_data_64_schema)]
+    pub(crate) user_data_64: Option<String>,
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
+    pub(crate) user_data_32: Option<u64>,
+}
+
+/// Transfers to apply (at most 8,189); a linked chain must end within the request.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub(crate) struct TransfersIn {
+    #[schema(max_items = 8189)]
     pub(crate) transfers: Vec<TransferIn>,
 }
 
@@ -193,15 +290,85 @@ pub(crate) struct Results {
     pub(crate) results: Vec<EventResult>,
 }
 
+/// The roles of tokens that act for no party.
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum StaffRole {
+    Admin,
+    Operator,
+    Analyst,
+}
+
+/// The role of a token that acts for one party.
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ParticipantRole {
+    Participant,
+}
+
+/// An admin's, operator's or analyst's token to create.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StaffToken {
+    pub(crate) role: StaffRole,
+    /// Days until it expires, up to 36,500; never when left out.
+    #[schema(value_type = Option<u64>, minimum = 0, maximum = 36500)]
+    pub(crate) expires_in_days: Option<serde_json::Number>,
+}
+
+/// A participant's token to create: it names its party.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ParticipantToken {
+    #[allow(dead_code)]
+    pub(crate) role: ParticipantRole,
+    #[schema(min_length = 1)]
+    pub(crate) party: String,
+    /// Days until it expires, up to 36,500; never when left out.
+    #[schema(value_type = Option<u64>, minimum = 0, maximum = 36500)]
+    pub(crate) expires_in_days: Option<serde_json::Number>,
+}
+
 /// A token to create.
 #[derive(Deserialize, ToSchema)]
-pub(crate) struct NewToken {
-    /// `admin`, `operator`, `participant` or `analyst`.
-    pub(crate) role: String,
-    /// For a participant: its party.
-    pub(crate) party: Option<String>,
-    /// Days until it expires; never when left out.
-    pub(crate) expires_in_days: Option<u64>,
+#[serde(untagged)]
+pub(crate) enum NewToken {
+    Participant(ParticipantToken),
+    Staff(StaffToken),
+}
+
+impl NewToken {
+    /// The role, the party and the days until expiry (`Err` for days that are not a
+    /// whole number from 0 to 36,500).
+    pub(crate) fn parts(&self) -> Result<(crate::Role, Option<&str>, Option<u64>), String> {
+        let days = |number: &Option<serde_json::Number>| match number {
+            None => Ok(None),
+            Some(number) => crate::jsonl::whole_u64(number)
+                .filter(|days| *days <= 36_500)
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "expires_in_days: {number} is not a whole number of days from 0 to 36,500"
+                    )
+                }),
+        };
+        Ok(match self {
+            NewToken::Participant(token) => (
+                crate::Role::Participant,
+                Some(token.party.as_str()),
+                days(&token.expires_in_days)?,
+            ),
+            NewToken::Staff(token) => (
+                match token.role {
+                    StaffRole::Admin => crate::Role::Admin,
+                    StaffRole::Operator => crate::Role::Operator,
+                    StaffRole::Analyst => crate::Role::Analyst,
+                },
+                None,
+                days(&token.expires_in_days)?,
+            ),
+        })
+    }
 }
 
 /// A created token: shown once.

@@ -49,6 +49,43 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     }
 }
 
+/// Query parameters; malformed ones are a `bad_request` in the API's format.
+pub(crate) struct Params<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Params(value))
+            .map_err(|rejection| {
+                ApiError::BadRequest(format!("bad query: {}", rejection.body_text()))
+            })
+    }
+}
+
+/// The `{id}` of a path: a decimal integer, neither 0 nor more than 38 digits.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct IdPath {
+    /// The id, a decimal integer.
+    #[param(pattern = "^[1-9][0-9]{0,37}$")]
+    id: String,
+}
+
+/// The `{id}` of a token's path.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct TokenPath {
+    /// The token's id: 16 hexadecimal digits.
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    id: String,
+}
+
 impl<T: DeserializeOwned> Body<T> {
     /// Reads a body already in memory.
     fn from_bytes(bytes: &[u8]) -> Result<Body<T>, ApiError> {
@@ -195,16 +232,25 @@ pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 /// An id in a path: a decimal `u128`.
 fn id_of(text: &str) -> Result<u128, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not an id (a decimal integer)")))
+    let bad = || ApiError::BadRequest(format!("{text:?} is not an id (a decimal integer)"));
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    text.parse().map_err(|_| bad())
 }
 
+/// A body of accounts.
 #[derive(Deserialize)]
-pub(crate) struct Events {
-    #[serde(default)]
-    accounts: Option<Vec<Value>>,
-    #[serde(default)]
-    transfers: Option<Vec<Value>>,
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountsBody {
+    accounts: Vec<Value>,
+}
+
+/// A body of transfers, read the general way.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransfersBody {
+    transfers: Vec<Value>,
 }
 
 /// The events of a request body's list, each parsed as `op` says.
@@ -269,11 +315,9 @@ fn results_json<R: std::fmt::Display>(
 )]
 pub(crate) async fn create_accounts(
     State(state): State<AppState>,
-    Body(body): Body<Events>,
+    Body(body): Body<AccountsBody>,
 ) -> Result<Json<Results>, ApiError> {
-    let list = body
-        .accounts
-        .ok_or_else(|| ApiError::BadRequest("the body needs `accounts`: a list".to_owned()))?;
+    let list = body.accounts;
     let mut accounts = Vec::with_capacity(list.len());
     for event in parse_events(list, "create_account")? {
         match event {
@@ -291,6 +335,7 @@ pub(crate) async fn create_accounts(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawTransfers<'a> {
     #[serde(borrow)]
     transfers: &'a serde_json::value::RawValue,
@@ -326,10 +371,8 @@ pub(crate) async fn create_transfers(
         Some(Ok(transfers)) => transfers,
         Some(Err(error)) => return Err(event_error(error)),
         None => {
-            let Body(body) = Body::<Events>::from_bytes(&body)?;
-            let list = body.transfers.ok_or_else(|| {
-                ApiError::BadRequest("the body needs `transfers`: a list".to_owned())
-            })?;
+            let Body(body) = Body::<TransfersBody>::from_bytes(&body)?;
+            let list = body.transfers;
             let mut transfers = Vec::with_capacity(list.len());
             for event in parse_events(list, "create_transfer")? {
                 match event {
@@ -388,8 +431,14 @@ async fn check_participant_transfers(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Page {
+    /// Accounts per page, 1 to 1,000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
+    /// List the accounts with ids after this one.
+    #[param(pattern = "^[0-9]{1,38}$")]
     after: Option<String>,
 }
 
@@ -411,9 +460,14 @@ pub(crate) struct Page {
 pub(crate) async fn list_accounts(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Query(page): Query<Page>,
+    Params(page): Params<Page>,
 ) -> Result<Json<AccountPage>, ApiError> {
-    let limit = page.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = page.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: give 1 to 1,000"
+        )));
+    }
     let after = match &page.after {
         Some(text) => id_of(text)?,
         None => 0,
@@ -453,7 +507,7 @@ async fn visible_account(
 #[utoipa::path(
     get,
     path = "/api/v1/accounts/{id}",
-    params(("id" = String, Path, description = "The account id, a decimal integer")),
+    params(IdPath),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The account", body = AccountOut),
@@ -469,25 +523,44 @@ async fn visible_account(
 pub(crate) async fn get_account(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<String>,
+    Path(IdPath { id }): Path<IdPath>,
 ) -> Result<Json<AccountOut>, ApiError> {
     let account = visible_account(&state, &principal, id_of(&id)?).await?;
     Ok(Json(AccountOut::from(&account)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct HistoryPage {
+    /// Transfers per page, 1 to 8,189 (default 100).
+    #[param(minimum = 1, maximum = 8189)]
     limit: Option<u32>,
-    from_timestamp: Option<u64>,
-    to_timestamp: Option<u64>,
+    /// The earliest timestamp (nanoseconds since 1970) included.
+    #[param(minimum = 0)]
+    from_timestamp: Option<i64>,
+    /// The latest timestamp included.
+    #[param(minimum = 0)]
+    to_timestamp: Option<i64>,
+    /// Newest first.
     #[serde(default)]
     reverse: bool,
+}
+
+/// A timestamp of a query: `default` when left out; a negative one is an error.
+fn timestamp(value: Option<i64>, default: u64) -> Result<u64, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(t) => {
+            u64::try_from(t).map_err(|_| ApiError::BadRequest(format!("timestamp {t} is negative")))
+        }
+    }
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/accounts/{id}/transfers",
-    params(("id" = String, Path, description = "The account id"), HistoryPage),
+    params(IdPath, HistoryPage),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of the account's transfers", body = TransferPage),
@@ -503,15 +576,21 @@ pub(crate) struct HistoryPage {
 pub(crate) async fn account_transfers(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<String>,
-    Query(page): Query<HistoryPage>,
+    Path(IdPath { id }): Path<IdPath>,
+    Params(page): Params<HistoryPage>,
 ) -> Result<Json<TransferPage>, ApiError> {
     let account = visible_account(&state, &principal, id_of(&id)?).await?;
-    let limit = page.limit.unwrap_or(100).clamp(1, HistoryQuery::LIMIT_MAX);
+    let limit = page.limit.unwrap_or(100);
+    if !(1..=HistoryQuery::LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: give 1 to {}",
+            HistoryQuery::LIMIT_MAX
+        )));
+    }
     let query = HistoryQuery {
         account_id: account.id,
-        timestamp_min: page.from_timestamp.unwrap_or(0),
-        timestamp_max: page.to_timestamp.unwrap_or(u64::MAX),
+        timestamp_min: timestamp(page.from_timestamp, 0)?,
+        timestamp_max: timestamp(page.to_timestamp, u64::MAX)?,
         limit,
         reversed: page.reverse,
     };
@@ -541,7 +620,7 @@ pub(crate) async fn account_transfers(
 #[utoipa::path(
     get,
     path = "/api/v1/transfers/{id}",
-    params(("id" = String, Path, description = "The transfer id")),
+    params(IdPath),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The transfer", body = TransferOut),
@@ -557,7 +636,7 @@ pub(crate) async fn account_transfers(
 pub(crate) async fn get_transfer(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<String>,
+    Path(IdPath { id }): Path<IdPath>,
 ) -> Result<Json<TransferOut>, ApiError> {
     let id = id_of(&id)?;
     let not_found = || ApiError::NotFound(format!("no transfer {id}"));
@@ -629,21 +708,12 @@ pub(crate) async fn create_token(
     State(state): State<AppState>,
     Body(body): Body<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let role = Role::from_name(&body.role).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "role {:?} is not one of admin, operator, participant, analyst",
-            body.role
-        ))
-    })?;
+    let (role, party, days) = body.parts().map_err(ApiError::BadRequest)?;
     let now = now_seconds();
-    let expires_at = body
-        .expires_in_days
-        .map(|days| now.saturating_add(days.saturating_mul(86_400)));
+    let expires_at = days.map(|days| now.saturating_add(days.saturating_mul(86_400)));
     let (info, token) = state
         .tokens
-        .with_store(now, |store| {
-            store.create(role, body.party.as_deref(), expires_at, now)
-        })
+        .with_store(now, |store| store.create(role, party, expires_at, now))
         .map_err(|e| match e {
             crate::TokenError::Invalid(message) => ApiError::BadRequest(message),
             other => ApiError::Internal(other.to_string()),
@@ -654,7 +724,7 @@ pub(crate) async fn create_token(
 #[utoipa::path(
     delete,
     path = "/api/v1/tokens/{id}",
-    params(("id" = String, Path, description = "The token's id")),
+    params(TokenPath),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
@@ -669,7 +739,7 @@ pub(crate) async fn create_token(
 )]
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<StatusCode, ApiError> {
     let now = now_seconds();
     state

@@ -220,7 +220,11 @@ fn authorize(
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, ApiError> {
     let rule = rule_for(method, route).ok_or_else(|| {
-        ApiError::Forbidden(format!("no access rule for {method} {route}: refused"))
+        if crate::access::RULES.iter().any(|rule| rule.path == route) {
+            ApiError::MethodNotAllowed(format!("{route} does not take {method}"))
+        } else {
+            ApiError::Forbidden(format!("no access rule for {method} {route}: refused"))
+        }
     })?;
     let roles = match rule.allowed {
         Allowed::Public => return Ok(None),

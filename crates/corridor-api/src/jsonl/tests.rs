@@ -19,6 +19,11 @@ fn good_events() {
         r#"{"op":"create_account","id":"1","ledger":840,"code":1}"#,
         "id: 1, ",
     );
+    // A whole number however written is an integer: 1e3, 2.50e1, 7.0.
+    check(
+        r#"{"op":"create_transfer","id":7.0,"debit_account_id":1,"credit_account_id":2,"amount":1e3,"ledger":2.50e1,"code":1}"#,
+        "amount: 1000, pending_id: 0, user_data_128: 0, user_data_64: 0, user_data_32: 0, timeout: 0, ledger: 25,",
+    );
     check(
         r#"{"op":"create_account","id":1,"ledger":"840","code":1,"flags":["debits_must_not_exceed_credits"]}"#,
         "DEBITS_MUST_NOT_EXCEED_CREDITS".to_lowercase().as_str(),
@@ -78,8 +83,12 @@ fn bad_input_names_line_and_field() {
         "field `amount`: `1.5` is not an unsigned integer",
     );
     check(
-        r#"{"op":"create_transfer","id":1,"debit_account_id":1,"credit_account_id":2,"amount":1e3,"ledger":1,"code":1}"#,
+        r#"{"op":"create_transfer","id":1,"debit_account_id":1,"credit_account_id":2,"amount":1e-3,"ledger":1,"code":1}"#,
         "is not an unsigned integer",
+    );
+    check(
+        r#"{"op":"create_transfer","id":1,"debit_account_id":1,"credit_account_id":2,"amount":9007199254740992,"ledger":1,"code":1}"#,
+        "larger than 2^53-1",
     );
     check(
         r#"{"op":"create_transfer","id":1,"debit_account_id":1,"credit_account_id":2,"amount":5,"ledger":4294967296,"code":1}"#,
