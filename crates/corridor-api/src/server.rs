@@ -66,6 +66,9 @@ pub enum ServeError {
     /// The token store could not be opened.
     #[error(transparent)]
     Tokens(#[from] TokenError),
+    /// The ledger's writer thread could not be started.
+    #[error("start the ledger's writer thread: {0}")]
+    Thread(String),
     /// Binding or serving failed.
     #[error("serve on {addr}: {error}")]
     Io {
@@ -149,7 +152,8 @@ impl AppState {
             if let Err(error) = store.close() {
                 tracing::error!(%error, "closing the ledger failed");
             }
-        });
+        })
+        .map_err(|error| ServeError::Thread(error.to_string()))?;
         Ok((
             AppState {
                 ledger,

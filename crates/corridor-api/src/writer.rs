@@ -67,7 +67,7 @@ pub fn start<S, C>(
     store: S,
     metrics: std::sync::Arc<Metrics>,
     close: C,
-) -> (LedgerHandle, JoinHandle<()>)
+) -> std::io::Result<(LedgerHandle, JoinHandle<()>)>
 where
     S: LedgerStore + Send + 'static,
     C: FnOnce(S) + Send + 'static,
@@ -79,14 +79,8 @@ where
             let mut store = store;
             run(&mut store, receiver, &metrics);
             close(store);
-        });
-    // Spawning fails only when the system is out of threads; the handle then reports the
-    // ledger unavailable on every request (its receiver is gone).
-    let thread = match thread {
-        Ok(thread) => thread,
-        Err(_) => std::thread::spawn(|| {}),
-    };
-    (LedgerHandle { sender }, thread)
+        })?;
+    Ok((LedgerHandle { sender }, thread))
 }
 
 fn now_nanos() -> u64 {
@@ -137,9 +131,14 @@ fn run(store: &mut dyn LedgerStore, mut receiver: Receiver<Command>, metrics: &M
                     Ok(results) => {
                         let mut at = 0;
                         for (events, reply) in group {
-                            let mine = results[at..at + events.len()].to_vec();
-                            at += events.len();
-                            let _ = reply.send(Ok(mine));
+                            let end = at + events.len();
+                            let mine = results.get(at..end).map(<[_]>::to_vec).ok_or_else(|| {
+                                WriterError::Unavailable(
+                                    "the ledger answered fewer results than events".to_owned(),
+                                )
+                            });
+                            at = end;
+                            let _ = reply.send(mine);
                         }
                     }
                     Err(error) => {
