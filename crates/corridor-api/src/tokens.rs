@@ -281,7 +281,13 @@ impl TokenCache {
         if fresh {
             return Ok(());
         }
-        let loaded = self.store.lock().map_err(|_| TokenError::Unknown)?.load()?;
+        // One request reloads; the others meanwhile use what is loaded (at most a second
+        // old) rather than queueing behind it.
+        let Ok(store) = self.store.try_lock() else {
+            return Ok(());
+        };
+        let loaded = store.load()?;
+        drop(store);
         if let Ok(mut tokens) = self.tokens.write() {
             *tokens = (now, loaded);
         }
