@@ -22,6 +22,24 @@ pub(crate) struct ErrorBody {
     pub(crate) message: String,
 }
 
+/// The failures every operation may answer, each as an [`ErrorBody`].
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Failures {
+    #[response(status = 400, description = "Malformed")]
+    BadRequest(ErrorBody),
+    #[response(status = 401, description = "No or bad token")]
+    Unauthenticated(ErrorBody),
+    #[response(status = 403, description = "Not allowed")]
+    Forbidden(ErrorBody),
+    #[response(status = 413, description = "Body too large")]
+    TooLarge(ErrorBody),
+    #[response(status = 429, description = "Rate limited")]
+    RateLimited(ErrorBody),
+    #[response(status = 503, description = "Ledger unavailable")]
+    Unavailable(ErrorBody),
+}
+
 /// A status.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Status {

@@ -1,7 +1,5 @@
 //! The routes: health, metrics, accounts, transfers, tokens.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -18,12 +16,12 @@ use crate::access::{Principal, Role};
 use crate::error::ApiError;
 use crate::jsonl::{parse_transfer_list, parse_value};
 use crate::openapi::{
-    AccountOut, AccountPage, CreatedToken, ErrorBody, EventResult, NewToken, Results, Status,
-    TokenList, TransferOut, TransferPage, WhoAmI,
+    AccountOut, AccountPage, CreatedToken, ErrorBody, EventResult, Failures, NewToken, Results,
+    Status, TokenList, TransferOut, TransferPage, WhoAmI,
 };
 #[allow(unused_imports)]
 use crate::openapi::{AccountsIn, TransfersIn};
-use crate::server::AppState;
+use crate::server::{now_seconds, AppState};
 use crate::writer::WriterError;
 
 /// A JSON body; a malformed one is a `bad_request` in the API's error format.
@@ -135,12 +133,7 @@ pub(crate) fn router() -> Router<AppState> {
     path = "/health",
     responses(
         (status = 200, description = "The process answers", body = Status),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn health() -> Json<Status> {
@@ -154,12 +147,7 @@ pub(crate) async fn health() -> Json<Status> {
     path = "/ready",
     responses(
         (status = 200, description = "The ledger answers", body = Status),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn ready(State(state): State<AppState>) -> Result<Json<Status>, ApiError> {
@@ -175,12 +163,7 @@ pub(crate) async fn ready(State(state): State<AppState>) -> Result<Json<Status>,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
@@ -196,12 +179,7 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = WhoAmI),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn whoami(Extension(principal): Extension<Principal>) -> Json<WhoAmI> {
@@ -218,12 +196,7 @@ pub(crate) async fn whoami(Extension(principal): Extension<Principal>) -> Json<W
     path = "/api/v1/openapi.json",
     responses(
         (status = 200, description = "The OpenAPI 3 document", body = Object),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
@@ -305,12 +278,7 @@ fn results_json<R: std::fmt::Display>(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Each account's result", body = Results),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn create_accounts(
@@ -348,12 +316,7 @@ struct RawTransfers<'a> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Each transfer's result", body = Results),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn create_transfers(
@@ -449,12 +412,7 @@ pub(crate) struct Page {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of the accounts the caller may see", body = AccountPage),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn list_accounts(
@@ -512,12 +470,7 @@ async fn visible_account(
     responses(
         (status = 200, description = "The account", body = AccountOut),
         (status = 404, description = "No such account the caller may see", body = ErrorBody),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn get_account(
@@ -565,12 +518,7 @@ fn timestamp(value: Option<i64>, default: u64) -> Result<u64, ApiError> {
     responses(
         (status = 200, description = "A page of the account's transfers", body = TransferPage),
         (status = 404, description = "No such account the caller may see", body = ErrorBody),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn account_transfers(
@@ -625,12 +573,7 @@ pub(crate) async fn account_transfers(
     responses(
         (status = 200, description = "The transfer", body = TransferOut),
         (status = 404, description = "No such transfer the caller may see", body = ErrorBody),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn get_transfer(
@@ -659,24 +602,13 @@ pub(crate) async fn get_transfer(
     Ok(Json(TransferOut::from(&transfer)))
 }
 
-fn now_seconds() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/tokens",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every token (never the secrets)", body = TokenList),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn list_tokens(
@@ -696,12 +628,7 @@ pub(crate) async fn list_tokens(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The token, shown once", body = CreatedToken),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn create_token(
@@ -729,12 +656,7 @@ pub(crate) async fn create_token(
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "No such token", body = ErrorBody),
-        (status = 400, description = "Malformed", body = ErrorBody),
-        (status = 401, description = "No or bad token", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
-        (status = 503, description = "Ledger unavailable", body = ErrorBody)
+        Failures
     )
 )]
 pub(crate) async fn revoke_token(

@@ -176,7 +176,8 @@ pub fn app(state: AppState, max_body_bytes: usize) -> Router {
         .with_state(state)
 }
 
-fn now_seconds() -> u64 {
+/// Seconds since 1970, the clock of tokens' expiry.
+pub(crate) fn now_seconds() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

@@ -96,6 +96,23 @@ impl Client {
     }
 }
 
+/// A client thread's requests and the latency of each, in microseconds.
+type ClientRun = std::thread::JoinHandle<Result<(u64, Vec<u64>), BenchError>>;
+
+/// Waits for every client thread; their requests added up, their latencies together.
+fn join_clients(handles: Vec<ClientRun>) -> Result<(u64, Vec<u64>), BenchError> {
+    let mut requests = 0;
+    let mut latencies = Vec::new();
+    for handle in handles {
+        let (n, mut l) = handle
+            .join()
+            .map_err(|_| unexpected("a client thread panicked"))??;
+        requests += n;
+        latencies.append(&mut l);
+    }
+    Ok((requests, latencies))
+}
+
 /// Latencies in microseconds: p50 and p99 in milliseconds.
 fn percentiles(latencies: &mut [u64]) -> (f64, f64) {
     if latencies.is_empty() {
@@ -202,15 +219,7 @@ fn transfer_run(
         .collect();
     barrier.wait();
     let started = Instant::now();
-    let mut requests = 0;
-    let mut latencies = Vec::new();
-    for handle in handles {
-        let (n, mut l) = handle
-            .join()
-            .map_err(|_| unexpected("a client thread panicked"))??;
-        requests += n;
-        latencies.append(&mut l);
-    }
+    let (requests, latencies) = join_clients(handles)?;
     let elapsed = started.elapsed().as_secs_f64();
     Ok((requests, requests * per_request as u64, elapsed, latencies))
 }
@@ -246,15 +255,7 @@ fn read_run(
             })
         })
         .collect();
-    let mut requests = 0;
-    let mut latencies = Vec::new();
-    for handle in handles {
-        let (n, mut l) = handle
-            .join()
-            .map_err(|_| unexpected("a client thread panicked"))??;
-        requests += n;
-        latencies.append(&mut l);
-    }
+    let (requests, latencies) = join_clients(handles)?;
     Ok((requests, started.elapsed().as_secs_f64(), latencies))
 }
 
@@ -367,15 +368,7 @@ fn paced_run(
             })
         })
         .collect();
-    let mut requests = 0;
-    let mut latencies = Vec::new();
-    for handle in handles {
-        let (n, mut l) = handle
-            .join()
-            .map_err(|_| unexpected("a client thread panicked"))??;
-        requests += n;
-        latencies.append(&mut l);
-    }
+    let (requests, latencies) = join_clients(handles)?;
     Ok((requests, started.elapsed().as_secs_f64(), latencies))
 }
 
