@@ -1,7 +1,5 @@
 //! Roles, principals, and the one table of who may call which route.
 
-use sha2::{Digest, Sha256};
-
 /// What a token may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -63,17 +61,7 @@ impl Principal {
     }
 }
 
-/// The key that marks an account as a party's: its `user_data_128`. The first 16 bytes of
-/// SHA-256 over a tag and the party id, never 0.
-pub fn party_key(party: &str) -> u128 {
-    let mut digest = Sha256::new();
-    digest.update(b"corridor/party/v1\0");
-    digest.update(party.as_bytes());
-    let bytes = digest.finalize();
-    let mut key = [0_u8; 16];
-    key.copy_from_slice(&bytes[..16]);
-    u128::from_be_bytes(key).max(1)
-}
+pub use corridor_settlement::party_key;
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

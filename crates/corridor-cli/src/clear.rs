@@ -9,21 +9,16 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
-use corridor_clearing::{
-    bilateral_netting, multilateral_netting, pool_settlement, set_off, set_off_with_liquidity,
-    then_liquidity, ClearingResult, Explainer, FxError, FxRates, Method, Network, Obligation,
-    ObligationOutcome, Party, PartyKind, Pool, PoolError,
-};
-use corridor_cli::plan::{pool_payments_of, settlement_plan};
+use corridor_clearing::ClearingResult;
 use corridor_cli::post::{post_plan, PostOutcome};
 use corridor_cli::render;
-
-use crate::trade::{percent, percent_digits};
-use corridor_core::{Money, Rounding};
-use corridor_import::{
-    read_obligations, FxReader, ImportError, LiquidityReader, ObligationsJsonReader,
-    ObligationsReader, PartiesReader, PoolsReader,
+use corridor_core::Money;
+use corridor_settlement::cycle::{
+    self, describe_cycles, method_name, Cleared, Cycle, CycleInput, MethodChoice, Named, Report,
+    EXPLAIN_ALL_LIMIT, UNKNOWN_COUNTRY,
 };
+
+use crate::trade::percent;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MethodArg {
@@ -174,16 +169,9 @@ fn clear_bench(args: ClearBenchArgs) -> Result<()> {
 }
 
 /// Reads every row of a reader, stopping at the first bad one.
-fn read_all<T>(rows: impl Iterator<Item = Result<T, ImportError>>) -> Result<Vec<T>> {
-    let mut all = Vec::new();
-    for row in rows {
-        all.push(row?);
-    }
-    Ok(all)
-}
-
-fn open(path: &Path) -> Result<File> {
-    File::open(path).with_context(|| format!("open {}", path.display()))
+/// Reads a file whole.
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("read {}", path.display()))
 }
 
 /// Threads to read a large obligations file on: the cores, at most four.
@@ -191,296 +179,58 @@ fn reading_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
-/// Up to this many obligations, every one is explained unless `--explain` names some.
-const EXPLAIN_ALL_LIMIT: usize = 10_000;
-
-/// The country given to parties inferred from the obligations when no parties file is
-/// given: ISO 3166's user-assigned `ZZZ`, "unknown".
-const UNKNOWN_COUNTRY: &str = "ZZZ";
-
-/// A clearing cycle read from files.
-struct Cycle {
-    network: Network,
-    /// Each obligation's own amount (before conversion), by index.
-    originals: Vec<Money>,
-    fx: Option<FxRates>,
-    pools: Vec<Pool>,
-    /// Each pool's rate as written (`32.5`).
-    pool_rates: Vec<String>,
-    pool_lines: Vec<u64>,
-    pools_name: String,
-    liquidity: Option<Vec<(usize, Money)>>,
-}
-
-fn parse_kind(kind: &str) -> PartyKind {
-    match kind {
-        "central-bank" => PartyKind::CentralBank,
-        "bank" => PartyKind::Bank,
-        "restricted-pool" => PartyKind::RestrictedPool,
-        "clearing-agent" => PartyKind::ClearingAgent,
-        _ => PartyKind::Trader,
-    }
-}
-
+/// Reads the cycle's files and checks them (the same code as the service's).
 fn read_cycle(args: &ClearArgs) -> Result<Cycle> {
     let Some(obligations_path) = &args.obligations else {
         bail!("give --obligations FILE");
     };
-    let obligations_name = obligations_path.display().to_string();
-    let json_lines = obligations_path
-        .extension()
-        .is_some_and(|ext| ext == "jsonl" || ext == "ndjson");
-    let obligation_rows = if json_lines {
-        read_all(ObligationsJsonReader::new(
-            &obligations_name,
-            open(obligations_path)?,
-        ))?
-    } else {
-        let bytes =
-            std::fs::read(obligations_path).with_context(|| format!("read {obligations_name}"))?;
-        read_obligations(&obligations_name, &bytes, reading_threads())?
-    };
-    // On an error about an obligation, its line is found by reading the file again: no
-    // index of a million ids is kept for the error path.
-    let obligation_error = |id: &str, field: &str, error: &dyn std::fmt::Display| {
-        let line = line_of(obligations_path, json_lines, id).unwrap_or(0);
-        anyhow::anyhow!("{obligations_name} line {line}, column {field}: {error}")
-    };
-
-    let (parties, parties_name) = match &args.parties {
-        Some(path) => {
-            let name = path.display().to_string();
-            let rows = read_all(PartiesReader::new(&name, open(path)?)?)?;
-            let parties = rows
-                .into_iter()
-                .map(|row| Party {
-                    id: row.id,
-                    country: row.country.to_owned(),
-                    kind: parse_kind(row.kind),
-                    name: row.name,
-                })
-                .collect::<Vec<_>>();
-            (parties, name)
+    let mut names = Vec::new();
+    let mut contents = Vec::new();
+    for path in [
+        Some(obligations_path),
+        args.parties.as_ref(),
+        args.fx.as_ref(),
+        args.pools.as_ref(),
+        args.liquidity.as_ref(),
+    ] {
+        match path {
+            Some(path) => {
+                names.push(path.display().to_string());
+                contents.push(Some(read_file(path)?));
+            }
+            None => {
+                names.push(String::new());
+                contents.push(None);
+            }
         }
-        None => {
-            // Every party the obligations name, as a trader of unknown country.
-            let mut ids: Vec<&str> = obligation_rows
-                .iter()
-                .flat_map(|row| [row.debtor.as_str(), row.creditor.as_str()])
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            writeln!(
-                io::stderr(),
-                "no --parties: {} parties inferred from the obligations, as traders of unknown country ({UNKNOWN_COUNTRY}); cross-border figures and clearing agents need --parties",
-                ids.len()
-            )?;
-            let parties = ids
-                .into_iter()
-                .map(|id| Party {
-                    id: id.to_owned(),
-                    country: UNKNOWN_COUNTRY.to_owned(),
-                    kind: PartyKind::Trader,
-                    name: None,
-                })
-                .collect();
-            (parties, "the inferred parties".to_owned())
-        }
-    };
-
-    let mut obligations: Vec<Obligation> = obligation_rows
-        .into_iter()
-        .map(|row| Obligation {
-            id: row.id,
-            debtor: row.debtor,
-            creditor: row.creditor,
-            amount: row.amount,
-            due: row.due,
-            hs_code: row.hs_code.map(|code| code.as_str().to_owned()),
-            reference: row.reference,
+    }
+    let named = |i: usize| {
+        contents[i].as_deref().map(|bytes| Named {
+            name: &names[i],
+            bytes,
         })
-        .collect();
-
-    let fx = match &args.fx {
-        Some(path) => {
-            let name = path.display().to_string();
-            let rows = read_all(FxReader::new(&name, open(path)?)?)?;
-            let Some(first) = rows.first() else {
-                bail!("{name}: no rates");
-            };
-            let to = first.to;
-            if let Some(row) = rows.iter().find(|row| row.to != to) {
-                bail!(
-                    "{name} line {}, column to: {} is not {to}, the clearing currency of line {}: every rate must convert into one currency",
-                    row.line,
-                    row.to,
-                    first.line
-                );
-            }
-            let rates = FxRates::new(to, rows.iter().map(|row| (row.from, row.rate)).collect())
-                .map_err(|error| {
-                    let line = match &error {
-                        FxError::DuplicateRate { index, .. }
-                        | FxError::ClearingCurrency { index, .. } => rows[*index].line,
-                        _ => 0,
-                    };
-                    anyhow::anyhow!("{name} line {line}, column from: {error}")
-                })?;
-            Some(rates)
-        }
-        None => None,
     };
-    // With rates, each obligation's own amount, by id, to line up with the network's
-    // (converted) obligations.
-    let mut own_amounts: Vec<(String, Money)> = Vec::new();
-    if let Some(rates) = &fx {
-        own_amounts = obligations
-            .iter()
-            .map(|o| (o.id.clone(), o.amount))
-            .collect();
-        own_amounts.sort_by(|a, b| a.0.cmp(&b.0));
-        obligations = rates.convert(&obligations).map_err(|error| {
-            let id = error.obligation_id().unwrap_or_default().to_owned();
-            let field = if matches!(error, FxError::NoRate { .. }) {
-                "currency"
-            } else {
-                "amount"
-            };
-            obligation_error(&id, field, &error)
-        })?;
-    }
-    let network = Network::new(parties, obligations).map_err(|error| {
-        match (error.obligation_id(), error.field()) {
-            (Some(id), Some(field)) => obligation_error(id, &field.to_string(), &error),
-            _ => anyhow::anyhow!("{parties_name}: {error}"),
-        }
+    let Some(obligations) = named(0) else {
+        bail!("give --obligations FILE");
+    };
+    let cycle = cycle::read_cycle(&CycleInput {
+        obligations,
+        obligations_json_lines: obligations_path
+            .extension()
+            .is_some_and(|ext| ext == "jsonl" || ext == "ndjson"),
+        parties: named(1),
+        fx: named(2),
+        pools: named(3),
+        liquidity: named(4),
+        threads: reading_threads(),
     })?;
-    // The network's obligations are sorted by id too, and the ids are unique.
-    let originals: Vec<Money> = if fx.is_some() {
-        own_amounts.into_iter().map(|(_, amount)| amount).collect()
-    } else {
-        network.obligations().iter().map(|o| o.amount).collect()
-    };
-
-    let mut pools = Vec::new();
-    let mut pool_lines = Vec::new();
-    let mut pool_rates = Vec::new();
-    let mut pools_name = String::new();
-    if let Some(path) = &args.pools {
-        pools_name = path.display().to_string();
-        for row in PoolsReader::new(&pools_name, open(path)?)? {
-            let row = row?;
-            if let Some(rates) = &fx {
-                if row.amount.currency() != rates.clearing_currency() {
-                    bail!(
-                        "{pools_name} line {}, column currency: the pool pays in {}, but with --fx every obligation is cleared in {}",
-                        row.line,
-                        row.amount.currency(),
-                        rates.clearing_currency()
-                    );
-                }
-            }
-            pool_lines.push(row.line);
-            pool_rates.push(row.rate_text.clone());
-            pools.push(Pool {
-                pool: row.pool,
-                owner: row.owner,
-                available: row.amount,
-                charge_currency: row.charge_currency,
-                rate: row.rate,
-                debtor_countries: row
-                    .debtor_countries
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-                creditor_countries: row
-                    .creditor_countries
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-                creditor_kinds: row.creditor_kinds.iter().map(|k| parse_kind(k)).collect(),
-                debtors: row.debtors,
-                goods: row.goods.iter().map(|c| c.as_str().to_owned()).collect(),
-                basic_goods: row
-                    .basic_goods
-                    .iter()
-                    .map(|c| c.as_str().to_owned())
-                    .collect(),
-            });
-        }
-        // Check the pools against the network now, so that a bad pools file stops the run
-        // before anything is printed or posted.
-        pool_settlement(&network, &pools, None)
-            .map_err(|error| pool_error(&pools_name, &pool_lines, &error))?;
+    if let Some(count) = cycle.inferred_parties {
+        writeln!(
+            io::stderr(),
+            "no --parties: {count} parties inferred from the obligations, as traders of unknown country ({UNKNOWN_COUNTRY}); cross-border figures and clearing agents need --parties"
+        )?;
     }
-
-    let liquidity = match &args.liquidity {
-        Some(path) => {
-            let name = path.display().to_string();
-            let mut liquidity = Vec::new();
-            for row in LiquidityReader::new(&name, open(path)?)? {
-                let row = row?;
-                let party = network.party_index(&row.party).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "{name} line {}, column party: {:?} is not a party of the cycle",
-                        row.line,
-                        row.party
-                    )
-                })?;
-                let mut amount = row.amount;
-                if let Some(rates) = &fx {
-                    let rate = rates.rate(amount.currency()).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "{name} line {}, column currency: no rate from {} to {}",
-                            row.line,
-                            amount.currency(),
-                            rates.clearing_currency()
-                        )
-                    })?;
-                    // Liquidity is what a party can pay: rounded down, never up.
-                    amount = amount
-                        .convert(rate, rates.clearing_currency(), Rounding::Down)
-                        .with_context(|| format!("{name} line {}, column amount", row.line))?;
-                }
-                liquidity.push((party, amount));
-            }
-            Some(liquidity)
-        }
-        None => None,
-    };
-    Ok(Cycle {
-        network,
-        originals,
-        fx,
-        pools,
-        pool_rates,
-        pool_lines,
-        pools_name,
-        liquidity,
-    })
-}
-
-/// The line of the obligation `id` in the obligations file, read again.
-fn line_of(path: &Path, json_lines: bool, id: &str) -> Option<u64> {
-    let name = path.display().to_string();
-    let file = File::open(path).ok()?;
-    if json_lines {
-        ObligationsJsonReader::new(&name, file)
-            .filter_map(Result::ok)
-            .find(|row| row.id == id)
-            .map(|row| row.line)
-    } else {
-        ObligationsReader::new(&name, file)
-            .ok()?
-            .filter_map(Result::ok)
-            .find(|row| row.id == id)
-            .map(|row| row.line)
-    }
-}
-
-fn pool_error(name: &str, lines: &[u64], error: &PoolError) -> anyhow::Error {
-    let line = lines.get(error.pool()).copied().unwrap_or(0);
-    anyhow::anyhow!("{name} line {line}, column {}: {error}", error.field())
+    Ok(cycle)
 }
 
 pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
@@ -490,53 +240,26 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     if args.post && args.data.is_none() {
         bail!("--post needs --data DIR: the ledger to post to");
     }
-    let method = args.method;
-    let all = method == MethodArg::All;
-    if method == MethodArg::SetoffLiquidity && args.liquidity.is_none() {
+    let method = match args.method {
+        MethodArg::Netting => MethodChoice::Netting,
+        MethodArg::Multilateral => MethodChoice::Multilateral,
+        MethodArg::Setoff => MethodChoice::Setoff,
+        MethodArg::SetoffLiquidity => MethodChoice::SetoffLiquidity,
+        MethodArg::Pool => MethodChoice::Pool,
+        MethodArg::All => MethodChoice::All,
+    };
+    if method == MethodChoice::SetoffLiquidity && args.liquidity.is_none() {
         bail!("setoff+liquidity needs --liquidity FILE");
     }
-    if method == MethodArg::Pool && args.pools.is_none() {
+    if method == MethodChoice::Pool && args.pools.is_none() {
         bail!("pool needs --pools FILE");
     }
     let started = std::time::Instant::now();
     let cycle = read_cycle(&args)?;
     let read = started.elapsed();
     let network = &cycle.network;
-
-    let mut results = Vec::new();
-    if all || method == MethodArg::Netting {
-        results.push(bilateral_netting(network));
-    }
-    if all || method == MethodArg::Multilateral {
-        results.push(multilateral_netting(network));
-    }
-    // Set-off is needed by its own report, by the pool plan (which starts from it) and by
-    // the explanations of both; netting alone does without it.
-    let setoff = if all || method == MethodArg::Setoff || method == MethodArg::Pool {
-        Some(set_off(network)?)
-    } else {
-        None
-    };
+    let Cleared { results, setoff } = cycle::clear(&cycle, method)?;
     let solved = started.elapsed();
-    if let Some(setoff) = setoff
-        .as_ref()
-        .filter(|_| all || method == MethodArg::Setoff)
-    {
-        results.push(setoff.clone());
-    }
-    if let Some(liquidity) = &cycle.liquidity {
-        if all || method == MethodArg::SetoffLiquidity {
-            results.push(set_off_with_liquidity(network, liquidity)?);
-        }
-    }
-    if args.pools.is_some() && (all || method == MethodArg::Pool) {
-        let mut plan = pool_settlement(network, &cycle.pools, setoff.as_ref())
-            .map_err(|error| pool_error(&cycle.pools_name, &cycle.pool_lines, &error))?;
-        if let Some(liquidity) = &cycle.liquidity {
-            plan = then_liquidity(network, &plan, liquidity)?;
-        }
-        results.push(plan);
-    }
     let Some(last) = results.last() else {
         bail!("no method chosen");
     };
@@ -568,18 +291,10 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
             })
             .collect::<Result<_>>()?
     };
-    let mut cycles: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    if let Some(setoff) = &setoff {
-        let explainer = Explainer::new(network, setoff);
-        for i in asked {
-            let described = explainer
-                .obligation(i)
-                .iter()
-                .map(|cycle| cycle.describe(network))
-                .collect();
-            cycles.insert(i, described);
-        }
-    }
+    let cycles = match &setoff {
+        Some(setoff) => describe_cycles(network, setoff, asked),
+        None => BTreeMap::new(),
+    };
     let report = Report {
         cycle: &cycle,
         cycles: &cycles,
@@ -597,7 +312,7 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     for result in &results {
         match args.format {
             ClearFormat::Json => report.write_json(&mut out, result)?,
-            ClearFormat::Table => report.write_table(&mut out, result)?,
+            ClearFormat::Table => write_table(&report, &mut out, result)?,
         }
     }
     if let Some(posted) = posted {
@@ -626,337 +341,151 @@ pub(crate) fn run_clear(args: ClearArgs) -> Result<()> {
     Ok(())
 }
 
-fn method_name(method: Method) -> &'static str {
-    match method {
-        Method::BilateralNetting => "netting",
-        Method::MultilateralNetting => "multilateral",
-        Method::SetOff => "setoff",
-        Method::SetOffWithLiquidity => "setoff+liquidity",
-        Method::PoolFunded => "pool",
-    }
-}
-
-/// An amount as a plain decimal string (`108571.57`), as JSON carries it.
-fn plain(money: Money) -> String {
-    money.format_plain()
-}
-
-/// The methods that discharged something of an outcome: `setoff` (or `netting`), `pool`,
-/// `cash`, joined with `+`.
-fn methods(outcome: &ObligationOutcome, method: Method) -> String {
-    let offset_name = match method {
-        Method::BilateralNetting | Method::MultilateralNetting => "netting",
-        _ => "setoff",
-    };
-    let mut names = Vec::new();
-    if outcome.offset.amount_minor() > 0 {
-        names.push(offset_name);
-    }
-    if outcome.pooled.amount_minor() > 0 {
-        names.push("pool");
-    }
-    if outcome.cash.amount_minor() > 0 {
-        names.push("cash");
-    }
-    names.join("+")
-}
-
-/// One obligation in the JSON output.
-#[derive(serde::Serialize)]
-struct ObligationJson<'a> {
-    id: &'a str,
-    amount: String,
-    currency: String,
-    discharged: String,
-    offset: String,
-    cash: String,
-    pooled: String,
-    remaining: String,
-    method: String,
-    path: Vec<String>,
-}
-
-/// What the output and the posting need besides a result.
-struct Report<'a> {
-    cycle: &'a Cycle,
-    cycles: &'a BTreeMap<usize, Vec<String>>,
-}
-
-impl Report<'_> {
-    /// Obligation `i`'s outcome in its own currency (converted back at the cycle's rate
-    /// when the cycle was cleared in one currency: cumulatively, so the parts add up).
-    fn parts(&self, result: &ClearingResult, i: usize) -> ObligationOutcome {
-        let outcome = &result.obligations[i];
-        match &self.cycle.fx {
-            None => *outcome,
-            Some(rates) => rates.outcome_in_own_currency(
-                self.cycle.originals[i],
-                self.cycle.network.obligations()[i].amount,
-                outcome,
-            ),
-        }
-    }
-
-    /// Obligation `i`'s path: its set-off cycles, its pool payments.
-    fn path(&self, result: &ClearingResult, i: usize) -> Vec<String> {
-        let network = &self.cycle.network;
-        let mut path = Vec::new();
-        if matches!(result.method, Method::SetOff | Method::PoolFunded) {
-            path.extend(self.cycles.get(&i).cloned().unwrap_or_default());
-        }
-        for payment in pool_payments_of(result, i).into_iter() {
-            let pool = &self.cycle.pools[payment.pool];
-            path.push(format!(
-                "{} paid from pool {} to {}; {} charged {} for {} at {}",
-                payment.paid,
-                pool.pool,
-                network.obligations()[i].creditor,
-                network.obligations()[i].debtor,
-                payment.charged,
-                pool.owner,
-                self.cycle.pool_rates[payment.pool]
-            ));
-        }
-        path
-    }
-
-    /// One obligation's entry of the JSON output.
-    fn obligation_json(&self, result: &ClearingResult, i: usize) -> ObligationJson<'_> {
-        let o = &self.cycle.network.obligations()[i];
-        let parts = self.parts(result, i);
-        ObligationJson {
-            id: &o.id,
-            amount: plain(self.cycle.originals[i]),
-            currency: self.cycle.originals[i].currency().code().to_owned(),
-            discharged: plain(parts.discharged()),
-            offset: plain(parts.offset),
-            cash: plain(parts.cash),
-            pooled: plain(parts.pooled),
-            remaining: plain(parts.remaining),
-            method: methods(&parts, result.method),
-            path: self.path(result, i),
-        }
-    }
-
-    /// Writes the result as one JSON object on one line, the obligations streamed one by
-    /// one (a million obligations never sit in memory as JSON values).
-    fn write_json(&self, out: &mut dyn Write, result: &ClearingResult) -> Result<()> {
-        let head = serde_json::to_string(&self.json_head(result))?;
-        // `head` is an object; the obligations go in as its last member.
-        let head = head.strip_suffix('}').unwrap_or(&head);
-        write!(out, "{head},\"obligations\":[")?;
-        for i in 0..self.cycle.network.obligations().len() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
-            serde_json::to_writer(&mut *out, &self.obligation_json(result, i))?;
-        }
-        writeln!(out, "]}}")?;
-        Ok(())
-    }
-
-    /// Everything of the JSON output but the obligations.
-    fn json_head(&self, result: &ClearingResult) -> Value {
-        let network = &self.cycle.network;
-        let by_currency = |pick: &dyn Fn(&corridor_clearing::Totals) -> Money| -> Value {
-            Value::Object(
-                result
-                    .totals
-                    .iter()
-                    .map(|t| (t.currency.code().to_owned(), Value::String(plain(pick(t)))))
-                    .collect(),
-            )
-        };
-        let mut value = json!({
-            "method": method_name(result.method),
-            "total_debt": by_currency(&|t| t.debt),
-            "discharged": by_currency(&|t| t.discharged),
-            "remaining": by_currency(&|t| t.remaining),
-            "cash_moved": by_currency(&|t| t.cash_moved),
-            "cash_cross_border": by_currency(&|t| t.cash_cross_border),
-            "pooled": by_currency(&|t| t.pooled),
-            "saved_percent": result.totals.iter().map(|t| (t.currency.code().to_owned(), Value::from(percent_digits(i128::from(t.saved_bp))))).collect::<serde_json::Map<_, _>>(),
-            "certificates_checked": result.certificates.len(),
-            "parties": result.cash.iter().map(|c| json!({
-                "party": network.parties()[c.party].id,
-                "currency": c.paid.currency().code(),
-                "paid": plain(c.paid),
-                "received": plain(c.received),
-            })).collect::<Vec<_>>(),
-        });
-        if !result.pools.is_empty() {
-            value["pools"] = result
-                .pools
-                .iter()
-                .map(|u| {
-                    let pool = &self.cycle.pools[u.pool];
-                    json!({
-                        "pool": pool.pool,
-                        "owner": pool.owner,
-                        "currency": u.available.currency().code(),
-                        "available": plain(u.available),
-                        "paid": plain(u.paid),
-                        "left": plain(Money::from_minor(u.available.amount_minor() - u.paid.amount_minor(), u.available.currency())),
-                        "obligations": u.obligations,
-                        "unpaid_eligible": plain(u.unpaid_eligible),
-                        "charge_currency": u.charged.currency().code(),
-                        "charged": plain(u.charged),
-                        "rate": self.cycle.pool_rates[u.pool],
-                    })
-                })
-                .collect();
-        }
-        if let Some(rates) = &self.cycle.fx {
-            value["clearing_currency"] = Value::from(rates.clearing_currency().code());
-        }
-        value
-    }
-
-    fn write_table(&self, out: &mut dyn Write, result: &ClearingResult) -> Result<()> {
-        let network = &self.cycle.network;
-        writeln!(out, "== {} ==", method_name(result.method))?;
-        if let Some(rates) = &self.cycle.fx {
-            writeln!(
-                out,
-                "cleared in {} at the cycle's rates (half to even); amounts below in each obligation's own currency",
-                rates.clearing_currency()
-            )?;
-        }
-        let totals: Vec<Vec<String>> = result
-            .totals
-            .iter()
-            .map(|t| {
-                vec![
-                    t.currency.code().to_owned(),
-                    t.debt.format_amount(),
-                    t.discharged.format_amount(),
-                    t.offset.format_amount(),
-                    t.pooled.format_amount(),
-                    t.remaining.format_amount(),
-                    t.cash_moved.format_amount(),
-                    t.cash_cross_border.format_amount(),
-                    percent(i128::from(t.saved_bp)),
-                ]
-            })
-            .collect();
-        out.write_all(
-            render::table(
-                &[
-                    "currency",
-                    "debt",
-                    "discharged",
-                    "without_cash",
-                    "from_pools",
-                    "remaining",
-                    "cash_moved",
-                    "cash_cross_border",
-                    "saved",
-                ],
-                &totals,
-            )
-            .as_bytes(),
+/// The table output of a result.
+fn write_table(report: &Report<'_>, out: &mut dyn Write, result: &ClearingResult) -> Result<()> {
+    let network = &report.cycle.network;
+    writeln!(out, "== {} ==", method_name(result.method))?;
+    if let Some(rates) = &report.cycle.fx {
+        writeln!(
+            out,
+            "cleared in {} at the cycle's rates (half to even); amounts below in each obligation's own currency",
+            rates.clearing_currency()
         )?;
-        if !result.cash.is_empty() {
-            // Who pays and who is paid, per currency: what the operator has to move.
-            let rows: Vec<Vec<String>> = result
-                .cash
-                .iter()
-                .map(|c| {
-                    let party = &network.parties()[c.party];
-                    vec![
-                        party.id.clone(),
-                        party.country.clone(),
-                        c.paid.currency().code().to_owned(),
-                        c.paid.format_amount(),
-                        c.received.format_amount(),
-                    ]
-                })
-                .collect();
-            out.write_all(
-                render::table(&["party", "country", "currency", "pays", "receives"], &rows)
-                    .as_bytes(),
-            )?;
-        }
-        if !result.pools.is_empty() {
-            let rows: Vec<Vec<String>> = result
-                .pools
-                .iter()
-                .map(|u| {
-                    let pool = &self.cycle.pools[u.pool];
-                    vec![
-                        pool.pool.clone(),
-                        u.available.to_string(),
-                        u.paid.format_amount(),
-                        Money::from_minor(
-                            u.available.amount_minor() - u.paid.amount_minor(),
-                            u.available.currency(),
-                        )
-                        .format_amount(),
-                        u.obligations.to_string(),
-                        u.unpaid_eligible.format_amount(),
-                        format!(
-                            "{} to {} at {}",
-                            u.charged, pool.owner, self.cycle.pool_rates[u.pool]
-                        ),
-                    ]
-                })
-                .collect();
-            out.write_all(
-                render::table(
-                    &[
-                        "pool",
-                        "available",
-                        "paid",
-                        "left",
-                        "obligations",
-                        "eligible_unpaid",
-                        "debtors_charged",
-                    ],
-                    &rows,
-                )
-                .as_bytes(),
-            )?;
-        }
-        let rows: Vec<Vec<String>> = (0..network.obligations().len())
-            .map(|i| {
-                let o = &network.obligations()[i];
-                let parts = self.parts(result, i);
+    }
+    let totals: Vec<Vec<String>> = result
+        .totals
+        .iter()
+        .map(|t| {
+            vec![
+                t.currency.code().to_owned(),
+                t.debt.format_amount(),
+                t.discharged.format_amount(),
+                t.offset.format_amount(),
+                t.pooled.format_amount(),
+                t.remaining.format_amount(),
+                t.cash_moved.format_amount(),
+                t.cash_cross_border.format_amount(),
+                percent(i128::from(t.saved_bp)),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "currency",
+                "debt",
+                "discharged",
+                "without_cash",
+                "from_pools",
+                "remaining",
+                "cash_moved",
+                "cash_cross_border",
+                "saved",
+            ],
+            &totals,
+        )
+        .as_bytes(),
+    )?;
+    if !result.cash.is_empty() {
+        // Who pays and who is paid, per currency: what the operator has to move.
+        let rows: Vec<Vec<String>> = result
+            .cash
+            .iter()
+            .map(|c| {
+                let party = &network.parties()[c.party];
                 vec![
-                    o.id.clone(),
-                    o.debtor.clone(),
-                    o.creditor.clone(),
-                    self.cycle.originals[i].to_string(),
-                    parts.offset.format_amount(),
-                    parts.pooled.format_amount(),
-                    parts.cash.format_amount(),
-                    parts.remaining.format_amount(),
-                    self.path(result, i).join("; "),
+                    party.id.clone(),
+                    party.country.clone(),
+                    c.paid.currency().code().to_owned(),
+                    c.paid.format_amount(),
+                    c.received.format_amount(),
+                ]
+            })
+            .collect();
+        out.write_all(
+            render::table(&["party", "country", "currency", "pays", "receives"], &rows)
+                .as_bytes(),
+        )?;
+    }
+    if !result.pools.is_empty() {
+        let rows: Vec<Vec<String>> = result
+            .pools
+            .iter()
+            .map(|u| {
+                let pool = &report.cycle.pools[u.pool];
+                vec![
+                    pool.pool.clone(),
+                    u.available.to_string(),
+                    u.paid.format_amount(),
+                    Money::from_minor(
+                        u.available.amount_minor() - u.paid.amount_minor(),
+                        u.available.currency(),
+                    )
+                    .format_amount(),
+                    u.obligations.to_string(),
+                    u.unpaid_eligible.format_amount(),
+                    format!(
+                        "{} to {} at {}",
+                        u.charged, pool.owner, report.cycle.pool_rates[u.pool]
+                    ),
                 ]
             })
             .collect();
         out.write_all(
             render::table(
                 &[
-                    "obligation",
-                    "debtor",
-                    "creditor",
-                    "amount",
-                    "without_cash",
-                    "from_pools",
-                    "cash",
-                    "remaining",
-                    "path",
+                    "pool",
+                    "available",
+                    "paid",
+                    "left",
+                    "obligations",
+                    "eligible_unpaid",
+                    "debtors_charged",
                 ],
                 &rows,
             )
             .as_bytes(),
         )?;
-        writeln!(out)?;
-        if result.totals.is_empty() {
-            bail!("no obligations");
-        }
-        Ok(())
     }
+    let rows: Vec<Vec<String>> = (0..network.obligations().len())
+        .map(|i| {
+            let o = &network.obligations()[i];
+            let parts = report.parts(result, i);
+            vec![
+                o.id.clone(),
+                o.debtor.clone(),
+                o.creditor.clone(),
+                report.cycle.originals[i].to_string(),
+                parts.offset.format_amount(),
+                parts.pooled.format_amount(),
+                parts.cash.format_amount(),
+                parts.remaining.format_amount(),
+                report.path(result, i).join("; "),
+            ]
+        })
+        .collect();
+    out.write_all(
+        render::table(
+            &[
+                "obligation",
+                "debtor",
+                "creditor",
+                "amount",
+                "without_cash",
+                "from_pools",
+                "cash",
+                "remaining",
+                "path",
+            ],
+            &rows,
+        )
+        .as_bytes(),
+    )?;
+    writeln!(out)?;
+    if result.totals.is_empty() {
+        bail!("no obligations");
+    }
+    Ok(())
 }
 
 /// Posts the plan of `result` to the ledger in `--data`, and keeps the plan beside it
@@ -965,13 +494,7 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
     let Some(data) = &args.data else {
         bail!("--post needs --data DIR");
     };
-    let plan = settlement_plan(
-        &report.cycle.network,
-        result,
-        &report.cycle.pools,
-        &|i| report.parts(result, i),
-        method_name(result.method),
-    );
+    let plan = report.plan(result);
     let id = plan.id;
     let mut store = crate::open_ledger(data)?;
     let outcome = post_plan(&mut store, &plan, &mut crate::now_nanos)
@@ -988,7 +511,7 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
         let mut writer = io::BufWriter::new(file);
         report
             .write_json(&mut writer, result)
-            .and_then(|()| Ok(writer.flush()?))
+            .and_then(|()| writer.flush())
             .with_context(|| format!("write {}", temporary.display()))?;
         std::fs::rename(&temporary, &path).with_context(|| format!("write {}", path.display()))?;
     }

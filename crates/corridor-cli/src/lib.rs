@@ -6,6 +6,5 @@
 pub mod apply;
 pub mod batch;
 pub use corridor_api::jsonl;
-pub mod plan;
-pub mod post;
+pub use corridor_settlement::{plan, post};
 pub mod render;

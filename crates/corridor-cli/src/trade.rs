@@ -794,16 +794,11 @@ pub(crate) fn usd(cents: i128) -> String {
     Money::from_minor(cents, Currency::USD).format_amount()
 }
 
+pub(crate) use corridor_settlement::cycle::percent_digits;
+
 /// Basis points as a percentage: `12.34%`.
 pub(crate) fn percent(bp: i128) -> String {
     format!("{}%", percent_digits(bp))
-}
-
-/// Basis points as a percentage's digits, without the sign: `12.34`.
-pub(crate) fn percent_digits(bp: i128) -> String {
-    let sign = if bp < 0 { "-" } else { "" };
-    let bp = bp.unsigned_abs();
-    format!("{sign}{}.{:02}", bp / 100, bp % 100)
 }
 
 /// A period's name for people: `1399-02 Ordibehesht`, `2020-Q2`.

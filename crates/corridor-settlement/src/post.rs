@@ -16,7 +16,7 @@
 //! - flags: none. A clearing account records what its holder paid and received through
 //!   clearing, so it may go either way;
 //! - user data: a party's account carries the party's key in `user_data_128`
-//!   ([`corridor_api::party_key`]), as the service expects; an agent's, 0.
+//!   ([`crate::party_key`]), as the service expects; an agent's, 0.
 //!
 //! An account that already exists with these fields is used as it is; one that exists with
 //! other fields (flags, ledger, code, user data) stops the post before anything is written.
@@ -474,7 +474,7 @@ fn account_record(holder: &Holder, currency: Currency) -> Account {
         // A party's account carries the party's key, so that the service shows a
         // participant its own accounts.
         user_data_128: match holder {
-            Holder::Party(id) => corridor_api::party_key(id),
+            Holder::Party(id) => crate::party_key(id),
             Holder::Agent(_) => 0,
         },
         ..Account::default()
