@@ -95,6 +95,8 @@ const LEDGER_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Participant
 const LEDGER_WRITERS: &[Role] = &[Role::Operator, Role::Participant];
 const ADMIN: &[Role] = &[Role::Admin];
 const OPERATORS: &[Role] = &[Role::Admin, Role::Operator];
+const TRADE_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Analyst];
+const PARTY_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Participant];
 
 /// Every route of the service and who may call it. A request to a route that is not here is
 /// refused, whatever its token.
@@ -125,6 +127,51 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/api/v1/tokens", Allowed::Roles(ADMIN)),
     rule("POST", "/api/v1/tokens", Allowed::Roles(ADMIN)),
     rule("DELETE", "/api/v1/tokens/{id}", Allowed::Roles(ADMIN)),
+    // The dashboard's page and assets: public (the data behind them is not).
+    rule("GET", "/", Allowed::Public),
+    rule("GET", "/assets/app.js", Allowed::Public),
+    rule("GET", "/assets/app.css", Allowed::Public),
+    rule(
+        "GET",
+        "/api/v1/dashboard/overview",
+        Allowed::Roles(TRADE_READERS),
+    ),
+    rule(
+        "GET",
+        "/api/v1/dashboard/settlement",
+        Allowed::Roles(OPERATORS),
+    ),
+    rule(
+        "GET",
+        "/api/v1/dashboard/accounts",
+        Allowed::Roles(LEDGER_READERS),
+    ),
+    rule("GET", "/api/v1/trade/report", Allowed::Roles(TRADE_READERS)),
+    rule(
+        "GET",
+        "/api/v1/trade/partners",
+        Allowed::Roles(TRADE_READERS),
+    ),
+    rule("GET", "/api/v1/targets", Allowed::Roles(TRADE_READERS)),
+    rule("GET", "/api/v1/parties", Allowed::Roles(PARTY_READERS)),
+    rule("POST", "/api/v1/parties", Allowed::Roles(ADMIN)),
+    rule("GET", "/api/v1/clearing/runs", Allowed::Roles(OPERATORS)),
+    rule("POST", "/api/v1/clearing/runs", Allowed::Roles(OPERATORS)),
+    rule(
+        "GET",
+        "/api/v1/clearing/runs/{id}",
+        Allowed::Roles(OPERATORS),
+    ),
+    rule(
+        "GET",
+        "/api/v1/clearing/runs/{id}/obligations/{obligation}",
+        Allowed::Roles(PARTY_READERS),
+    ),
+    rule(
+        "POST",
+        "/api/v1/clearing/runs/{id}/post",
+        Allowed::Roles(OPERATORS),
+    ),
 ];
 
 /// The rule for a method and a matched route, if there is one.

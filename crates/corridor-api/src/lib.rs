@@ -19,13 +19,18 @@
 //! ([`jsonl`]): ids and amounts are decimal strings.
 
 mod access_impl;
+mod assets;
+pub mod clearing;
+pub mod demo;
 mod error;
 pub mod jsonl;
 mod metrics;
 mod openapi;
 mod routes;
 mod server;
+mod settle_routes;
 mod tokens;
+mod trade;
 pub mod writer;
 
 /// Roles, principals and the table of who may call what.

@@ -26,6 +26,7 @@ pub struct Metrics {
     batches: AtomicU64,
     batched_requests: AtomicU64,
     transfers: AtomicU64,
+    clearing_runs: AtomicU64,
 }
 
 impl Metrics {
@@ -55,6 +56,11 @@ impl Metrics {
             .fetch_add(requests as u64, Ordering::Relaxed);
         self.transfers
             .fetch_add(transfers as u64, Ordering::Relaxed);
+    }
+
+    /// Counts one clearing run (a new cycle cleared and kept).
+    pub fn clearing_run(&self) {
+        self.clearing_runs.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The metrics in Prometheus' text format.
@@ -102,6 +108,11 @@ impl Metrics {
                 "corridor_ledger_transfers_total",
                 "Transfers applied (every result, ok or not).",
                 &self.transfers,
+            ),
+            (
+                "corridor_clearing_runs_total",
+                "Clearing runs: new cycles cleared and kept.",
+                &self.clearing_runs,
             ),
         ] {
             let _ = writeln!(

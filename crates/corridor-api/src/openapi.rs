@@ -416,7 +416,7 @@ impl Modify for Bearer {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Corridor", description = "The Corridor clearing house's API: the ledger, tokens."),
+    info(title = "Corridor", description = "The Corridor clearing house's API: the ledger, parties and clearing runs, trade reports and targets, tokens."),
     paths(
         crate::routes::health,
         crate::routes::ready,
@@ -432,6 +432,22 @@ impl Modify for Bearer {
         crate::routes::list_tokens,
         crate::routes::create_token,
         crate::routes::revoke_token,
+        crate::assets::index,
+        crate::assets::script,
+        crate::assets::style,
+        crate::trade::dashboard_overview,
+        crate::trade::trade_report_route,
+        crate::trade::trade_partners,
+        crate::trade::targets,
+        crate::settle_routes::dashboard_settlement,
+        crate::settle_routes::dashboard_accounts,
+        crate::settle_routes::list_parties,
+        crate::settle_routes::put_parties,
+        crate::settle_routes::list_runs,
+        crate::settle_routes::submit_run,
+        crate::settle_routes::get_run,
+        crate::settle_routes::explain_obligation,
+        crate::settle_routes::post_run,
     ),
     modifiers(&Bearer)
 )]

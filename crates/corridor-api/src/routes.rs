@@ -3,7 +3,7 @@
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -22,6 +22,8 @@ use crate::openapi::{
 #[allow(unused_imports)]
 use crate::openapi::{AccountsIn, TransfersIn};
 use crate::server::{now_seconds, AppState};
+use crate::settle_routes as settle;
+use crate::trade;
 use crate::writer::WriterError;
 
 /// A JSON body; a malformed one is a `bad_request` in the API's error format.
@@ -122,10 +124,39 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/accounts", get(list_accounts).post(create_accounts))
         .route("/api/v1/accounts/{id}", get(get_account))
         .route("/api/v1/accounts/{id}/transfers", get(account_transfers))
-        .route("/api/v1/transfers", axum::routing::post(create_transfers))
+        .route("/api/v1/transfers", post(create_transfers))
         .route("/api/v1/transfers/{id}", get(get_transfer))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
+        .route("/", get(crate::assets::index))
+        .route("/assets/app.js", get(crate::assets::script))
+        .route("/assets/app.css", get(crate::assets::style))
+        .route("/api/v1/dashboard/overview", get(trade::dashboard_overview))
+        .route(
+            "/api/v1/dashboard/settlement",
+            get(settle::dashboard_settlement),
+        )
+        .route(
+            "/api/v1/dashboard/accounts",
+            get(settle::dashboard_accounts),
+        )
+        .route("/api/v1/trade/report", get(trade::trade_report_route))
+        .route("/api/v1/trade/partners", get(trade::trade_partners))
+        .route("/api/v1/targets", get(trade::targets))
+        .route(
+            "/api/v1/parties",
+            get(settle::list_parties).post(settle::put_parties),
+        )
+        .route(
+            "/api/v1/clearing/runs",
+            get(settle::list_runs).post(settle::submit_run),
+        )
+        .route("/api/v1/clearing/runs/{id}", get(settle::get_run))
+        .route(
+            "/api/v1/clearing/runs/{id}/obligations/{obligation}",
+            get(settle::explain_obligation),
+        )
+        .route("/api/v1/clearing/runs/{id}/post", post(settle::post_run))
 }
 
 #[utoipa::path(

@@ -26,7 +26,8 @@ use crate::Principal;
 /// How to run the service.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
-    /// The data directory: the ledger in `DIR/ledger`, tokens in `DIR/service.sqlite`.
+    /// The data directory: the ledger in `DIR/ledger`, tokens in `DIR/service.sqlite`, trade
+    /// data in `DIR/registry.sqlite`, parties and clearing runs in `DIR/clearing.sqlite`.
     pub data: PathBuf,
     /// Where to listen.
     pub addr: SocketAddr,
@@ -66,6 +67,9 @@ pub enum ServeError {
     /// The token store could not be opened.
     #[error(transparent)]
     Tokens(#[from] TokenError),
+    /// The trade registry or the clearing store could not be opened.
+    #[error("{0}")]
+    Data(String),
     /// The ledger's writer thread could not be started.
     #[error("start the ledger's writer thread: {0}")]
     Thread(String),
@@ -87,6 +91,8 @@ pub struct AppState {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) request_timeout: Duration,
     pub(crate) limiter: Arc<RateLimiter>,
+    pub(crate) registry: crate::trade::SharedRegistry,
+    pub(crate) clearing: crate::clearing::SharedClearing,
 }
 
 /// A token bucket per token: `rate` requests a second, at most one second's worth saved.
@@ -147,6 +153,10 @@ impl AppState {
             error,
         })?;
         let tokens = TokenStore::open(&data.join("service.sqlite"))?;
+        let registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
+            .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
+        let clearing = crate::clearing::ClearingStore::open(&data.join("clearing.sqlite"))
+            .map_err(|error| ServeError::Data(error.to_string()))?;
         let metrics = Arc::new(Metrics::default());
         let (ledger, thread) = writer::start(store, metrics.clone(), |store: EmbeddedStore| {
             if let Err(error) = store.close() {
@@ -161,6 +171,8 @@ impl AppState {
                 metrics,
                 request_timeout: Duration::from_secs(30),
                 limiter: Arc::new(RateLimiter::new(0)),
+                registry: Arc::new(std::sync::Mutex::new(registry)),
+                clearing: Arc::new(std::sync::Mutex::new(clearing)),
             },
             thread,
         ))

@@ -25,6 +25,9 @@ use crate::metrics::Metrics;
 
 type Reply<T> = oneshot::Sender<Result<T, WriterError>>;
 
+/// Work run with the store on the writer thread.
+type StoreWork = Box<dyn FnOnce(&mut dyn LedgerStore) + Send>;
+
 /// What the writer thread is asked to do.
 enum Command {
     Transfers(Vec<Transfer>, Reply<Vec<CreateTransferResult>>),
@@ -33,6 +36,9 @@ enum Command {
     AllAccounts(Reply<Vec<Account>>),
     LookupTransfers(Vec<u128>, Reply<Vec<Transfer>>),
     History(HistoryQuery, Reply<Option<Vec<Transfer>>>),
+    /// Work that needs the store itself (posting a settlement plan across batches): it
+    /// runs on the writer thread, between batches, and answers through its own channel.
+    With(StoreWork),
 }
 
 /// Why a request did not reach the ledger.
@@ -83,7 +89,8 @@ where
     Ok((LedgerHandle { sender }, thread))
 }
 
-fn now_nanos() -> u64 {
+/// Nanoseconds since 1970, the ledger's clock.
+pub(crate) fn now_nanos() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
@@ -168,6 +175,7 @@ fn run(store: &mut dyn LedgerStore, mut receiver: Receiver<Command>, metrics: &M
             Command::History(query, reply) => {
                 let _ = reply.send(store.account_transfers(&query).map_err(WriterError::from));
             }
+            Command::With(work) => work(store),
         }
     }
 }
@@ -183,6 +191,21 @@ impl LedgerHandle {
         answer
             .await
             .map_err(|_| WriterError::Unavailable("the ledger writer has stopped".to_owned()))?
+    }
+
+    /// Runs `work` with the store on the writer thread (between batches) and returns its
+    /// answer: for work that must see and change the ledger as one step, such as posting a
+    /// settlement plan.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn LedgerStore) -> T + Send + 'static,
+    ) -> Result<T, WriterError> {
+        self.ask(move |reply: Reply<T>| {
+            Command::With(Box::new(move |store: &mut dyn LedgerStore| {
+                let _ = reply.send(Ok(work(store)));
+            }))
+        })
+        .await
     }
 
     /// Applies transfers, together with whatever else is waiting; the results are this

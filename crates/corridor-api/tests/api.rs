@@ -130,7 +130,10 @@ fn every_route_has_an_access_rule_and_every_rule_a_route() {
 async fn every_route_with_every_role_is_allowed_or_forbidden_as_the_table_says() {
     let service = service();
     for rule in RULES {
-        let path = rule.path.replace("{id}", "1");
+        let path = rule
+            .path
+            .replace("{id}", "1")
+            .replace("{obligation}", "X-1");
         let body = (rule.method == "POST").then(|| json!({}));
         // Without a token.
         let (status, _) = service.call(rule.method, &path, None, body.clone()).await;

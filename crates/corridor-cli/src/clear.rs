@@ -403,8 +403,7 @@ fn write_table(report: &Report<'_>, out: &mut dyn Write, result: &ClearingResult
             })
             .collect();
         out.write_all(
-            render::table(&["party", "country", "currency", "pays", "receives"], &rows)
-                .as_bytes(),
+            render::table(&["party", "country", "currency", "pays", "receives"], &rows).as_bytes(),
         )?;
     }
     if !result.pools.is_empty() {

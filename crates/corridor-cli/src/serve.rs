@@ -27,6 +27,10 @@ pub(crate) struct ServeArgs {
     /// Requests a second one token may send (0: no limit); beyond it, 429 rate_limited.
     #[arg(long, default_value_t = 20_000)]
     rate_limit: u32,
+    /// Load the demo corridor first (trade data and targets, parties, clearing cycles, a
+    /// posted plan, reservations on the pool); loading it again changes nothing.
+    #[arg(long)]
+    demo: bool,
 }
 
 #[derive(Subcommand)]
@@ -132,6 +136,25 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
         .try_init();
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("create {}", args.data.display()))?;
+    if args.demo {
+        let started = std::time::Instant::now();
+        let loaded = corridor_api::demo::load_demo(
+            &args.data,
+            &crate::trade::now_text()?,
+            &mut crate::now_nanos,
+        )
+        .context("load the demo corridor")?;
+        writeln!(
+            io::stderr(),
+            "demo corridor in {}: {} trade figures, {} clearing runs, {} plans posted, {} reservations loaded now ({:.1} s)",
+            args.data.display(),
+            loaded.figures,
+            loaded.runs,
+            loaded.posted,
+            loaded.reservations,
+            started.elapsed().as_secs_f64()
+        )?;
+    }
     let mut config = ServeConfig::new(args.data, args.addr);
     config.max_body_bytes = args.max_body_bytes;
     config.rate_limit = args.rate_limit;

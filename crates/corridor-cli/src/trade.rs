@@ -513,7 +513,7 @@ fn unix_seconds() -> Result<u64> {
 }
 
 /// The current time as `YYYY-MM-DDTHH:MM:SSZ`, as loads record it.
-fn now_text() -> Result<String> {
+pub(crate) fn now_text() -> Result<String> {
     let seconds = unix_seconds()?;
     let date = GregorianDate::from_days_since_epoch(
         i64::try_from(seconds / 86_400).context("read the clock")?,

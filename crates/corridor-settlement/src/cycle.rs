@@ -246,7 +246,11 @@ pub fn read_cycle(input: &CycleInput<'_>) -> Result<Cycle, CycleError> {
             input.obligations.bytes,
         ))?
     } else {
-        read_obligations(obligations_name, input.obligations.bytes, input.threads.max(1))?
+        read_obligations(
+            obligations_name,
+            input.obligations.bytes,
+            input.threads.max(1),
+        )?
     };
     // On an error about an obligation, its line is found by reading the input again: no
     // index of a million ids is kept for the error path.
@@ -531,16 +535,26 @@ fn methods(outcome: &ObligationOutcome, method: Method) -> String {
 /// One obligation in the JSON output.
 #[derive(serde::Serialize)]
 pub struct ObligationJson<'a> {
-    id: &'a str,
-    amount: String,
-    currency: String,
-    discharged: String,
-    offset: String,
-    cash: String,
-    pooled: String,
-    remaining: String,
-    method: String,
-    path: Vec<String>,
+    /// The obligation's id.
+    pub id: &'a str,
+    /// Its amount, a plain decimal.
+    pub amount: String,
+    /// Its currency.
+    pub currency: String,
+    /// Discharged by any means.
+    pub discharged: String,
+    /// Discharged without cash.
+    pub offset: String,
+    /// Paid in cash.
+    pub cash: String,
+    /// Paid from pools.
+    pub pooled: String,
+    /// Still owed.
+    pub remaining: String,
+    /// The methods that discharged it, joined with `+`.
+    pub method: String,
+    /// Why: the set-off cycles through it, its pool payments.
+    pub path: Vec<String>,
 }
 
 /// What the output and the posting need besides a result.

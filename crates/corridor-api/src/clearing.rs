@@ -1,0 +1,725 @@
+//! Parties and clearing runs: the service's side of `corridor clear`.
+//!
+//! A run is submitted with its inputs (the same CSV formats as the CLI's files, as text),
+//! read and checked by the same code ([`corridor_settlement::cycle`]), cleared, and kept in
+//! `DIR/clearing.sqlite` with its inputs, totals and report. Its id is a digest of the
+//! method and the inputs, so submitting the same cycle twice finds the run already there.
+//! Posting a run rebuilds its plan from the kept inputs (clearing is deterministic), checks
+//! that the plan's id is the one recorded, and posts it through the ledger's writer thread:
+//! all or nothing, and a second post changes nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use corridor_clearing::{ClearingResult, PartyKind};
+use corridor_core::Money;
+use corridor_settlement::cycle::{
+    self, describe_cycles, method_name, Cleared, Cycle, CycleError, CycleInput, MethodChoice,
+    Named, Report,
+};
+use corridor_settlement::post::{post_plan, PostError, PostOutcome};
+
+use crate::error::ApiError;
+
+/// Why the clearing store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClearingStoreError {
+    /// SQLite failed.
+    #[error("the clearing store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value could not be read back.
+    #[error("the clearing store holds a bad value: {0}")]
+    Corrupt(String),
+}
+
+/// A party as the service keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyRecord {
+    /// Its id, as obligations name it.
+    pub id: String,
+    /// Its country (ISO 3166 alpha-3).
+    pub country: String,
+    /// `central-bank`, `bank`, `restricted-pool`, `clearing-agent` or `trader`.
+    pub kind: String,
+    /// Its name for people.
+    pub name: Option<String>,
+}
+
+/// One currency's totals of a run, in minor units as decimal strings.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CurrencyTotals {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Digits after the decimal point.
+    pub exponent: u8,
+    /// Every obligation added up.
+    pub debt: String,
+    /// Discharged by any means.
+    pub discharged: String,
+    /// Discharged without cash.
+    pub offset: String,
+    /// Paid from restricted pools.
+    pub pooled: String,
+    /// Still owed.
+    pub remaining: String,
+    /// Cash that moved.
+    pub cash_moved: String,
+    /// Cash that crossed the border.
+    pub cash_cross_border: String,
+    /// The share of the debt discharged without cash, in basis points.
+    pub saved_bp: i64,
+}
+
+/// One pool's use in a run.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PoolTotals {
+    /// The pool's id (a party).
+    pub pool: String,
+    /// The pool's name, when its party has one.
+    pub pool_name: Option<String>,
+    /// Who is paid the charges.
+    pub owner: String,
+    /// The pool's currency.
+    pub currency: String,
+    /// Its digits after the decimal point.
+    pub exponent: u8,
+    /// What it could pay, in minor units.
+    pub amount: String,
+    /// What it paid.
+    pub paid: String,
+    /// What it has left.
+    pub left: String,
+    /// The currency debtors were charged in.
+    pub charge_currency: String,
+    /// Its digits after the decimal point.
+    pub charge_exponent: u8,
+    /// What debtors were charged.
+    pub charged: String,
+    /// Eligible debt it could not pay.
+    pub unpaid_eligible: String,
+}
+
+/// A clearing run, without its report.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RunSummary {
+    /// `run-` and 16 hexadecimal digits: a digest of the method and the inputs.
+    pub id: String,
+    /// When it was run (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub created_at: String,
+    /// The method of the plan (the last method run).
+    pub method: String,
+    /// Parties in the cycle.
+    pub parties: usize,
+    /// Obligations in the cycle.
+    pub obligations: usize,
+    /// The settlement plan's id (32 hexadecimal digits).
+    pub plan: String,
+    /// Whether the plan has been posted to the ledger.
+    pub posted: bool,
+    /// Per currency (the clearing currency, when rates were fixed).
+    pub currencies: Vec<CurrencyTotals>,
+    /// Per pool, for a plan with pools.
+    pub pools: Vec<PoolTotals>,
+}
+
+/// The inputs of a run, as submitted: the CLI's file formats as text.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunInputs {
+    /// `netting`, `multilateral`, `setoff`, `setoff+liquidity` or `pool` (default `setoff`,
+    /// or `pool` when pools are given).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The obligations, CSV (`id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference`).
+    pub obligations: String,
+    /// The parties, CSV (`id,country,kind,name`); default: the parties the service keeps,
+    /// or, when it keeps none, those the obligations name.
+    #[serde(default)]
+    pub parties: Option<String>,
+    /// Restricted pools, CSV.
+    #[serde(default)]
+    pub pools: Option<String>,
+    /// Rates fixed for the cycle, CSV (`from,to,rate`).
+    #[serde(default)]
+    pub fx: Option<String>,
+    /// Each party's liquidity, CSV (`party,amount,currency`).
+    #[serde(default)]
+    pub liquidity: Option<String>,
+}
+
+impl RunInputs {
+    fn method_choice(&self) -> Result<MethodChoice, ApiError> {
+        match &self.method {
+            None if self.pools.is_some() => Ok(MethodChoice::Pool),
+            None => Ok(MethodChoice::Setoff),
+            Some(name) => match MethodChoice::from_name(name) {
+                Some(MethodChoice::All) | None => Err(ApiError::BadRequest(format!(
+                    "method {name:?}: give netting, multilateral, setoff, setoff+liquidity or pool"
+                ))),
+                Some(choice) => Ok(choice),
+            },
+        }
+    }
+
+    /// The run's id: a digest of the method and every input.
+    fn run_id(&self, method: MethodChoice, parties: &str) -> String {
+        let mut digest = Sha256::new();
+        digest.update(b"corridor/run/v1\0");
+        digest.update(format!("{method:?}").as_bytes());
+        for part in [
+            Some(self.obligations.as_str()),
+            Some(parties),
+            self.pools.as_deref(),
+            self.fx.as_deref(),
+            self.liquidity.as_deref(),
+        ] {
+            match part {
+                Some(text) => {
+                    digest.update([1]);
+                    digest.update((text.len() as u64).to_be_bytes());
+                    digest.update(text.as_bytes());
+                }
+                None => digest.update([0]),
+            }
+        }
+        let bytes = digest.finalize();
+        let hex: String = bytes[..8].iter().map(|b| format!("{b:02x}")).collect();
+        format!("run-{hex}")
+    }
+}
+
+/// A run read back, with what explaining and posting need.
+struct StoredRun {
+    summary: RunSummary,
+    inputs: RunInputs,
+    /// The parties CSV the run used (submitted or the service's).
+    parties: String,
+}
+
+/// Parties and runs, in `DIR/clearing.sqlite`.
+#[derive(Debug)]
+pub struct ClearingStore {
+    connection: Connection,
+}
+
+/// The clearing store shared by handlers.
+pub(crate) type SharedClearing = Arc<Mutex<ClearingStore>>;
+
+impl ClearingStore {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<ClearingStore, ClearingStoreError> {
+        let connection = Connection::open(path)?;
+        connection.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE IF NOT EXISTS party (
+                id TEXT PRIMARY KEY,
+                country TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                name TEXT
+             );
+             CREATE TABLE IF NOT EXISTS run (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                parties TEXT NOT NULL,
+                report TEXT NOT NULL,
+                posted INTEGER NOT NULL DEFAULT 0
+             );",
+        )?;
+        Ok(ClearingStore { connection })
+    }
+
+    /// Adds or replaces parties, all or none.
+    pub fn put_parties(&mut self, parties: &[PartyRecord]) -> Result<(), ClearingStoreError> {
+        let transaction = self.connection.transaction()?;
+        {
+            let mut statement = transaction.prepare(
+                "INSERT INTO party (id, country, kind, name) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET country = ?2, kind = ?3, name = ?4",
+            )?;
+            for party in parties {
+                statement.execute(params![party.id, party.country, party.kind, party.name])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Every party, by id.
+    pub fn parties(&self) -> Result<Vec<PartyRecord>, ClearingStoreError> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT id, country, kind, name FROM party ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(PartyRecord {
+                id: row.get(0)?,
+                country: row.get(1)?,
+                kind: row.get(2)?,
+                name: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The newest runs first, at most `limit`.
+    pub fn runs(&self, limit: usize) -> Result<Vec<RunSummary>, ClearingStoreError> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT summary, posted FROM run ORDER BY seq DESC LIMIT ?1")?;
+        let rows = statement.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
+        })?;
+        let mut runs = Vec::new();
+        for row in rows {
+            let (summary, posted) = row?;
+            let mut summary: RunSummary = serde_json::from_str(&summary)
+                .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
+            summary.posted = posted;
+            runs.push(summary);
+        }
+        Ok(runs)
+    }
+
+    fn stored(&self, id: &str) -> Result<Option<StoredRun>, ClearingStoreError> {
+        let row = self
+            .connection
+            .query_row(
+                "SELECT summary, inputs, parties, posted FROM run WHERE id = ?1",
+                [id],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, bool>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((summary, inputs, parties, posted)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |e: serde_json::Error| ClearingStoreError::Corrupt(e.to_string());
+        let mut summary: RunSummary = serde_json::from_str(&summary).map_err(corrupt)?;
+        summary.posted = posted;
+        Ok(Some(StoredRun {
+            summary,
+            inputs: serde_json::from_str(&inputs).map_err(corrupt)?,
+            parties,
+        }))
+    }
+
+    /// The report of run `id` (the JSON of `corridor clear --format json`).
+    pub fn report(&self, id: &str) -> Result<Option<String>, ClearingStoreError> {
+        Ok(self
+            .connection
+            .query_row("SELECT report FROM run WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Keeps a run; `false` when a run with its id is already kept (nothing changes).
+    fn add_run(
+        &mut self,
+        summary: &RunSummary,
+        inputs: &RunInputs,
+        parties: &str,
+        report: &str,
+    ) -> Result<bool, ClearingStoreError> {
+        let text = serde_json::to_string(summary)
+            .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
+        let inputs = serde_json::to_string(inputs)
+            .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
+        let added = self.connection.execute(
+            "INSERT INTO run (id, created_at, summary, inputs, parties, report)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+            params![
+                summary.id,
+                summary.created_at,
+                text,
+                inputs,
+                parties,
+                report
+            ],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn mark_posted(&mut self, id: &str) -> Result<(), ClearingStoreError> {
+        self.connection
+            .execute("UPDATE run SET posted = 1 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}
+
+impl From<ClearingStoreError> for ApiError {
+    fn from(error: ClearingStoreError) -> ApiError {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<CycleError> for ApiError {
+    fn from(error: CycleError) -> ApiError {
+        match error {
+            CycleError::Solve(error) => ApiError::Internal(format!("set-off: {error}")),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// A CSV field, quoted.
+fn quoted(field: &str) -> String {
+    format!("\"{}\"", field.replace('"', "\"\""))
+}
+
+/// The parties as the CLI's parties file.
+pub(crate) fn parties_csv(parties: &[PartyRecord]) -> String {
+    let mut text = String::from("id,country,kind,name\n");
+    for party in parties {
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            quoted(&party.id),
+            quoted(&party.country),
+            quoted(&party.kind),
+            quoted(party.name.as_deref().unwrap_or(""))
+        ));
+    }
+    text
+}
+
+fn kind_name(kind: PartyKind) -> &'static str {
+    match kind {
+        PartyKind::CentralBank => "central-bank",
+        PartyKind::Bank => "bank",
+        PartyKind::RestrictedPool => "restricted-pool",
+        PartyKind::ClearingAgent => "clearing-agent",
+        PartyKind::Trader => "trader",
+    }
+}
+
+/// The parties of a parties CSV, read and checked as the CLI reads them.
+pub fn read_parties(name: &str, text: &str) -> Result<Vec<PartyRecord>, ApiError> {
+    let rows = corridor_import::PartiesReader::new(name, text.as_bytes())
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let mut parties = Vec::new();
+    for row in rows {
+        let row = row.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        parties.push(PartyRecord {
+            id: row.id,
+            country: row.country.to_owned(),
+            kind: kind_name(cycle::parse_kind(row.kind)).to_owned(),
+            name: row.name,
+        });
+    }
+    Ok(parties)
+}
+
+/// A cleared cycle: its inputs, the cycle and the result of the plan's method.
+struct Run {
+    cycle: Cycle,
+    cleared: Cleared,
+}
+
+impl Run {
+    fn result(&self) -> Result<&ClearingResult, ApiError> {
+        self.cleared
+            .results
+            .last()
+            .ok_or_else(|| ApiError::Internal("no method was run".to_owned()))
+    }
+}
+
+fn clear_inputs<'a>(inputs: &'a RunInputs, parties: &str) -> Result<Run, ApiError> {
+    let method = inputs.method_choice()?;
+    let named = |name: &'static str, text: &'a Option<String>| {
+        text.as_ref().map(|text| Named {
+            name,
+            bytes: text.as_bytes(),
+        })
+    };
+    let cycle = cycle::read_cycle(&CycleInput {
+        obligations: Named {
+            name: "obligations",
+            bytes: inputs.obligations.as_bytes(),
+        },
+        obligations_json_lines: false,
+        parties: (!parties.is_empty()).then_some(Named {
+            name: "parties",
+            bytes: parties.as_bytes(),
+        }),
+        fx: named("fx", &inputs.fx),
+        pools: named("pools", &inputs.pools),
+        liquidity: named("liquidity", &inputs.liquidity),
+        threads: 1,
+    })?;
+    let cleared = cycle::clear(&cycle, method)?;
+    Ok(Run { cycle, cleared })
+}
+
+fn minor(money: Money) -> String {
+    money.amount_minor().to_string()
+}
+
+fn summary_of(
+    id: String,
+    created_at: String,
+    run: &Run,
+    names: &BTreeMap<String, Option<String>>,
+) -> Result<(RunSummary, String), ApiError> {
+    let result = run.result()?;
+    let cycle = &run.cycle;
+    let cycles = match &run.cleared.setoff {
+        Some(setoff) if cycle.network.obligations().len() <= cycle::EXPLAIN_ALL_LIMIT => {
+            describe_cycles(&cycle.network, setoff, 0..cycle.network.obligations().len())
+        }
+        _ => BTreeMap::new(),
+    };
+    let report = Report {
+        cycle,
+        cycles: &cycles,
+    };
+    let plan = report.plan(result);
+    let mut text = Vec::new();
+    report
+        .write_json(&mut text, result)
+        .map_err(|e| ApiError::Internal(format!("write the report: {e}")))?;
+    let text = String::from_utf8(text)
+        .map_err(|e| ApiError::Internal(format!("write the report: {e}")))?;
+    let summary = RunSummary {
+        id,
+        created_at,
+        method: method_name(result.method).to_owned(),
+        parties: cycle.network.parties().len(),
+        obligations: cycle.network.obligations().len(),
+        plan: format!("{:032x}", plan.id),
+        posted: false,
+        currencies: result
+            .totals
+            .iter()
+            .map(|t| CurrencyTotals {
+                currency: t.currency.code().to_owned(),
+                exponent: t.currency.scale(),
+                debt: minor(t.debt),
+                discharged: minor(t.discharged),
+                offset: minor(t.offset),
+                pooled: minor(t.pooled),
+                remaining: minor(t.remaining),
+                cash_moved: minor(t.cash_moved),
+                cash_cross_border: minor(t.cash_cross_border),
+                saved_bp: t.saved_bp,
+            })
+            .collect(),
+        pools: result
+            .pools
+            .iter()
+            .map(|u| {
+                let pool = &cycle.pools[u.pool];
+                PoolTotals {
+                    pool: pool.pool.clone(),
+                    pool_name: names.get(&pool.pool).cloned().flatten(),
+                    owner: pool.owner.clone(),
+                    currency: u.available.currency().code().to_owned(),
+                    exponent: u.available.currency().scale(),
+                    amount: minor(u.available),
+                    paid: minor(u.paid),
+                    left: (u.available.amount_minor() - u.paid.amount_minor()).to_string(),
+                    charge_currency: u.charged.currency().code().to_owned(),
+                    charge_exponent: u.charged.currency().scale(),
+                    charged: minor(u.charged),
+                    unpaid_eligible: minor(u.unpaid_eligible),
+                }
+            })
+            .collect(),
+    };
+    Ok((summary, text))
+}
+
+/// What submitting a run did.
+#[derive(Debug)]
+pub struct Submitted {
+    /// The run.
+    pub summary: RunSummary,
+    /// Whether it is new (false: the same cycle was submitted before).
+    pub created: bool,
+}
+
+/// Clears a cycle and keeps the run. The parties are those given, else the store's.
+pub fn submit_run(
+    store: &mut ClearingStore,
+    inputs: RunInputs,
+    created_at: String,
+) -> Result<Submitted, ApiError> {
+    let known = store.parties()?;
+    let parties = match &inputs.parties {
+        Some(text) => text.clone(),
+        None if known.is_empty() => String::new(),
+        None => parties_csv(&known),
+    };
+    let method = inputs.method_choice()?;
+    let id = inputs.run_id(method, &parties);
+    if let Some(stored) = store.stored(&id)? {
+        return Ok(Submitted {
+            summary: stored.summary,
+            created: false,
+        });
+    }
+    let run = clear_inputs(&inputs, &parties)?;
+    let names: BTreeMap<String, Option<String>> = run
+        .cycle
+        .network
+        .parties()
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    let (summary, report) = summary_of(id, created_at, &run, &names)?;
+    let created = store.add_run(&summary, &inputs, &parties, &report)?;
+    Ok(Submitted { summary, created })
+}
+
+/// One obligation of a run, explained.
+#[derive(Serialize, ToSchema)]
+pub struct ObligationExplained {
+    /// The run.
+    pub run: String,
+    /// The obligation's id.
+    pub id: String,
+    /// Who owes.
+    pub debtor: String,
+    /// Who is owed.
+    pub creditor: String,
+    /// The amount, in its currency, as a plain decimal (`412500000.000`).
+    pub amount: String,
+    /// Its currency.
+    pub currency: String,
+    /// Discharged without cash.
+    pub offset: String,
+    /// Paid from pools.
+    pub pooled: String,
+    /// Paid in cash.
+    pub cash: String,
+    /// Still owed.
+    pub remaining: String,
+    /// The set-off cycles through it and its pool payments, for people.
+    pub path: Vec<String>,
+}
+
+/// Explains obligation `obligation` of run `id`; `visible` says whether the caller may see
+/// an obligation between these debtor and creditor.
+pub(crate) fn explain(
+    store: &ClearingStore,
+    id: &str,
+    obligation: &str,
+    visible: &dyn Fn(&str, &str) -> bool,
+) -> Result<ObligationExplained, ApiError> {
+    let stored = store
+        .stored(id)?
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    let run = clear_inputs(&stored.inputs, &stored.parties)?;
+    let network = &run.cycle.network;
+    let missing = || ApiError::NotFound(format!("run {id} has no obligation {obligation:?}"));
+    let i = network.obligation_index(obligation).ok_or_else(missing)?;
+    let o = &network.obligations()[i];
+    if !visible(&o.debtor, &o.creditor) {
+        return Err(missing());
+    }
+    let cycles = match &run.cleared.setoff {
+        Some(setoff) => describe_cycles(network, setoff, [i]),
+        None => BTreeMap::new(),
+    };
+    let report = Report {
+        cycle: &run.cycle,
+        cycles: &cycles,
+    };
+    let result = run.result()?;
+    let entry = report.obligation_json(result, i);
+    Ok(ObligationExplained {
+        run: id.to_owned(),
+        id: entry.id.to_owned(),
+        debtor: o.debtor.clone(),
+        creditor: o.creditor.clone(),
+        amount: entry.amount,
+        currency: entry.currency,
+        offset: entry.offset,
+        pooled: entry.pooled,
+        cash: entry.cash,
+        remaining: entry.remaining,
+        path: entry.path,
+    })
+}
+
+/// The plan of run `id`, rebuilt from its inputs and checked against the recorded plan id.
+pub(crate) fn plan_of(
+    store: &ClearingStore,
+    id: &str,
+) -> Result<corridor_settlement::post::Plan, ApiError> {
+    let stored = store
+        .stored(id)?
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    let run = clear_inputs(&stored.inputs, &stored.parties)?;
+    let cycles = BTreeMap::new();
+    let report = Report {
+        cycle: &run.cycle,
+        cycles: &cycles,
+    };
+    let plan = report.plan(run.result()?);
+    let rebuilt = format!("{:032x}", plan.id);
+    if rebuilt != stored.summary.plan {
+        return Err(ApiError::Internal(format!(
+            "run {id}'s plan came out as {rebuilt}, not {} as recorded: nothing posted",
+            stored.summary.plan
+        )));
+    }
+    Ok(plan)
+}
+
+/// What posting a run did.
+#[derive(Serialize, ToSchema)]
+pub struct Posted {
+    /// The run.
+    pub run: String,
+    /// The plan's id.
+    pub plan: String,
+    /// `posted`, or `already_posted` (nothing changed).
+    pub outcome: String,
+    /// The plan's transfers.
+    pub transfers: usize,
+}
+
+/// Posts `plan` (of run `id`) to `store` and marks the run posted.
+pub fn post_run(
+    ledger: &mut dyn corridor_store::LedgerStore,
+    plan: &corridor_settlement::post::Plan,
+    now: &mut dyn FnMut() -> u64,
+) -> Result<PostOutcome, PostError> {
+    post_plan(ledger, plan, now)
+}
+
+/// Records that run `id` was posted, and says what was done.
+pub(crate) fn posted(
+    store: &mut ClearingStore,
+    id: &str,
+    plan: u128,
+    outcome: &PostOutcome,
+) -> Result<Posted, ApiError> {
+    store.mark_posted(id)?;
+    let (text, transfers) = match outcome {
+        PostOutcome::Posted { transfers, .. } => ("posted", *transfers),
+        PostOutcome::AlreadyPosted { transfers } => ("already_posted", *transfers),
+    };
+    Ok(Posted {
+        run: id.to_owned(),
+        plan: format!("{plan:032x}"),
+        outcome: text.to_owned(),
+        transfers,
+    })
+}

@@ -1,0 +1,208 @@
+//! The demo corridor for `corridor serve --demo`: trade data and targets (the registry's
+//! demo: real public figures and generated customs detail), the example clearing cycle's
+//! parties, three clearing cycles cleared and kept, the newest posted to the ledger, and a
+//! few open reservations on the restricted pool (payments waiting for goods to cross). A
+//! newcomer sees a living corridor with one command. Loading it again changes nothing.
+
+use std::path::Path;
+
+use corridor_core::Currency;
+use corridor_ledger::{CreateTransferResult, Transfer, TransferFlags};
+use corridor_settlement::post::{account_id, ledger_of, Holder};
+use corridor_store::LedgerStore;
+use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore, SNAPSHOT_INTERVAL_TRANSFERS};
+use sha2::{Digest, Sha256};
+
+use crate::clearing::{self, read_parties, ClearingStore, RunInputs};
+
+const PARTIES: &str = include_str!("../../../docs/examples/clearing/parties.csv");
+const OBLIGATIONS: &str = include_str!("../../../docs/examples/clearing/obligations.csv");
+const POOLS: &str = include_str!("../../../docs/examples/clearing/pools.csv");
+const FX: &str = include_str!("../../../docs/examples/clearing/fx.csv");
+const LIQUIDITY: &str = include_str!("../../../docs/examples/clearing/liquidity.csv");
+
+/// Transfer code of the demo's reservations: a pool's payment held until the goods cross.
+pub const CODE_RESERVATION: u16 = 20;
+
+/// Why the demo could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The trade registry failed.
+    #[error("the demo's trade data: {0}")]
+    Registry(String),
+    /// The clearing store failed.
+    #[error("the demo's clearing cycles: {0}")]
+    Clearing(String),
+    /// The ledger failed.
+    #[error("the demo's ledger: {0}")]
+    Ledger(String),
+}
+
+/// What loading the demo did.
+#[derive(Debug, Default)]
+pub struct DemoLoaded {
+    /// Trade figures loaded now (0 when the demo was there already).
+    pub figures: u64,
+    /// Clearing runs kept now.
+    pub runs: usize,
+    /// Plans posted now.
+    pub posted: usize,
+    /// Reservations made now.
+    pub reservations: usize,
+}
+
+/// The demo's cycles: the example, and two earlier cycles made from it (other invoices,
+/// a month earlier, fewer obligations).
+fn cycles() -> Vec<RunInputs> {
+    let earlier = |prefix: &str, month: &str, keep: usize| {
+        let mut text = String::new();
+        for (n, line) in OBLIGATIONS.lines().enumerate() {
+            if n == 0 {
+                text.push_str(line);
+            } else if n % keep != 0 {
+                text.push_str(
+                    &line
+                        .replacen("INV-", prefix, 1)
+                        .replace("2024-05-", &format!("2024-{month}-")),
+                );
+            } else {
+                continue;
+            }
+            text.push('\n');
+        }
+        text
+    };
+    let inputs = |obligations: String| RunInputs {
+        method: Some("pool".to_owned()),
+        obligations,
+        parties: Some(PARTIES.to_owned()),
+        pools: Some(POOLS.to_owned()),
+        fx: Some(FX.to_owned()),
+        liquidity: Some(LIQUIDITY.to_owned()),
+    };
+    vec![
+        inputs(earlier("INV-03-", "03", 3)),
+        inputs(earlier("INV-04-", "04", 4)),
+        inputs(OBLIGATIONS.to_owned()),
+    ]
+}
+
+fn digest_id(text: &str) -> u128 {
+    let bytes = Sha256::digest(format!("corridor/demo/v1\0{text}").as_bytes());
+    let mut id = [0_u8; 16];
+    id.copy_from_slice(&bytes[..16]);
+    u128::from_be_bytes(id).max(1)
+}
+
+/// Loads the demo into the data directory `data` (before the service opens it).
+pub fn load_demo(
+    data: &Path,
+    created_at: &str,
+    now_nanos: &mut dyn FnMut() -> u64,
+) -> Result<DemoLoaded, DemoError> {
+    let mut loaded = DemoLoaded::default();
+    let mut registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
+        .map_err(|e| DemoError::Registry(e.to_string()))?;
+    let report = corridor_registry::demo::load_demo_at(&mut registry, created_at)
+        .map_err(|e| DemoError::Registry(e.to_string()))?;
+    loaded.figures = report.files.iter().map(|f| f.report.loaded).sum();
+    drop(registry);
+
+    let mut store = ClearingStore::open(&data.join("clearing.sqlite"))
+        .map_err(|e| DemoError::Clearing(e.to_string()))?;
+    let parties =
+        read_parties("parties.csv", PARTIES).map_err(|e| DemoError::Clearing(e.to_string()))?;
+    store
+        .put_parties(&parties)
+        .map_err(|e| DemoError::Clearing(e.to_string()))?;
+    let mut ids = Vec::new();
+    for inputs in cycles() {
+        let submitted = clearing::submit_run(&mut store, inputs, created_at.to_owned())
+            .map_err(|e| DemoError::Clearing(e.to_string()))?;
+        loaded.runs += usize::from(submitted.created);
+        ids.push(submitted.summary.id);
+    }
+
+    let mut ledger = EmbeddedStore::open(EmbeddedConfig {
+        dir: data.join("ledger"),
+        snapshot_interval_transfers: SNAPSHOT_INTERVAL_TRANSFERS,
+    })
+    .map_err(|e| DemoError::Ledger(e.to_string()))?;
+    // The newest cycle is posted; the earlier ones were settled before the ledger started.
+    if let Some(newest) = ids.last() {
+        let plan =
+            clearing::plan_of(&store, newest).map_err(|e| DemoError::Clearing(e.to_string()))?;
+        let outcome = clearing::post_run(&mut ledger, &plan, now_nanos)
+            .map_err(|e| DemoError::Ledger(e.to_string()))?;
+        if matches!(
+            outcome,
+            corridor_settlement::post::PostOutcome::Posted { .. }
+        ) {
+            loaded.posted += 1;
+        }
+        clearing::posted(&mut store, newest, plan.id, &outcome)
+            .map_err(|e| DemoError::Clearing(e.to_string()))?;
+    }
+    // Reservations on the pool: exporters' payments waiting for their goods to cross.
+    let iqd = Currency::from_code("IQD").map_err(|e| DemoError::Ledger(e.to_string()))?;
+    let pool = account_id(&Holder::Party("TBI-GAS-POOL".to_owned()), iqd);
+    let reservations = [
+        (
+            "IQ-EXP-BASRA",
+            "INV-1201 dates, Shalamcheh",
+            48_000_000_000_u128,
+        ),
+        ("IQ-EXP-NAJAF", "INV-1202 rice, Mehran", 31_500_000_000),
+        (
+            "IQ-EXP-ERBIL",
+            "INV-1203 medicines, Bashmaq",
+            12_750_000_000,
+        ),
+    ];
+    let transfers: Vec<Transfer> = reservations
+        .iter()
+        .map(|(exporter, contract, amount)| Transfer {
+            id: digest_id(contract),
+            debit_account_id: pool,
+            credit_account_id: account_id(&Holder::Party((*exporter).to_owned()), iqd),
+            amount: *amount,
+            ledger: ledger_of(iqd),
+            code: CODE_RESERVATION,
+            flags: TransferFlags::PENDING,
+            timeout: 0,
+            ..Transfer::default()
+        })
+        .collect();
+    let accounts = ledger
+        .lookup_accounts(
+            &transfers
+                .iter()
+                .flat_map(|t| [t.debit_account_id, t.credit_account_id])
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| DemoError::Ledger(e.to_string()))?;
+    // Only where the plan made both accounts (it does in the example cycle).
+    let transfers: Vec<Transfer> = transfers
+        .into_iter()
+        .filter(|t| {
+            accounts.iter().any(|a| a.id == t.debit_account_id)
+                && accounts.iter().any(|a| a.id == t.credit_account_id)
+        })
+        .collect();
+    if !transfers.is_empty() {
+        let results = ledger
+            .create_transfers(now_nanos(), &transfers)
+            .map_err(|e| DemoError::Ledger(e.to_string()))?;
+        for result in results {
+            match result {
+                CreateTransferResult::Ok => loaded.reservations += 1,
+                CreateTransferResult::Exists => {}
+                other => return Err(DemoError::Ledger(format!("a reservation: {other}"))),
+            }
+        }
+    }
+    ledger
+        .close()
+        .map_err(|e| DemoError::Ledger(e.to_string()))?;
+    Ok(loaded)
+}

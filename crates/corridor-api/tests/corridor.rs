@@ -1,0 +1,521 @@
+//! The service over the demo corridor: trade reports and targets, clearing runs (submit,
+//! explain, post), the dashboard's views, and who sees what.
+#![allow(clippy::unwrap_used)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use corridor_api::{app, AppState, Role, TokenStore};
+
+const PARTIES: &str = include_str!("../../../docs/examples/clearing/parties.csv");
+const OBLIGATIONS: &str = include_str!("../../../docs/examples/clearing/obligations.csv");
+const POOLS: &str = include_str!("../../../docs/examples/clearing/pools.csv");
+const FX: &str = include_str!("../../../docs/examples/clearing/fx.csv");
+
+struct Service {
+    _dir: tempfile::TempDir,
+    router: Router,
+    operator: String,
+    analyst: String,
+    tehran: String,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn nanos() -> u64 {
+    u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    )
+    .unwrap()
+}
+
+/// A service over a data directory holding the demo corridor (or nothing).
+fn service(demo: bool) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    if demo {
+        let loaded =
+            corridor_api::demo::load_demo(dir.path(), "2026-11-23T00:00:00Z", &mut nanos).unwrap();
+        assert!(loaded.figures > 1000 && loaded.runs == 3 && loaded.posted == 1);
+        assert_eq!(loaded.reservations, 3);
+        // Loading it again changes nothing.
+        let again =
+            corridor_api::demo::load_demo(dir.path(), "2026-11-24T00:00:00Z", &mut nanos).unwrap();
+        assert_eq!(
+            (again.figures, again.runs, again.posted, again.reservations),
+            (0, 0, 0, 0)
+        );
+    }
+    let mut store = TokenStore::open(&dir.path().join("service.sqlite")).unwrap();
+    let (_, operator) = store.create(Role::Operator, None, None, now()).unwrap();
+    let (_, analyst) = store.create(Role::Analyst, None, None, now()).unwrap();
+    let (_, tehran) = store
+        .create(Role::Participant, Some("IR-IMP-TEHRAN"), None, now())
+        .unwrap();
+    drop(store);
+    let (state, _thread) = AppState::open(dir.path()).unwrap();
+    Service {
+        _dir: dir,
+        router: app(state, 1 << 20),
+        operator,
+        analyst,
+        tehran,
+    }
+}
+
+impl Service {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"));
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+            None => request.body(Body::empty()).unwrap(),
+        };
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, value)
+    }
+}
+
+fn cents(value: &Value) -> i128 {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_overview_gives_the_year_by_solar_month_against_the_last_and_the_targets() {
+    let service = service(true);
+    let (status, overview) = service
+        .call("GET", "/api/v1/dashboard/overview", &service.analyst, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{overview}");
+    // The reporter and partner come from the first target.
+    assert_eq!(
+        (overview["reporter"].as_str(), overview["partner"].as_str()),
+        (Some("IRN"), Some("IRQ"))
+    );
+    let year = overview["year"].as_i64().unwrap();
+    let months = overview["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    for (n, month) in months.iter().enumerate() {
+        assert_eq!(month["month"].as_u64(), Some(n as u64 + 1));
+        assert_eq!(month["year"].as_i64(), Some(year));
+        assert_eq!(month["kind"], "solar-month");
+    }
+    // Ordibehesht is 21 April to 21 May in Gregorian terms, give or take a day by year.
+    let ordibehesht = &months[1];
+    assert_eq!(ordibehesht["period"], format!("{year}-02"));
+    assert!(
+        ordibehesht["first_day"]
+            .as_str()
+            .unwrap()
+            .ends_with("-04-20")
+            || ordibehesht["first_day"]
+                .as_str()
+                .unwrap()
+                .ends_with("-04-21")
+    );
+    // The months add up to the year's total, and the previous year's to its.
+    let sum: i128 = months.iter().map(|m| cents(&m["value_usd_cents"])).sum();
+    assert_eq!(sum, cents(&overview["year_total"]["value_usd_cents"]));
+    let before: i128 = overview["previous_year_months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| cents(&m["value_usd_cents"]))
+        .sum();
+    assert_eq!(
+        before,
+        cents(&overview["previous_year_total"]["value_usd_cents"])
+    );
+    // Growth is against the same month a year earlier.
+    let last_ordibehesht = &overview["previous_year_months"][1];
+    assert_eq!(
+        ordibehesht["previous_year_usd_cents"],
+        last_ordibehesht["value_usd_cents"]
+    );
+    let targets = overview["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    for target in targets {
+        let progress = target["progress_bp"].as_i64().unwrap();
+        let so_far = cents(&target["so_far_usd_cents"]);
+        let amount = cents(&target["amount_usd_cents"]);
+        assert!(
+            (progress as i128 - so_far * 10_000 / amount).abs() <= 1,
+            "{target}"
+        );
+    }
+    // Another year, and an analyst's question with a bad year.
+    let (status, earlier) = service
+        .call(
+            "GET",
+            &format!("/api/v1/dashboard/overview?year={}", year - 1),
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(earlier["months"], overview["previous_year_months"]);
+    let (status, error) = service
+        .call(
+            "GET",
+            "/api/v1/dashboard/overview?year=soon",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    // Participants see no trade data.
+    let (status, _) = service
+        .call("GET", "/api/v1/dashboard/overview", &service.tehran, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn partners_and_grouped_reports_add_up() {
+    let service = service(true);
+    let (status, partners) = service
+        .call(
+            "GET",
+            "/api/v1/trade/partners?reporter=IRN&period=1399",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{partners}");
+    let list = partners["partners"].as_array().unwrap();
+    assert!(list.len() >= 3);
+    // Iraq is the second export destination in 1399 (IRICA).
+    assert_eq!(list[1]["row"]["group"], "IRQ");
+    let ranks: Vec<u64> = list.iter().map(|p| p["rank"].as_u64().unwrap()).collect();
+    assert_eq!(ranks, (1..=list.len() as u64).collect::<Vec<_>>());
+    let values: Vec<i128> = list
+        .iter()
+        .map(|p| cents(&p["row"]["value_usd_cents"]))
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]));
+
+    for group in ["sector", "crossing"] {
+        let (status, report) = service
+            .call(
+                "GET",
+                &format!("/api/v1/trade/report?reporter=IRN&partner=IRQ&by=solar-year&from=1403&to=1403&group={group}"),
+                &service.analyst,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let rows = report["rows"].as_array().unwrap();
+        assert!(rows.len() >= 5, "{group}: {report}");
+        let sum: i128 = rows.iter().map(|r| cents(&r["value_usd_cents"])).sum();
+        assert_eq!(
+            sum,
+            cents(&report["totals"][0]["value_usd_cents"]),
+            "{group}"
+        );
+        let shares: i64 = rows.iter().map(|r| r["share_bp"].as_i64().unwrap()).sum();
+        assert!(
+            (shares - 10_000).abs() <= rows.len() as i64,
+            "{group}: {shares}"
+        );
+    }
+    let (status, error) = service
+        .call(
+            "GET",
+            "/api/v1/trade/report?reporter=IRN&by=solar-year&from=1403-02",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("from"),
+        "{error}"
+    );
+}
+
+fn example_run(method: &str) -> Value {
+    json!({
+        "method": method,
+        "obligations": OBLIGATIONS,
+        "parties": PARTIES,
+        "pools": POOLS,
+        "fx": FX,
+    })
+}
+
+#[tokio::test]
+async fn a_clearing_run_is_submitted_explained_and_posted_once() {
+    let service = service(false);
+    let (status, run) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(example_run("pool")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    let id = run["id"].as_str().unwrap().to_owned();
+    assert_eq!(run["method"], "pool");
+    assert_eq!(run["posted"], false);
+    let iqd = &run["currencies"][0];
+    assert_eq!(iqd["currency"], "IQD");
+    // Discharged = without cash + from pools + cash, and debt = discharged + remaining.
+    assert_eq!(
+        cents(&iqd["debt"]),
+        cents(&iqd["discharged"]) + cents(&iqd["remaining"])
+    );
+    assert!(cents(&iqd["offset"]) > 0 && cents(&iqd["pooled"]) > 0);
+    // The same cycle again is the same run.
+    let (status, again) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(example_run("pool")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], run["id"]);
+    // The report is the CLI's JSON.
+    let (status, report) = service
+        .call(
+            "GET",
+            &format!("/api/v1/clearing/runs/{id}"),
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(report["method"], "pool");
+    let obligations = report["obligations"].as_array().unwrap();
+    assert_eq!(obligations.len(), OBLIGATIONS.lines().count() - 1);
+
+    // INV-1004 is set off through a cycle; its parts add up to it.
+    let (status, explained) = service
+        .call(
+            "GET",
+            &format!("/api/v1/clearing/runs/{id}/obligations/INV-1004"),
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{explained}");
+    assert!(!explained["path"].as_array().unwrap().is_empty());
+    let parts: f64 = ["offset", "pooled", "cash", "remaining"]
+        .iter()
+        .map(|k| explained[k].as_str().unwrap().parse::<f64>().unwrap())
+        .sum();
+    let amount: f64 = explained["amount"].as_str().unwrap().parse().unwrap();
+    assert!((parts - amount).abs() < 0.01, "{explained}");
+    // A participant sees its own obligations only.
+    let own = obligations
+        .iter()
+        .find(|o| {
+            let i = OBLIGATIONS
+                .lines()
+                .find(|l| l.starts_with(&format!("{},", o["id"].as_str().unwrap())))
+                .unwrap();
+            i.contains(",IR-IMP-TEHRAN,")
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = service
+        .call(
+            "GET",
+            &format!("/api/v1/clearing/runs/{id}/obligations/{own}"),
+            &service.tehran,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = service
+        .call(
+            "GET",
+            &format!("/api/v1/clearing/runs/{id}/obligations/INV-1001"),
+            &service.tehran,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Posting twice posts once.
+    let (status, posted) = service
+        .call(
+            "POST",
+            &format!("/api/v1/clearing/runs/{id}/post"),
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, posted["outcome"].as_str()),
+        (StatusCode::OK, Some("posted")),
+        "{posted}"
+    );
+    let (_, accounts_before) = service
+        .call("GET", "/api/v1/dashboard/accounts", &service.operator, None)
+        .await;
+    let (status, posted) = service
+        .call(
+            "POST",
+            &format!("/api/v1/clearing/runs/{id}/post"),
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, posted["outcome"].as_str()),
+        (StatusCode::OK, Some("already_posted"))
+    );
+    let (_, accounts_after) = service
+        .call("GET", "/api/v1/dashboard/accounts", &service.operator, None)
+        .await;
+    assert_eq!(accounts_before, accounts_after);
+    let (_, runs) = service
+        .call("GET", "/api/v1/clearing/runs", &service.operator, None)
+        .await;
+    assert_eq!(runs["runs"][0]["posted"], true);
+
+    // Every party's net across the ledger: the set-off part nets to nothing, so the sum of
+    // all balances in each currency is zero.
+    let mut by_currency = std::collections::BTreeMap::<String, i128>::new();
+    for account in accounts_after["accounts"].as_array().unwrap() {
+        *by_currency
+            .entry(account["currency"].as_str().unwrap().to_owned())
+            .or_default() += cents(&account["balance_minor"]);
+    }
+    assert!(by_currency.values().all(|v| *v == 0), "{by_currency:?}");
+    // The participant sees only its own accounts.
+    let (_, mine) = service
+        .call("GET", "/api/v1/dashboard/accounts", &service.tehran, None)
+        .await;
+    let mine = mine["accounts"].as_array().unwrap();
+    assert!(!mine.is_empty());
+    assert!(
+        mine.iter().all(|a| a["party"] == "IR-IMP-TEHRAN"),
+        "{mine:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_cycle_names_its_input_line_and_column_and_keeps_nothing() {
+    let service = service(false);
+    let bad = OBLIGATIONS.replacen("IQ-IMP-BAGHDAD", "IQ-IMP-NOWHERE", 1);
+    let mut body = example_run("pool");
+    body["obligations"] = Value::String(bad);
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("obligations line 2") && message.contains("IQ-IMP-NOWHERE"),
+        "{message}"
+    );
+    let mut body = example_run("pool");
+    body["pools"] = Value::String(POOLS.replace("32.06", "-1"));
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("pools line 2"),
+        "{error}"
+    );
+    let (_, runs) = service
+        .call("GET", "/api/v1/clearing/runs", &service.operator, None)
+        .await;
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 0);
+    // A method that is not one.
+    let (status, _) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(example_run("magic")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_settlement_view_shows_the_pools_their_reservations_and_the_runs() {
+    let service = service(true);
+    let (status, settlement) = service
+        .call(
+            "GET",
+            "/api/v1/dashboard/settlement",
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{settlement}");
+    let runs = settlement["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs.iter().filter(|r| r["posted"] == true).count(), 1);
+    let pool = &settlement["pools"][0];
+    assert_eq!(pool["pool"], "TBI-GAS-POOL");
+    assert_eq!(
+        cents(&pool["amount"]),
+        cents(&pool["paid"]) + cents(&pool["left"])
+    );
+    let pending = settlement["pending"].as_array().unwrap();
+    assert_eq!(pending.len(), 3);
+    assert!(pending.iter().all(|p| p["debit_party"] == "TBI-GAS-POOL"));
+    // Not for analysts or participants.
+    for token in [&service.analyst, &service.tehran] {
+        let (status, _) = service
+            .call("GET", "/api/v1/dashboard/settlement", token, None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // The dashboard's page is served, embedded.
+    let (status, page) = service.call("GET", "/", "", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.as_str().unwrap().contains("<html"), "{page}");
+}
