@@ -118,7 +118,7 @@
       pending_title: 'Pending reservations',
       pending_desc: 'Open two-phase transfers that debit a pool',
       col_id: 'ID', col_debit: 'Debit', col_credit: 'Credit', col_timeout: 'Timeout', col_time: 'Time',
-      seconds: '{n} s',
+      seconds: '{n} s', no_timeout: 'none',
       runs_title: 'Clearing cycles',
       runs_desc: 'Debt in, discharged and cash moved per run, oldest to newest',
       runs_chart: 'Clearing cycles',
@@ -212,7 +212,7 @@
       pending_title: 'رزروهای در انتظار',
       pending_desc: 'انتقال‌های دومرحله‌ای باز که از یک حساب محدود برداشت می‌کنند',
       col_id: 'شناسه', col_debit: 'بدهکار', col_credit: 'بستانکار', col_timeout: 'مهلت', col_time: 'زمان',
-      seconds: '{n} ثانیه',
+      seconds: '{n} ثانیه', no_timeout: 'بدون مهلت',
       runs_title: 'دوره‌های پایاپای',
       runs_desc: 'بدهی ورودی، تسویه‌شده و وجه جابه‌جاشده در هر دوره، از قدیم به جدید',
       runs_chart: 'دوره‌های پایاپای',
@@ -306,7 +306,7 @@
       pending_title: 'الحجوزات المعلّقة',
       pending_desc: 'التحويلات المفتوحة على مرحلتين التي تخصم من حساب مقيّد',
       col_id: 'المعرّف', col_debit: 'المدين', col_credit: 'الدائن', col_timeout: 'المهلة', col_time: 'الوقت',
-      seconds: '{n} ث',
+      seconds: '{n} ث', no_timeout: 'بلا مهلة',
       runs_title: 'دورات المقاصة',
       runs_desc: 'الدين الداخل والمسدَّد والنقد المحوَّل لكل دورة، من الأقدم إلى الأحدث',
       runs_chart: 'دورات المقاصة',
@@ -727,7 +727,8 @@
     const labelSize = 12;
     const longest = Math.max(...slots.map((sl) => textWidth(sl.label, labelSize)), 1);
     const rotate = longest > slotW - 6;
-    const bottom = rotate ? Math.min(110, longest * 0.74 + 22) : 32;
+    const hasSub = !rotate && slots.some((sl) => sl.sub);
+    const bottom = rotate ? Math.min(110, longest * 0.74 + 22) : hasSub ? 48 : 32;
     const top = opts.notes ? 26 : 14;
     const plotH = opts.height || (W < 480 ? 200 : 240);
     const H = top + plotH + bottom;
@@ -788,6 +789,10 @@
         }, iso(sl.label)));
       } else {
         labels.append(s('text', { x: r1(cx), y: ly + 2, class: 'xlabel', 'text-anchor': 'middle' }, iso(sl.label)));
+        if (sl.sub) {
+          labels.append(s('text', { x: r1(cx), y: ly + 18, class: 'xsub', 'text-anchor': 'middle' },
+            iso(truncate(sl.sub, 11, slotW - 4))));
+        }
       }
     });
     svg.append(bars, labels);
@@ -1311,6 +1316,7 @@
         } : null);
         return {
           label,
+          sub: String(run.id).replace(/^run-/, '').slice(0, 8),
           note: c && c.saved_bp != null ? t('saved_note', { pct: fmtBp(c.saved_bp) }) : null,
           bars: [bar('debt', 'bar-debt', t('col_debt')), bar('discharged', 'bar-discharged', t('col_discharged')),
             bar('cash_moved', 'bar-cash', t('col_cash'))],
@@ -1395,7 +1401,7 @@
       h('td', null, h('bdi', null, p.debit_party || p.debit_account_id)),
       h('td', null, h('bdi', null, p.credit_party || p.credit_account_id)),
       h('td', { class: 'num' }, money(p.amount_minor, p.exponent, p.currency)),
-      h('td', { class: 'num' }, p.timeout != null ? t('seconds', { n: fmtInt(p.timeout) }) : '—'),
+      h('td', { class: 'num' }, p.timeout == null ? '—' : Number(p.timeout) === 0 ? t('no_timeout') : t('seconds', { n: fmtInt(p.timeout) })),
       h('td', null, fmtInstant(p.timestamp, true))));
     root.append(card(t('pending_title'), t('pending_desc'), pending.length
       ? tableWrap(t('pending_title'), table({ 'data-table': 'pending' }, [

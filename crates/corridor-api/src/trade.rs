@@ -207,13 +207,15 @@ fn country_name(code: &str) -> String {
         .map_or_else(|| code.to_owned(), |c| c.short_name().to_owned())
 }
 
+/// A country or aggregate code as the registry keeps it: three letters, upper case. An
+/// unknown code is no error: it has no figures.
 fn country_code(text: &str, field: &str) -> Result<String, ApiError> {
     let code = text.trim().to_ascii_uppercase();
-    if code == WORLD || corridor_reference::country_by_alpha3(&code).is_some() {
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(code)
     } else {
         Err(ApiError::BadRequest(format!(
-            "{field} {text:?} is not an ISO 3166 alpha-3 country code"
+            "{field} {text:?} is not a three-letter country code (ISO 3166 alpha-3)"
         )))
     }
 }
@@ -320,6 +322,11 @@ fn overview(registry: &Registry, query: OverviewQuery) -> Result<OverviewOut, Ap
     let sectors = SectorMap::default();
     let months = trade_report(&figures, &sources, &monthly, &sectors).map_err(report_error)?;
     let year = match query.year {
+        Some(year) if !(1300..=1500).contains(&year) => {
+            return Err(ApiError::BadRequest(format!(
+                "year {year}: give a Solar Hijri year from 1300 to 1500"
+            )))
+        }
         Some(year) => year,
         None => months
             .totals
@@ -464,11 +471,13 @@ pub(crate) struct ReportQuery {
     /// The period kind of the rows (default `solar-month`).
     #[param(pattern = "^(solar|gregorian)-(month|quarter|year)$")]
     by: Option<String>,
-    /// The first period shown, of kind `by` (`1403`, `1403-02`, `2024-05`).
-    #[param(pattern = "^[0-9]{4}(-(Q[1-4]|[0-9]{2}))?$")]
+    /// The first period shown (`1403`, `1403-02`, `2024-05`), in the calendar of `by`; a
+    /// longer or shorter period stands for the period of kind `by` holding its first day.
+    #[param(pattern = "^(1[3-4][0-9]{2}|19[0-9]{2}|20[0-9]{2})(-(Q[1-4]|0[1-9]|1[0-2]))?$")]
     from: Option<String>,
-    /// The last period shown.
-    #[param(pattern = "^[0-9]{4}(-(Q[1-4]|[0-9]{2}))?$")]
+    /// The last period shown; a period of another length stands for the one of kind `by`
+    /// holding its last day.
+    #[param(pattern = "^(1[3-4][0-9]{2}|19[0-9]{2}|20[0-9]{2})(-(Q[1-4]|0[1-9]|1[0-2]))?$")]
     to: Option<String>,
     /// Split rows by this within each period.
     #[param(inline)]
@@ -493,16 +502,32 @@ pub(crate) struct ReportOut {
     unplaced: UnplacedOut,
 }
 
-fn period_param(text: &str, kind: PeriodKind, field: &str) -> Result<Period, ApiError> {
-    let period = Period::parse(text, kind.calendar())
-        .map_err(|e| ApiError::BadRequest(format!("{field} {text:?}: {e}")))?;
-    if period.kind() != kind {
-        return Err(ApiError::BadRequest(format!(
-            "{field} {text:?} is a {}, but rows are by {kind}",
-            period.kind()
-        )));
+/// The calendar a period's text is in, by its year: Solar Hijri years are below 1900
+/// (1403 is 2024-25), Gregorian years from 1900 on.
+fn calendar_of_text(text: &str) -> Calendar {
+    if text.get(..4).is_some_and(|year| year < "1900") {
+        Calendar::SolarHijri
+    } else {
+        Calendar::Gregorian
     }
-    Ok(period)
+}
+
+/// A period of the report's kind from `text` (in either calendar, told by its year): a
+/// period of another kind stands for the period of the report's kind holding its first day
+/// (`from`) or its last (`to`), so `from=1403` with rows by Solar month starts at Farvardin
+/// 1403, and `from=2024` at the Solar month holding 1 January 2024.
+fn period_param(text: &str, kind: PeriodKind, field: &str, end: bool) -> Result<Period, ApiError> {
+    let bad = |e: corridor_calendar::CalendarError| ApiError::BadRequest(format!("{field} {text:?}: {e}"));
+    let period = Period::parse(text, calendar_of_text(text)).map_err(bad)?;
+    if period.kind() == kind {
+        return Ok(period);
+    }
+    let day = if end {
+        period.last_day()
+    } else {
+        period.first_day()
+    };
+    Period::containing(kind, day).map_err(bad)
 }
 
 fn report(registry: &Registry, query: ReportQuery) -> Result<ReportOut, ApiError> {
@@ -526,12 +551,12 @@ fn report(registry: &Registry, query: ReportQuery) -> Result<ReportOut, ApiError
         from: query
             .from
             .as_deref()
-            .map(|t| period_param(t, by, "from"))
+            .map(|t| period_param(t, by, "from", false))
             .transpose()?,
         to: query
             .to
             .as_deref()
-            .map(|t| period_param(t, by, "to"))
+            .map(|t| period_param(t, by, "to", true))
             .transpose()?,
         group: query.group.map(|g| match g {
             GroupParam::Partner => Grouping::Partner,
@@ -596,7 +621,7 @@ pub(crate) struct PartnersQuery {
     reporter: Option<String>,
     /// A Solar Hijri year (`1399`) or any period (`1399-02`, `2021`); default: the last Solar
     /// year with figures.
-    #[param(pattern = "^[0-9]{4}(-(Q[1-4]|[0-9]{2}))?$")]
+    #[param(pattern = "^(1[3-4][0-9]{2}|19[0-9]{2}|20[0-9]{2})(-(Q[1-4]|0[1-9]|1[0-2]))?$")]
     period: Option<String>,
     /// Exports, imports or both (default `export`).
     #[param(inline)]
@@ -658,16 +683,7 @@ fn partners(registry: &Registry, query: PartnersQuery) -> Result<PartnersOut, Ap
         .map_err(registry_error)?;
     let period = match &query.period {
         Some(text) => {
-            let calendar = if text.len() == 4 && text.as_str() < "1900" {
-                Calendar::SolarHijri
-            } else if text.len() == 4 {
-                Calendar::Gregorian
-            } else if text.get(..4).is_some_and(|y| y < "1900") {
-                Calendar::SolarHijri
-            } else {
-                Calendar::Gregorian
-            };
-            Period::parse(text, calendar)
+            Period::parse(text, calendar_of_text(text))
                 .map_err(|e| ApiError::BadRequest(format!("period {text:?}: {e}")))?
         }
         None => {
