@@ -90,11 +90,16 @@ impl Service {
 fn routes_in_source() -> Vec<(String, String)> {
     let source = include_str!("../src/routes.rs");
     let mut routes = Vec::new();
-    for part in source.split(".route(\"").skip(1) {
-        let Some((path, rest)) = part.split_once('"') else {
+    for part in source.split(".route(").skip(1) {
+        // The call runs to the next `.route(` or the end of the router's function, however
+        // rustfmt lays it out.
+        let part = part.split("\n}\n").next().unwrap_or("").trim_start();
+        let Some(part) = part.strip_prefix('"') else {
             continue;
         };
-        let call = rest.split(")\n").next().unwrap_or("");
+        let Some((path, call)) = part.split_once('"') else {
+            continue;
+        };
         for method in ["get", "post", "put", "patch", "delete"] {
             if call.contains(&format!("{method}(")) {
                 routes.push((method.to_uppercase(), path.to_owned()));
