@@ -96,6 +96,7 @@ const LEDGER_WRITERS: &[Role] = &[Role::Operator, Role::Participant];
 const ADMIN: &[Role] = &[Role::Admin];
 const OPERATORS: &[Role] = &[Role::Admin, Role::Operator];
 const TRADE_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Analyst];
+const TRADE_LOADERS: &[Role] = &[Role::Admin, Role::Analyst];
 const PARTY_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Participant];
 
 /// Every route of the service and who may call it. A request to a route that is not here is
@@ -153,6 +154,13 @@ pub const RULES: &[Rule] = &[
         Allowed::Roles(TRADE_READERS),
     ),
     rule("GET", "/api/v1/targets", Allowed::Roles(TRADE_READERS)),
+    rule("GET", "/api/v1/trade/loads", Allowed::Roles(TRADE_READERS)),
+    rule("POST", "/api/v1/trade/loads", Allowed::Roles(TRADE_LOADERS)),
+    rule(
+        "GET",
+        "/api/v1/trade/forecast",
+        Allowed::Roles(TRADE_READERS),
+    ),
     rule("GET", "/api/v1/parties", Allowed::Roles(PARTY_READERS)),
     rule("POST", "/api/v1/parties", Allowed::Roles(ADMIN)),
     rule("GET", "/api/v1/clearing/runs", Allowed::Roles(OPERATORS)),

@@ -144,6 +144,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/trade/partners", get(trade::trade_partners))
         .route("/api/v1/targets", get(trade::targets))
         .route(
+            "/api/v1/trade/loads",
+            get(trade::list_loads).post(trade::load_trade),
+        )
+        .route("/api/v1/trade/forecast", get(trade::trade_forecast))
+        .route(
             "/api/v1/parties",
             get(settle::list_parties).post(settle::put_parties),
         )

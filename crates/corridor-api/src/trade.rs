@@ -517,7 +517,9 @@ fn calendar_of_text(text: &str) -> Calendar {
 /// (`from`) or its last (`to`), so `from=1403` with rows by Solar month starts at Farvardin
 /// 1403, and `from=2024` at the Solar month holding 1 January 2024.
 fn period_param(text: &str, kind: PeriodKind, field: &str, end: bool) -> Result<Period, ApiError> {
-    let bad = |e: corridor_calendar::CalendarError| ApiError::BadRequest(format!("{field} {text:?}: {e}"));
+    let bad = |e: corridor_calendar::CalendarError| {
+        ApiError::BadRequest(format!("{field} {text:?}: {e}"))
+    };
     let period = Period::parse(text, calendar_of_text(text)).map_err(bad)?;
     if period.kind() == kind {
         return Ok(period);
@@ -682,10 +684,8 @@ fn partners(registry: &Registry, query: PartnersQuery) -> Result<PartnersOut, Ap
         .figures(&base.figure_filter())
         .map_err(registry_error)?;
     let period = match &query.period {
-        Some(text) => {
-            Period::parse(text, calendar_of_text(text))
-                .map_err(|e| ApiError::BadRequest(format!("period {text:?}: {e}")))?
-        }
+        Some(text) => Period::parse(text, calendar_of_text(text))
+            .map_err(|e| ApiError::BadRequest(format!("period {text:?}: {e}")))?,
         None => {
             let years = trade_report(
                 &figures,
@@ -773,4 +773,333 @@ pub(crate) async fn targets(State(state): State<AppState>) -> Result<Json<Target
     })
     .await
     .map(Json)
+}
+
+/// How a file is loaded.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoadQuery {
+    /// The file's name, as loads list it (and for errors).
+    #[param(pattern = "^[^/\\\\]{1,200}$")]
+    file: String,
+    /// `comtrade`, `customs`, `services` or `figures`; default: told by the header.
+    #[param(pattern = "^(comtrade|customs|services|figures)$")]
+    format: Option<String>,
+    /// The source's name (with `kind`); default: the format's own source.
+    #[param(pattern = "^.{1,200}$")]
+    source: Option<String>,
+    /// The source's kind: `customs`, `official`, `mirror`, `estimate` or `generated`.
+    #[param(pattern = "^(customs|official|mirror|estimate|generated)$")]
+    kind: Option<String>,
+    /// A revision of the source's period; a later one replaces it.
+    #[param(pattern = "^.{0,100}$")]
+    revision: Option<String>,
+    /// Set bad rows aside (listed in the answer) and load the rest; default: a bad row
+    /// rejects the file.
+    skip_invalid: Option<bool>,
+}
+
+/// A row set aside.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RejectedRow {
+    /// Why, with the file, line, column and value.
+    reason: String,
+}
+
+/// What a load did.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LoadOut {
+    file: String,
+    load: i64,
+    read: u64,
+    loaded: u64,
+    duplicates: u64,
+    superseded: u64,
+    replaced: u64,
+    rejected: u64,
+    /// The earlier load of the same content, when this one changed nothing.
+    already_loaded: Option<i64>,
+    /// The rows set aside (with `skip_invalid`), at most 1,000.
+    rejected_rows: Vec<RejectedRow>,
+}
+
+fn load_file(registry: &mut Registry, query: LoadQuery, bytes: &[u8]) -> Result<LoadOut, ApiError> {
+    use corridor_registry::{ingest, Format, LoadSpec, SourceSpec};
+    let format = match &query.format {
+        Some(name) => Some(
+            Format::from_name(name)
+                .ok_or_else(|| ApiError::BadRequest(format!("format {name:?} is not known")))?,
+        ),
+        None => None,
+    };
+    let source = match (&query.source, &query.kind) {
+        (Some(name), Some(kind)) => Some(SourceSpec {
+            name: name.clone(),
+            kind: corridor_import::SourceKind::from_name(kind)
+                .ok_or_else(|| ApiError::BadRequest(format!("kind {kind:?} is not known")))?,
+            url: None,
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::BadRequest(
+                "give source and kind together".to_owned(),
+            ))
+        }
+    };
+    let spec = LoadSpec {
+        file: query.file.clone(),
+        format: String::new(),
+        revision: query.revision.clone().unwrap_or_default(),
+        source,
+        loaded_at: crate::settle_routes::now_text()?,
+    };
+    let mut rejected_rows = Vec::new();
+    let mut sink = |error: &corridor_import::ImportError| {
+        if rejected_rows.len() < 1_000 {
+            rejected_rows.push(RejectedRow {
+                reason: error.to_string(),
+            });
+        }
+        Ok(())
+    };
+    let skip = query.skip_invalid.unwrap_or(false);
+    let report = ingest(
+        registry,
+        spec,
+        format,
+        bytes,
+        skip.then_some(&mut sink as _),
+    )
+    .map_err(|error| ApiError::BadRequest(format!("{error}: nothing was loaded")))?;
+    Ok(LoadOut {
+        file: query.file,
+        load: report.load_id,
+        read: report.read,
+        loaded: report.loaded,
+        duplicates: report.duplicates,
+        superseded: report.superseded,
+        replaced: report.replaced,
+        rejected: report.rejected,
+        already_loaded: report.already_loaded,
+        rejected_rows,
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/trade/loads",
+    params(LoadQuery),
+    request_body(content = String, description = "The file: Comtrade CSV, customs declarations, services trade or published figures (docs/formats/trade-files.md)", content_type = "text/csv"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Loaded whole (or, with skip_invalid, all but the rows set aside); or already loaded, changing nothing", body = LoadOut),
+        crate::openapi::Failures
+    )
+)]
+pub(crate) async fn load_trade(
+    State(state): State<AppState>,
+    Params(query): Params<LoadQuery>,
+    crate::routes::RawBody(bytes): crate::routes::RawBody,
+) -> Result<Json<LoadOut>, ApiError> {
+    let registry = state.registry.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut registry = registry
+            .lock()
+            .map_err(|_| ApiError::Internal("the trade registry's lock is poisoned".to_owned()))?;
+        load_file(&mut registry, query, &bytes)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("a load failed: {error}")))?
+    .map(Json)
+}
+
+/// A load as listed.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LoadListed {
+    id: i64,
+    file: String,
+    format: String,
+    /// SHA-256 of the file's bytes.
+    digest: String,
+    revision: String,
+    loaded_at: String,
+    read: u64,
+    loaded: u64,
+    rejected: u64,
+}
+
+/// Every load, oldest first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LoadsOut {
+    loads: Vec<LoadListed>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/trade/loads",
+    security(("bearer" = [])),
+    responses((status = 200, description = "What each load did", body = LoadsOut), crate::openapi::Failures)
+)]
+pub(crate) async fn list_loads(State(state): State<AppState>) -> Result<Json<LoadsOut>, ApiError> {
+    with_registry(&state, |registry| {
+        Ok(LoadsOut {
+            loads: registry
+                .loads()
+                .map_err(registry_error)?
+                .into_iter()
+                .map(|l| LoadListed {
+                    id: l.id,
+                    file: l.file,
+                    format: l.format,
+                    digest: l.digest,
+                    revision: l.revision,
+                    loaded_at: l.loaded_at,
+                    read: l.report.read,
+                    loaded: l.report.loaded,
+                    rejected: l.report.rejected,
+                })
+                .collect(),
+        })
+    })
+    .await
+    .map(Json)
+}
+
+/// A forecast's question.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ForecastQuery {
+    /// The reporter.
+    #[param(pattern = "^[A-Z]{3}$")]
+    reporter: String,
+    /// The partner; default: the world.
+    #[param(pattern = "^[A-Z]{3}$")]
+    partner: Option<String>,
+    /// Exports, imports or both (default `total`).
+    #[param(inline)]
+    flow: Option<FlowParam>,
+    /// Months ahead, 1 to 36 (default 12).
+    #[param(minimum = 1, maximum = 36)]
+    horizon: Option<usize>,
+    /// The prediction interval's level in percent, 50 to 99 (default 80).
+    #[param(minimum = 50, maximum = 99)]
+    level: Option<u8>,
+}
+
+/// One month's value.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MonthValue {
+    period: String,
+    value_usd_cents: String,
+}
+
+/// One month ahead.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ForecastPointOut {
+    period: String,
+    first_day: String,
+    last_day: String,
+    point_usd_cents: String,
+    lower_usd_cents: String,
+    upper_usd_cents: String,
+}
+
+/// A forecast of the coming Solar Hijri months.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ForecastOut {
+    /// The model chosen by AICc, with its parameters.
+    model: String,
+    level_percent: u8,
+    history: Vec<MonthValue>,
+    points: Vec<ForecastPointOut>,
+}
+
+fn forecast_of(registry: &Registry, query: ForecastQuery) -> Result<ForecastOut, ApiError> {
+    let horizon = query.horizon.unwrap_or(12);
+    let level = query.level.unwrap_or(80);
+    if !(1..=36).contains(&horizon) || !(50..=99).contains(&level) {
+        return Err(ApiError::BadRequest(
+            "give horizon 1 to 36 and level 50 to 99".to_owned(),
+        ));
+    }
+    let trade_query = TradeQuery {
+        reporter: country_code(&query.reporter, "reporter")?,
+        partner: match &query.partner {
+            Some(code) => Some(country_code(code, "partner")?).filter(|p| p != WORLD),
+            None => None,
+        },
+        flow: query.flow.unwrap_or(FlowParam::Total).choice(),
+        trade: TradeChoice::All,
+        by: PeriodKind::SolarMonth,
+        from: None,
+        to: None,
+        group: None,
+        precedence: Precedence::default(),
+    };
+    let sources = registry.sources().map_err(registry_error)?;
+    let figures = registry
+        .figures(&trade_query.figure_filter())
+        .map_err(registry_error)?;
+    let report = corridor_registry::progress::forecast(
+        &figures,
+        &sources,
+        &trade_query,
+        horizon,
+        f64::from(level) / 100.0,
+        None,
+    )
+    .map_err(|error| match error {
+        corridor_registry::progress::ProgressError::NoHistory(_) => {
+            ApiError::NotFound(error.to_string())
+        }
+        other => ApiError::BadRequest(other.to_string()),
+    })?;
+    Ok(ForecastOut {
+        model: report.model.to_string(),
+        level_percent: level,
+        history: report
+            .history
+            .months
+            .iter()
+            .zip(&report.history.values)
+            .map(|(period, value)| MonthValue {
+                period: period.to_string(),
+                value_usd_cents: value.to_string(),
+            })
+            .collect(),
+        points: report
+            .points
+            .iter()
+            .map(|(period, point)| ForecastPointOut {
+                period: period.to_string(),
+                first_day: period.first_day().to_string(),
+                last_day: period.last_day().to_string(),
+                point_usd_cents: point.point.to_string(),
+                lower_usd_cents: point.lower.to_string(),
+                upper_usd_cents: point.upper.to_string(),
+            })
+            .collect(),
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/trade/forecast",
+    params(ForecastQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The coming months with prediction intervals (seasonal exponential smoothing chosen by AICc)", body = ForecastOut),
+        (status = 404, description = "No monthly history", body = crate::openapi::ErrorBody),
+        crate::openapi::Failures
+    )
+)]
+pub(crate) async fn trade_forecast(
+    State(state): State<AppState>,
+    Params(query): Params<ForecastQuery>,
+) -> Result<Json<ForecastOut>, ApiError> {
+    with_registry(&state, move |registry| forecast_of(registry, query))
+        .await
+        .map(Json)
 }

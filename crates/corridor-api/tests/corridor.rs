@@ -247,10 +247,22 @@ async fn partners_and_grouped_reports_add_up() {
             "{group}: {shares}"
         );
     }
+    // A month stands for the year holding it, when rows are by year.
+    let (status, years) = service
+        .call(
+            "GET",
+            "/api/v1/trade/report?reporter=IRN&partner=IRQ&by=solar-year&from=1403-02&to=1403-02",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(years["totals"].as_array().unwrap().len(), 1);
+    assert_eq!(years["totals"][0]["period"], "1403");
     let (status, error) = service
         .call(
             "GET",
-            "/api/v1/trade/report?reporter=IRN&by=solar-year&from=1403-02",
+            "/api/v1/trade/report?reporter=IRN&by=solar-year&from=1403-13",
             &service.analyst,
             None,
         )
@@ -518,4 +530,141 @@ async fn the_settlement_view_shows_the_pools_their_reservations_and_the_runs() {
     let (status, page) = service.call("GET", "/", "", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.as_str().unwrap().contains("<html"), "{page}");
+}
+
+/// Calls with a raw body (a file).
+async fn upload(service: &Service, path: &str, token: &str, body: &str) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/csv")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let response = service.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+const DECLARATIONS: &str = "declaration,date,calendar,reporter,partner,flow,hs_code,hs_edition,value,currency,value_usd,net_weight_kg,crossing,transport_mode
+EX-1399-000123,1399-02-15,solar-hijri,IRN,IRQ,export,0702.00,HS2017,\"25,000.00\",USD,,\"24,000\",Mehran,road
+EX-1399-000124,1399-02-16,solar-hijri,IRN,IRQ,export,2523,HS2017,\"75,000.00\",USD,,\"300,000\",Chazabeh,road
+";
+
+#[tokio::test]
+async fn an_analyst_loads_a_file_whole_once_and_reports_see_it() {
+    let service = service(false);
+    let path = "/api/v1/trade/loads?file=declarations.csv&source=IRICA&kind=customs";
+    // A bad row rejects the file, naming its line and column; nothing is loaded.
+    let bad = DECLARATIONS.replace("\"75,000.00\"", "lots");
+    let (status, error) = upload(&service, path, &service.analyst, &bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("line 3") && message.contains("nothing was loaded"),
+        "{message}"
+    );
+    let (_, loads) = service
+        .call("GET", "/api/v1/trade/loads", &service.analyst, None)
+        .await;
+    assert_eq!(loads["loads"].as_array().unwrap().len(), 0);
+    // Set aside, the bad row is listed and the rest loads.
+    let (status, report) = upload(
+        &service,
+        &format!("{path}&skip_invalid=true&file=other.csv").replace("file=declarations.csv&", ""),
+        &service.analyst,
+        &bad,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (report["loaded"].as_u64(), report["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(report["rejected_rows"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("line 3"));
+    // The good file loads, and again changes nothing.
+    let (status, report) = upload(&service, path, &service.analyst, DECLARATIONS).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    // Its first row came with the other file already: stored once.
+    assert_eq!(
+        (report["loaded"].as_u64(), report["duplicates"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let (_, again) = upload(&service, path, &service.analyst, DECLARATIONS).await;
+    assert_eq!(again["already_loaded"], report["load"]);
+    // Operators and participants may not load.
+    for token in [&service.operator, &service.tehran] {
+        let (status, _) = upload(&service, path, token, DECLARATIONS).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let (status, crossings) = service
+        .call(
+            "GET",
+            "/api/v1/trade/report?reporter=IRN&partner=IRQ&by=solar-month&from=1399-02&to=1399-02&group=crossing",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<(&str, &str)> = crossings["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["group"].as_str().unwrap(),
+                r["value_usd_cents"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, vec![("Chazabeh", "7500000"), ("Mehran", "2500000")]);
+}
+
+#[tokio::test]
+async fn a_forecast_continues_the_monthly_history() {
+    let service = service(true);
+    let (status, forecast) = service
+        .call(
+            "GET",
+            "/api/v1/trade/forecast?reporter=IRN&partner=IRQ&horizon=6&level=90",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{forecast}");
+    let history = forecast["history"].as_array().unwrap();
+    let points = forecast["points"].as_array().unwrap();
+    assert_eq!(points.len(), 6);
+    assert!(history.len() >= 24);
+    // The first point is the month after the last of the history.
+    let last = history.last().unwrap()["period"].as_str().unwrap();
+    let (year, month) = last.split_once('-').unwrap();
+    let (year, month): (i32, u32) = (year.parse().unwrap(), month.parse().unwrap());
+    let next = if month == 12 {
+        format!("{}-01", year + 1)
+    } else {
+        format!("{year}-{:02}", month + 1)
+    };
+    assert_eq!(points[0]["period"], next);
+    for point in points {
+        let (lower, mid, upper) = (
+            cents(&point["lower_usd_cents"]),
+            cents(&point["point_usd_cents"]),
+            cents(&point["upper_usd_cents"]),
+        );
+        assert!(lower <= mid && mid <= upper, "{point}");
+    }
+    let (status, _) = service
+        .call(
+            "GET",
+            "/api/v1/trade/forecast?reporter=ZZZ",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
