@@ -163,6 +163,8 @@ pub const RULES: &[Rule] = &[
     ),
     rule("GET", "/api/v1/parties", Allowed::Roles(PARTY_READERS)),
     rule("POST", "/api/v1/parties", Allowed::Roles(ADMIN)),
+    rule("GET", "/api/v1/obligations", Allowed::Roles(PARTY_READERS)),
+    rule("POST", "/api/v1/obligations", Allowed::Roles(PARTY_READERS)),
     rule("GET", "/api/v1/clearing/runs", Allowed::Roles(OPERATORS)),
     rule("POST", "/api/v1/clearing/runs", Allowed::Roles(OPERATORS)),
     rule(

@@ -137,8 +137,10 @@ pub struct RunInputs {
     /// or `pool` when pools are given).
     #[serde(default)]
     pub method: Option<String>,
-    /// The obligations, CSV (`id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference`).
-    pub obligations: String,
+    /// The obligations, CSV (`id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference`);
+    /// default: every obligation submitted and not yet in a run (`POST /api/v1/obligations`).
+    #[serde(default)]
+    pub obligations: Option<String>,
     /// The parties, CSV (`id,country,kind,name`); default: the parties the service keeps,
     /// or, when it keeps none, those the obligations name.
     #[serde(default)]
@@ -174,7 +176,7 @@ impl RunInputs {
         digest.update(b"corridor/run/v1\0");
         digest.update(format!("{method:?}").as_bytes());
         for part in [
-            Some(self.obligations.as_str()),
+            self.obligations.as_deref(),
             Some(parties),
             self.pools.as_deref(),
             self.fx.as_deref(),
@@ -233,7 +235,20 @@ impl ClearingStore {
                 parties TEXT NOT NULL,
                 report TEXT NOT NULL,
                 posted INTEGER NOT NULL DEFAULT 0
-             );",
+             );
+             CREATE TABLE IF NOT EXISTS obligation (
+                id TEXT PRIMARY KEY,
+                debtor TEXT NOT NULL,
+                creditor TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                due TEXT NOT NULL,
+                hs_code TEXT,
+                reference TEXT,
+                submitted_by TEXT NOT NULL,
+                run TEXT
+             );
+             CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id);",
         )?;
         Ok(ClearingStore { connection })
     }
@@ -335,12 +350,14 @@ impl ClearingStore {
         inputs: &RunInputs,
         parties: &str,
         report: &str,
+        submitted: &[String],
     ) -> Result<bool, ClearingStoreError> {
         let text = serde_json::to_string(summary)
             .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
         let inputs = serde_json::to_string(inputs)
             .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
-        let added = self.connection.execute(
+        let transaction = self.connection.transaction()?;
+        let added = transaction.execute(
             "INSERT INTO run (id, created_at, summary, inputs, parties, report)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
             params![
@@ -352,7 +369,123 @@ impl ClearingStore {
                 report
             ],
         )?;
+        if added == 1 {
+            let mut mark = transaction
+                .prepare("UPDATE obligation SET run = ?1 WHERE id = ?2 AND run IS NULL")?;
+            for obligation in submitted {
+                mark.execute(params![summary.id, obligation])?;
+            }
+        }
+        transaction.commit()?;
         Ok(added == 1)
+    }
+
+    /// The submitted obligations: open only (not yet in a run) or all, of one party (as
+    /// debtor or creditor) or every party's, by id.
+    pub fn obligations(
+        &self,
+        party: Option<&str>,
+        open_only: bool,
+    ) -> Result<Vec<ObligationRecord>, ClearingStoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, debtor, creditor, amount, currency, due, hs_code, reference, submitted_by, run
+             FROM obligation
+             WHERE (?1 IS NULL OR debtor = ?1 OR creditor = ?1) AND (?2 = 0 OR run IS NULL)
+             ORDER BY id",
+        )?;
+        let rows = statement.query_map(params![party, open_only], |row| {
+            Ok(ObligationRecord {
+                id: row.get(0)?,
+                debtor: row.get(1)?,
+                creditor: row.get(2)?,
+                amount: row.get(3)?,
+                currency: row.get(4)?,
+                due_date: row.get(5)?,
+                hs_code: row.get(6)?,
+                reference: row.get(7)?,
+                submitted_by: row.get(8)?,
+                run: row.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps submitted obligations, all or none. One submitted before with the same fields
+    /// is counted as already there; one with the same id and other fields stops the
+    /// submission (`Err(id)`).
+    pub fn submit_obligations(
+        &mut self,
+        obligations: &[ObligationRecord],
+    ) -> Result<Result<(usize, usize), String>, ClearingStoreError> {
+        let transaction = self.connection.transaction()?;
+        let (mut added, mut existing) = (0, 0);
+        for o in obligations {
+            let found: Option<(
+                String,
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            )> = transaction
+                .query_row(
+                    "SELECT debtor, creditor, amount, currency, due, hs_code, reference
+                         FROM obligation WHERE id = ?1",
+                    [&o.id],
+                    |row| {
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                            row.get(5)?,
+                            row.get(6)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            match found {
+                Some(fields) => {
+                    let same = fields
+                        == (
+                            o.debtor.clone(),
+                            o.creditor.clone(),
+                            o.amount.clone(),
+                            o.currency.clone(),
+                            o.due_date.clone(),
+                            o.hs_code.clone(),
+                            o.reference.clone(),
+                        );
+                    if !same {
+                        return Ok(Err(o.id.clone()));
+                    }
+                    existing += 1;
+                }
+                None => {
+                    transaction.execute(
+                        "INSERT INTO obligation
+                         (id, debtor, creditor, amount, currency, due, hs_code, reference, submitted_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![
+                            o.id,
+                            o.debtor,
+                            o.creditor,
+                            o.amount,
+                            o.currency,
+                            o.due_date,
+                            o.hs_code,
+                            o.reference,
+                            o.submitted_by
+                        ],
+                    )?;
+                    added += 1;
+                }
+            }
+        }
+        transaction.commit()?;
+        Ok(Ok((added, existing)))
     }
 
     fn mark_posted(&mut self, id: &str) -> Result<(), ClearingStoreError> {
@@ -375,6 +508,90 @@ impl From<CycleError> for ApiError {
             other => ApiError::BadRequest(other.to_string()),
         }
     }
+}
+
+/// A submitted obligation, as kept: amounts as plain decimals in their currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ObligationRecord {
+    /// Its id, unique across submissions.
+    pub id: String,
+    /// Who owes.
+    pub debtor: String,
+    /// Who is owed.
+    pub creditor: String,
+    /// The amount, a plain decimal (`412500000.000`).
+    pub amount: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// The due date (Gregorian).
+    pub due_date: String,
+    /// The HS code of the goods, when given.
+    pub hs_code: Option<String>,
+    /// The contract or invoice.
+    pub reference: Option<String>,
+    /// The token that submitted it.
+    pub submitted_by: String,
+    /// The run that cleared it; null while open.
+    pub run: Option<String>,
+}
+
+/// Reads obligations as the CLI's obligations file, every row checked; `allowed(line,
+/// debtor, creditor)` may refuse a row (a participant's must name its party).
+pub(crate) fn read_obligations(
+    text: &str,
+    submitted_by: &str,
+    allowed: &dyn Fn(u64, &str, &str) -> Result<(), ApiError>,
+) -> Result<Vec<ObligationRecord>, ApiError> {
+    let rows = corridor_import::ObligationsReader::new("obligations", text.as_bytes())
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let mut seen = std::collections::HashSet::new();
+    let mut records = Vec::new();
+    for row in rows {
+        let row = row.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        allowed(row.line, &row.debtor, &row.creditor)?;
+        if !seen.insert(row.id.clone()) {
+            return Err(ApiError::BadRequest(format!(
+                "obligations line {}, column id: {:?} is given twice",
+                row.line, row.id
+            )));
+        }
+        records.push(ObligationRecord {
+            id: row.id,
+            debtor: row.debtor,
+            creditor: row.creditor,
+            amount: row.amount.format_plain(),
+            currency: row.amount.currency().code().to_owned(),
+            due_date: row.due.to_string(),
+            hs_code: row.hs_code.map(|c| c.as_str().to_owned()),
+            reference: row.reference,
+            submitted_by: submitted_by.to_owned(),
+            run: None,
+        });
+    }
+    if records.is_empty() {
+        return Err(ApiError::BadRequest("obligations: no rows".to_owned()));
+    }
+    Ok(records)
+}
+
+/// Obligations as the CLI's obligations file.
+pub(crate) fn obligations_csv(obligations: &[ObligationRecord]) -> String {
+    let mut text =
+        String::from("id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference\n");
+    for o in obligations {
+        text.push_str(&format!(
+            "{},{},{},{},{},{},,{},{}\n",
+            quoted(&o.id),
+            quoted(&o.debtor),
+            quoted(&o.creditor),
+            quoted(&o.amount),
+            quoted(&o.currency),
+            quoted(&o.due_date),
+            quoted(o.hs_code.as_deref().unwrap_or("")),
+            quoted(o.reference.as_deref().unwrap_or(""))
+        ));
+    }
+    text
 }
 
 /// A CSV field, quoted.
@@ -450,7 +667,7 @@ fn clear_inputs<'a>(inputs: &'a RunInputs, parties: &str) -> Result<Run, ApiErro
     let cycle = cycle::read_cycle(&CycleInput {
         obligations: Named {
             name: "obligations",
-            bytes: inputs.obligations.as_bytes(),
+            bytes: inputs.obligations.as_deref().unwrap_or("").as_bytes(),
         },
         obligations_json_lines: false,
         parties: (!parties.is_empty()).then_some(Named {
@@ -565,6 +782,20 @@ pub fn submit_run(
         None if known.is_empty() => String::new(),
         None => parties_csv(&known),
     };
+    let mut inputs = inputs;
+    // Without obligations, the open ones submitted: their ids are marked with the run.
+    let mut submitted = Vec::new();
+    if inputs.obligations.is_none() {
+        let open = store.obligations(None, true)?;
+        if open.is_empty() {
+            return Err(ApiError::BadRequest(
+                "no obligations: give obligations, or submit some first (POST /api/v1/obligations)"
+                    .to_owned(),
+            ));
+        }
+        inputs.obligations = Some(obligations_csv(&open));
+        submitted = open.into_iter().map(|o| o.id).collect();
+    }
     let method = inputs.method_choice()?;
     let id = inputs.run_id(method, &parties);
     if let Some(stored) = store.stored(&id)? {
@@ -582,7 +813,7 @@ pub fn submit_run(
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
     let (summary, report) = summary_of(id, created_at, &run, &names)?;
-    let created = store.add_run(&summary, &inputs, &parties, &report)?;
+    let created = store.add_run(&summary, &inputs, &parties, &report, &submitted)?;
     Ok(Submitted { summary, created })
 }
 

@@ -74,7 +74,7 @@ fn cycles() -> Vec<RunInputs> {
     };
     let inputs = |obligations: String| RunInputs {
         method: Some("pool".to_owned()),
-        obligations,
+        obligations: Some(obligations),
         parties: Some(PARTIES.to_owned()),
         pools: Some(POOLS.to_owned()),
         fx: Some(FX.to_owned()),

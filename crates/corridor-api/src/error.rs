@@ -19,6 +19,9 @@ pub enum ApiError {
     /// Nothing with this id (or nothing the caller may see).
     #[error("{0}")]
     NotFound(String),
+    /// The request contradicts what is kept (an id reused with other fields).
+    #[error("{0}")]
+    Conflict(String),
     /// The route exists, but not with this method.
     #[error("{0}")]
     MethodNotAllowed(String),
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge(_) => "payload_too_large",
             ApiError::RateLimited(_) => "rate_limited",
@@ -59,6 +63,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,

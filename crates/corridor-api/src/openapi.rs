@@ -446,6 +446,8 @@ impl Modify for Bearer {
         crate::settle_routes::dashboard_accounts,
         crate::settle_routes::list_parties,
         crate::settle_routes::put_parties,
+        crate::settle_routes::list_obligations,
+        crate::settle_routes::submit_obligations,
         crate::settle_routes::list_runs,
         crate::settle_routes::submit_run,
         crate::settle_routes::get_run,

@@ -158,6 +158,10 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/api/v1/clearing/runs/{id}", get(settle::get_run))
         .route(
+            "/api/v1/obligations",
+            get(settle::list_obligations).post(settle::submit_obligations),
+        )
+        .route(
             "/api/v1/clearing/runs/{id}/obligations/{obligation}",
             get(settle::explain_obligation),
         )

@@ -510,3 +510,104 @@ pub(crate) async fn dashboard_accounts(
             .collect(),
     }))
 }
+
+/// Obligations to submit for the next clearing cycle: the CLI's obligations file as text.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObligationsIn {
+    /// CSV: `id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference`.
+    #[schema(
+        example = "id,debtor,creditor,amount,currency,due_date,calendar,hs_code,reference\nINV-1,IQ-IMP-BAGHDAD,IR-EXP-KERMANSHAH,\"412,500,000.000\",IQD,2024-05-05,,2523,cement\n"
+    )]
+    csv: String,
+}
+
+/// What a submission did.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ObligationsSubmitted {
+    /// Obligations kept now.
+    added: usize,
+    /// Obligations submitted before with the same fields (nothing changed for them).
+    already_submitted: usize,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/obligations",
+    request_body = ObligationsIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Kept, all or none, for the next clearing run", body = ObligationsSubmitted),
+        (status = 409, description = "An id was submitted before with other fields: nothing kept", body = ErrorBody),
+        Failures
+    )
+)]
+pub(crate) async fn submit_obligations(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Body(body): Body<ObligationsIn>,
+) -> Result<Json<ObligationsSubmitted>, ApiError> {
+    let party = match principal.role {
+        Role::Participant => principal.party.clone(),
+        _ => None,
+    };
+    let allowed = |line: u64, debtor: &str, creditor: &str| {
+        match &party {
+        Some(party) if party != debtor && party != creditor => Err(ApiError::Forbidden(format!(
+            "obligations line {line}: {debtor} owes {creditor}; a participant submits only obligations of its own party ({party})"
+        ))),
+        _ => Ok(()),
+    }
+    };
+    let records = clearing::read_obligations(&body.csv, &principal.token_id, &allowed)?;
+    let outcome =
+        with_clearing(&state, move |store| Ok(store.submit_obligations(&records)?)).await?;
+    match outcome {
+        Ok((added, already_submitted)) => Ok(Json(ObligationsSubmitted {
+            added,
+            already_submitted,
+        })),
+        Err(id) => Err(ApiError::Conflict(format!(
+            "obligation {id:?} was submitted before with other fields: nothing was kept"
+        ))),
+    }
+}
+
+/// Which obligations to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObligationsQuery {
+    /// Only those not yet in a run (default true).
+    open: Option<bool>,
+}
+
+/// Submitted obligations.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ObligationsOut {
+    obligations: Vec<clearing::ObligationRecord>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/obligations",
+    params(ObligationsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The submitted obligations the caller may see (a participant: its party's)", body = ObligationsOut), Failures)
+)]
+pub(crate) async fn list_obligations(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    crate::routes::Params(query): crate::routes::Params<ObligationsQuery>,
+) -> Result<Json<ObligationsOut>, ApiError> {
+    let party = match principal.role {
+        Role::Participant => Some(principal.party.clone().unwrap_or_default()),
+        _ => None,
+    };
+    let open = query.open.unwrap_or(true);
+    let obligations = with_clearing(&state, move |store| {
+        Ok(store.obligations(party.as_deref(), open)?)
+    })
+    .await?;
+    Ok(Json(ObligationsOut { obligations }))
+}

@@ -22,6 +22,7 @@ struct Service {
     operator: String,
     analyst: String,
     tehran: String,
+    admin: String,
 }
 
 fn now() -> u64 {
@@ -60,6 +61,7 @@ fn service(demo: bool) -> Service {
     let mut store = TokenStore::open(&dir.path().join("service.sqlite")).unwrap();
     let (_, operator) = store.create(Role::Operator, None, None, now()).unwrap();
     let (_, analyst) = store.create(Role::Analyst, None, None, now()).unwrap();
+    let (_, admin) = store.create(Role::Admin, None, None, now()).unwrap();
     let (_, tehran) = store
         .create(Role::Participant, Some("IR-IMP-TEHRAN"), None, now())
         .unwrap();
@@ -71,6 +73,7 @@ fn service(demo: bool) -> Service {
         operator,
         analyst,
         tehran,
+        admin,
     }
 }
 
@@ -667,4 +670,153 @@ async fn a_forecast_continues_the_monthly_history() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn participants_submit_their_own_obligations_and_a_run_clears_what_was_submitted() {
+    let service = service(false);
+    let (status, parties) = service
+        .call(
+            "POST",
+            "/api/v1/parties",
+            &service.admin,
+            Some(json!({ "csv": PARTIES })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{parties}");
+    assert_eq!(
+        parties["parties"].as_array().unwrap().len(),
+        PARTIES.lines().count() - 1
+    );
+    let header = OBLIGATIONS.lines().next().unwrap();
+    let (tehran, others): (Vec<&str>, Vec<&str>) = OBLIGATIONS
+        .lines()
+        .skip(1)
+        .partition(|line| line.contains(",IR-IMP-TEHRAN,"));
+    assert!(!tehran.is_empty());
+    let csv = |lines: &[&str]| format!("{header}\n{}\n", lines.join("\n"));
+    // A participant may not submit another party's obligation; nothing is kept.
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/obligations",
+            &service.tehran,
+            Some(json!({ "csv": csv(&[tehran[0], others[0]]) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        error["message"].as_str().unwrap().contains("line 3"),
+        "{error}"
+    );
+    let (_, open) = service
+        .call("GET", "/api/v1/obligations", &service.operator, None)
+        .await;
+    assert_eq!(open["obligations"].as_array().unwrap().len(), 0);
+    // Its own it may; again changes nothing; the same id with another amount is refused.
+    let (status, submitted) = service
+        .call(
+            "POST",
+            "/api/v1/obligations",
+            &service.tehran,
+            Some(json!({ "csv": csv(&tehran) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["added"].as_u64(), Some(tehran.len() as u64));
+    let (_, again) = service
+        .call(
+            "POST",
+            "/api/v1/obligations",
+            &service.tehran,
+            Some(json!({ "csv": csv(&tehran) })),
+        )
+        .await;
+    assert_eq!(
+        (again["added"].as_u64(), again["already_submitted"].as_u64()),
+        (Some(0), Some(tehran.len() as u64))
+    );
+    let changed = tehran[0].replacen(",\"", ",\"1,", 1);
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/obligations",
+            &service.tehran,
+            Some(json!({ "csv": csv(&[changed.as_str()]) })),
+        )
+        .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict")),
+        "{error}"
+    );
+    // The operator submits the rest and clears what was submitted, with the kept parties.
+    let (status, _) = service
+        .call(
+            "POST",
+            "/api/v1/obligations",
+            &service.operator,
+            Some(json!({ "csv": csv(&others) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, run) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(json!({ "method": "setoff", "fx": FX })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    assert_eq!(
+        run["obligations"].as_u64(),
+        Some(OBLIGATIONS.lines().count() as u64 - 1)
+    );
+    assert_eq!(
+        run["parties"].as_u64(),
+        Some(PARTIES.lines().count() as u64 - 1)
+    );
+    // The same result as the cycle given whole.
+    let (_, whole) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(json!({ "method": "setoff", "fx": FX, "obligations": OBLIGATIONS, "parties": PARTIES })),
+        )
+        .await;
+    assert_eq!(whole["currencies"], run["currencies"]);
+    assert_eq!(whole["plan"], run["plan"]);
+    // Nothing is open any more; the participant sees its own, with the run.
+    let (_, open) = service
+        .call("GET", "/api/v1/obligations", &service.operator, None)
+        .await;
+    assert_eq!(open["obligations"].as_array().unwrap().len(), 0);
+    let (_, mine) = service
+        .call(
+            "GET",
+            "/api/v1/obligations?open=false",
+            &service.tehran,
+            None,
+        )
+        .await;
+    let mine = mine["obligations"].as_array().unwrap();
+    assert_eq!(mine.len(), tehran.len());
+    assert!(mine.iter().all(|o| o["run"] == run["id"]
+        && (o["debtor"] == "IR-IMP-TEHRAN" || o["creditor"] == "IR-IMP-TEHRAN")));
+    // With nothing open, a run without obligations says so.
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(json!({ "method": "netting" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("no obligations"));
 }
