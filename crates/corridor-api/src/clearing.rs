@@ -420,44 +420,26 @@ impl ClearingStore {
         let transaction = self.connection.transaction()?;
         let (mut added, mut existing) = (0, 0);
         for o in obligations {
-            let found: Option<(
-                String,
-                String,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-            )> = transaction
+            let found: Option<Vec<Option<String>>> = transaction
                 .query_row(
                     "SELECT debtor, creditor, amount, currency, due, hs_code, reference
-                         FROM obligation WHERE id = ?1",
+                     FROM obligation WHERE id = ?1",
                     [&o.id],
-                    |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                            row.get(5)?,
-                            row.get(6)?,
-                        ))
-                    },
+                    |row| (0..7).map(|i| row.get(i)).collect(),
                 )
                 .optional()?;
             match found {
                 Some(fields) => {
-                    let same = fields
-                        == (
-                            o.debtor.clone(),
-                            o.creditor.clone(),
-                            o.amount.clone(),
-                            o.currency.clone(),
-                            o.due_date.clone(),
-                            o.hs_code.clone(),
-                            o.reference.clone(),
-                        );
+                    let given = [
+                        Some(&o.debtor),
+                        Some(&o.creditor),
+                        Some(&o.amount),
+                        Some(&o.currency),
+                        Some(&o.due_date),
+                        o.hs_code.as_ref(),
+                        o.reference.as_ref(),
+                    ];
+                    let same = fields.iter().map(Option::as_ref).eq(given);
                     if !same {
                         return Ok(Err(o.id.clone()));
                     }

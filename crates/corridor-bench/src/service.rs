@@ -1,13 +1,14 @@
 //! The service bench: many small requests over loopback.
 //!
-//! A server runs in this process on `127.0.0.1:0` over a fresh data directory. Clients, one
-//! thread and one keep-alive HTTP/1.1 connection each, send single-transfer requests for a
-//! fixed time (1 client, then 16), then one client sends batches through the same
-//! endpoint, then 16 clients read accounts. Beside them, in the same run, the same single
-//! transfers are applied through the library directly (the embedded store, one batch per
-//! transfer, as a caller without the service's merging would), and so are the batches.
-//! Every request's answer is checked (`ok` for every transfer). Bounded in time; stops by
-//! itself.
+//! A server runs in this process on `127.0.0.1:0` over a fresh data directory, into which
+//! the demo corridor is loaded first. Clients, one thread and one keep-alive HTTP/1.1
+//! connection each, send single-transfer requests for a fixed time (1 client, then 16),
+//! then one client sends batches through the same endpoint, then 16 clients read accounts,
+//! then 16 clients with an analyst's token read the dashboard's overview, then a trade
+//! report. Beside them, in the same run, the same single transfers are applied through the
+//! library directly (the embedded store, one batch per transfer, as a caller without the
+//! service's merging would), and so are the batches. Every request's answer is checked
+//! (`ok` for every transfer, 200 for every read). Bounded in time; stops by itself.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -22,6 +23,12 @@ use corridor_store::LedgerStore;
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore, SNAPSHOT_INTERVAL_TRANSFERS};
 
 use crate::{round_to, BenchError};
+
+/// The dashboard's overview (its defaults: the first target's corridor, the last year).
+const OVERVIEW_PATH: &str = "/api/v1/dashboard/overview";
+/// A year's Iran–Iraq trade by border crossing.
+const REPORT_PATH: &str =
+    "/api/v1/trade/report?reporter=IRN&partner=IRQ&by=solar-year&from=1403&to=1403&group=crossing";
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -224,30 +231,34 @@ fn transfer_run(
     Ok((requests, requests * per_request as u64, elapsed, latencies))
 }
 
-fn read_run(
+/// `clients` threads sending `GET` requests for `seconds`, client `k`'s request `n` to
+/// `path(k, n)`; every answer must be 200. Returns (requests, seconds, latencies in µs).
+fn get_run(
     addr: SocketAddr,
     token: &str,
     clients: u64,
     seconds: f64,
-    accounts: u32,
+    path: impl Fn(u64, u64) -> String + Clone + Send + 'static,
 ) -> Result<(u64, f64, Vec<u64>), BenchError> {
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(seconds);
     let handles: Vec<_> = (0..clients)
         .map(|k| {
             let token = token.to_owned();
+            let path = path.clone();
             std::thread::spawn(move || -> Result<(u64, Vec<u64>), BenchError> {
                 let mut client = Client::connect(addr, &token)?;
                 let mut latencies = Vec::new();
                 let mut n = 0_u64;
                 while Instant::now() < deadline {
-                    let (id, _) = pair(k, n, accounts);
+                    let target = path(k, n);
                     let sent = Instant::now();
-                    let (status, answer) =
-                        client.send("GET", &format!("/api/v1/accounts/{id}"), "")?;
+                    let (status, answer) = client.send("GET", &target, "")?;
                     latencies.push(sent.elapsed().as_micros() as u64);
                     if status != 200 {
-                        return Err(unexpected(format!("a read failed: {status} {answer}")));
+                        return Err(unexpected(format!(
+                            "a read of {target} failed: {status} {answer}"
+                        )));
                     }
                     n += 1;
                 }
@@ -257,6 +268,23 @@ fn read_run(
         .collect();
     let (requests, latencies) = join_clients(handles)?;
     Ok((requests, started.elapsed().as_secs_f64(), latencies))
+}
+
+/// One `GET` of `path` before a run: 200, and the body is what `check` wants.
+fn probe(
+    addr: SocketAddr,
+    token: &str,
+    path: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Result<(), BenchError> {
+    let (status, answer) = Client::connect(addr, token)?.send("GET", path, "")?;
+    let body: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+    if status != 200 || !check(&body) {
+        return Err(unexpected(format!(
+            "{path} did not answer as expected: {status} {answer}"
+        )));
+    }
+    Ok(())
 }
 
 /// The library directly: the embedded store, `per_batch` transfers per batch, for `seconds`.
@@ -379,8 +407,22 @@ pub fn run_service(dir: &Path, config: &ServiceBenchConfig) -> Result<Value, Ben
     let now_seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (_, token) = TokenStore::open(&data.join("service.sqlite"))
-        .and_then(|mut store| store.create(Role::Operator, None, None, now_seconds))
+    // The demo corridor, for the dashboard's reads: trade figures and targets in the
+    // registry, and one clearing plan posted to the ledger (its accounts' ids are digests,
+    // apart from the bench's accounts 1..=accounts).
+    let mut now_nanos = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    };
+    corridor_api::demo::load_demo(&data, "2026-01-01T00:00:00Z", &mut now_nanos)
+        .map_err(unexpected)?;
+    let (token, analyst) = TokenStore::open(&data.join("service.sqlite"))
+        .and_then(|mut store| {
+            let (_, operator) = store.create(Role::Operator, None, None, now_seconds)?;
+            let (_, analyst) = store.create(Role::Analyst, None, None, now_seconds)?;
+            Ok((operator, analyst))
+        })
         .map_err(unexpected)?;
 
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -477,12 +519,33 @@ pub fn run_service(dir: &Path, config: &ServiceBenchConfig) -> Result<Value, Ben
         "run": format!("batches of {} transfers, 1 client", config.batch),
         "requests": requests, "transfers_per_second": round_to(batch_rate, 0), "p50_ms": p50, "p99_ms": p99,
     }));
-    let (reads, elapsed, mut latencies) = read_run(addr, &token, 16, seconds, config.accounts)?;
+    let accounts = config.accounts;
+    let (reads, elapsed, mut latencies) = get_run(addr, &token, 16, seconds, move |k, n| {
+        format!("/api/v1/accounts/{}", pair(k, n, accounts).0)
+    })?;
     let (p50, p99) = percentiles(&mut latencies);
     runs.push(json!({
         "run": "account reads, 16 clients", "requests": reads,
         "requests_per_second": round_to(reads as f64 / elapsed, 0), "p50_ms": p50, "p99_ms": p99,
     }));
+    // The dashboard's trade reads over the demo corridor, as an analyst. A probe first, so
+    // that a run does not measure an empty answer.
+    let has_rows = |key: &'static str| {
+        move |body: &Value| body[key].as_array().is_some_and(|rows| !rows.is_empty())
+    };
+    for (name, path, key) in [
+        ("overview reads", OVERVIEW_PATH, "months"),
+        ("trade report reads", REPORT_PATH, "rows"),
+    ] {
+        probe(addr, &analyst, path, has_rows(key))?;
+        let (reads, elapsed, mut latencies) =
+            get_run(addr, &analyst, 16, seconds, move |_, _| path.to_owned())?;
+        let (p50, p99) = percentiles(&mut latencies);
+        runs.push(json!({
+            "run": format!("{name}, 16 clients"), "requests": reads,
+            "requests_per_second": round_to(reads as f64 / elapsed, 0), "p50_ms": p50, "p99_ms": p99,
+        }));
+    }
     let _ = stop_tx.send(());
     server
         .join()
