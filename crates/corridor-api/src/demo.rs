@@ -21,6 +21,9 @@ const POOLS: &str = include_str!("../../../docs/examples/clearing/pools.csv");
 const FX: &str = include_str!("../../../docs/examples/clearing/fx.csv");
 const LIQUIDITY: &str = include_str!("../../../docs/examples/clearing/liquidity.csv");
 
+/// A party of the demo whose participant token `serve --demo` prints.
+pub const DEMO_PARTICIPANT: &str = "IR-IMP-TEHRAN";
+
 /// Transfer code of the demo's reservations: a pool's payment held until the goods cross.
 pub const CODE_RESERVATION: u16 = 20;
 

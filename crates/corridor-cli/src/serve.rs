@@ -154,6 +154,32 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
             loaded.reservations,
             started.elapsed().as_secs_f64()
         )?;
+        // Tokens to sign in to the dashboard with, valid for a day: the demo's only.
+        let mut tokens = open_tokens(&args.data)?;
+        let now = now_seconds();
+        let day = Some(now + 86_400);
+        let mut err = io::stderr();
+        writeln!(
+            err,
+            "dashboard: http://{}/ ; sign in with one of these tokens (valid for a day):",
+            args.addr
+        )?;
+        for (role, party) in [
+            (Role::Analyst, None),
+            (Role::Operator, None),
+            (
+                Role::Participant,
+                Some(corridor_api::demo::DEMO_PARTICIPANT),
+            ),
+        ] {
+            let (_, token) = tokens.create(role, party, day, now)?;
+            writeln!(
+                err,
+                "  {:<11} {token}{}",
+                role.name(),
+                party.map(|p| format!("  (party {p})")).unwrap_or_default()
+            )?;
+        }
     }
     let mut config = ServeConfig::new(args.data, args.addr);
     config.max_body_bytes = args.max_body_bytes;
