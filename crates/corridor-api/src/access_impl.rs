@@ -174,6 +174,11 @@ pub const RULES: &[Rule] = &[
     ),
     rule(
         "GET",
+        "/api/v1/clearing/runs/{id}/plan",
+        Allowed::Roles(OPERATORS),
+    ),
+    rule(
+        "GET",
         "/api/v1/clearing/runs/{id}/obligations/{obligation}",
         Allowed::Roles(PARTY_READERS),
     ),

@@ -451,6 +451,7 @@ impl Modify for Bearer {
         crate::settle_routes::list_runs,
         crate::settle_routes::submit_run,
         crate::settle_routes::get_run,
+        crate::settle_routes::get_plan,
         crate::settle_routes::explain_obligation,
         crate::settle_routes::post_run,
     ),

@@ -157,6 +157,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(settle::list_runs).post(settle::submit_run),
         )
         .route("/api/v1/clearing/runs/{id}", get(settle::get_run))
+        .route("/api/v1/clearing/runs/{id}/plan", get(settle::get_plan))
         .route(
             "/api/v1/obligations",
             get(settle::list_obligations).post(settle::submit_obligations),

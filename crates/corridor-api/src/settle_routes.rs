@@ -611,3 +611,83 @@ pub(crate) async fn list_obligations(
     .await?;
     Ok(Json(ObligationsOut { obligations }))
 }
+
+/// One transfer of a settlement plan.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PlanTransferOut {
+    /// The ledger transfer's id when posted.
+    id: String,
+    /// Who pays: a party, or a country's clearing agent (`agent:IRQ`).
+    debit: String,
+    /// Who is paid.
+    credit: String,
+    /// Minor units.
+    amount: String,
+    currency: String,
+    exponent: u8,
+    /// `offset`, `cash`, `pool_payment` or `pool_charge`.
+    kind: &'static str,
+    /// The obligation it discharges.
+    obligation: Option<String>,
+}
+
+/// A run's settlement plan: the ledger transfers that carry it out.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PlanOut {
+    run: String,
+    /// 32 hexadecimal digits.
+    plan: String,
+    transfers: Vec<PlanTransferOut>,
+}
+
+fn holder_name(holder: &Holder) -> String {
+    match holder {
+        Holder::Party(id) => id.clone(),
+        Holder::Agent(country) => format!("agent:{country}"),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/clearing/runs/{id}/plan",
+    params(RunPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The transfers that carry the run out (what posting it applies)", body = PlanOut),
+        (status = 404, description = "No such run", body = ErrorBody),
+        Failures
+    )
+)]
+pub(crate) async fn get_plan(
+    State(state): State<AppState>,
+    Path(RunPath { id }): Path<RunPath>,
+) -> Result<Json<PlanOut>, ApiError> {
+    let run = id.clone();
+    let plan = with_clearing(&state, move |store| clearing::plan_of(store, &run)).await?;
+    use corridor_settlement::plan::{CODE_CASH, CODE_OFFSET, CODE_POOL_CHARGE, CODE_POOL_PAYMENT};
+    Ok(Json(PlanOut {
+        run: id,
+        plan: format!("{:032x}", plan.id),
+        transfers: plan
+            .transfers
+            .iter()
+            .enumerate()
+            .map(|(index, t)| PlanTransferOut {
+                id: corridor_settlement::post::transfer_id(plan.id, index).to_string(),
+                debit: holder_name(&t.debit),
+                credit: holder_name(&t.credit),
+                amount: t.amount.amount_minor().to_string(),
+                currency: t.amount.currency().code().to_owned(),
+                exponent: t.amount.currency().scale(),
+                kind: match t.code {
+                    CODE_OFFSET => "offset",
+                    CODE_CASH => "cash",
+                    CODE_POOL_PAYMENT => "pool_payment",
+                    CODE_POOL_CHARGE => "pool_charge",
+                    _ => "other",
+                },
+                obligation: t.obligation.as_ref().map(|(_, id)| id.clone()),
+            })
+            .collect(),
+    }))
+}

@@ -385,6 +385,41 @@ async fn a_clearing_run_is_submitted_explained_and_posted_once() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // The plan: it pays from the pool and records the set-off, obligation by obligation.
+    let (status, plan) = service
+        .call(
+            "GET",
+            &format!("/api/v1/clearing/runs/{id}/plan"),
+            &service.operator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["plan"], run["plan"]);
+    let transfers = plan["transfers"].as_array().unwrap();
+    assert!(transfers.iter().any(|t| t["kind"] == "pool_payment"));
+    // Obligation by obligation, the plan's transfers are the report's parts.
+    let minor = |text: &Value| {
+        text.as_str()
+            .unwrap()
+            .replace('.', "")
+            .parse::<i128>()
+            .unwrap()
+    };
+    for obligation in obligations {
+        for (kind, part) in [
+            ("offset", "offset"),
+            ("pool_payment", "pooled"),
+            ("cash", "cash"),
+        ] {
+            let planned: i128 = transfers
+                .iter()
+                .filter(|t| t["kind"] == kind && t["obligation"] == obligation["id"])
+                .map(|t| cents(&t["amount"]))
+                .sum();
+            assert_eq!(planned, minor(&obligation[part]), "{obligation} {kind}");
+        }
+    }
     // Posting twice posts once.
     let (status, posted) = service
         .call(
