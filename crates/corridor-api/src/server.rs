@@ -171,7 +171,9 @@ impl AppState {
                 metrics,
                 request_timeout: Duration::from_secs(30),
                 limiter: Arc::new(RateLimiter::new(0)),
-                registry: Arc::new(std::sync::Mutex::new(registry)),
+                registry: Arc::new(std::sync::Mutex::new(crate::trade::RegistryState::new(
+                    registry,
+                ))),
                 clearing: Arc::new(std::sync::Mutex::new(clearing)),
             },
             thread,

@@ -2,9 +2,10 @@
 //! (`DIR/registry.sqlite`) through the same functions as `corridor report` and
 //! `corridor target progress`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,9 +24,47 @@ use crate::error::ApiError;
 use crate::routes::Params;
 use crate::server::{now_seconds, AppState};
 
-/// The trade registry, shared by the handlers (one connection; reports run on the blocking
-/// pool).
-pub(crate) type SharedRegistry = Arc<Mutex<Registry>>;
+/// The trade registry, shared by the handlers (one connection; reads run on the blocking
+/// pool), with a cache of answers.
+pub(crate) type SharedRegistry = Arc<Mutex<RegistryState>>;
+
+/// The registry and the answers computed from it. Reports, overviews and forecasts are
+/// pure functions of the registry's content and the day, and computing one (a forecast
+/// model fitted per target) takes a good part of a second; the registry changes only when a
+/// file or target is loaded. An answer is kept until the registry changes: its
+/// `data_version` (another process's commit) or this service's own writes.
+pub(crate) struct RegistryState {
+    registry: Registry,
+    /// This service's own writes to the registry.
+    writes: u64,
+    /// (data_version, writes) the cached answers were computed at.
+    seen: (i64, u64),
+    /// Answers by route, query and day.
+    answers: HashMap<String, axum::body::Bytes>,
+}
+
+impl std::fmt::Debug for RegistryState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryState")
+            .field("writes", &self.writes)
+            .field("answers", &self.answers.len())
+            .finish()
+    }
+}
+
+/// Answers kept at most; beyond, the cache starts afresh.
+const ANSWERS_MAX: usize = 1_024;
+
+impl RegistryState {
+    pub(crate) fn new(registry: Registry) -> RegistryState {
+        RegistryState {
+            registry,
+            writes: 0,
+            seen: (0, 0),
+            answers: HashMap::new(),
+        }
+    }
+}
 
 /// Runs `work` on the registry off the async threads.
 async fn with_registry<T: Send + 'static>(
@@ -37,10 +76,53 @@ async fn with_registry<T: Send + 'static>(
         let registry = registry
             .lock()
             .map_err(|_| ApiError::Internal("the trade registry's lock is poisoned".to_owned()))?;
-        work(&registry)
+        work(&registry.registry)
     })
     .await
     .map_err(|error| ApiError::Internal(format!("a report failed: {error}")))?
+}
+
+/// The JSON answer of `work` for `key` (the route and its query), computed once per day
+/// and state of the registry.
+async fn cached<T: Serialize + 'static>(
+    state: &AppState,
+    key: String,
+    work: impl FnOnce(&Registry) -> Result<T, ApiError> + Send + 'static,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let registry = state.registry.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let mut guard = registry
+            .lock()
+            .map_err(|_| ApiError::Internal("the trade registry's lock is poisoned".to_owned()))?;
+        let shared = &mut *guard;
+        let now = (
+            shared.registry.data_version().map_err(registry_error)?,
+            shared.writes,
+        );
+        if now != shared.seen || shared.answers.len() >= ANSWERS_MAX {
+            shared.answers.clear();
+            shared.seen = now;
+        }
+        let key = format!("{key}@{}", today()?);
+        if let Some(bytes) = shared.answers.get(&key) {
+            return Ok(bytes.clone());
+        }
+        let answer = work(&shared.registry)?;
+        let bytes = axum::body::Bytes::from(
+            serde_json::to_vec(&answer)
+                .map_err(|e| ApiError::Internal(format!("write the answer: {e}")))?,
+        );
+        shared.answers.insert(key, bytes.clone());
+        Ok::<_, ApiError>(bytes)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("a report failed: {error}")))??;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response())
 }
 
 fn registry_error(error: impl std::fmt::Display) -> ApiError {
@@ -413,10 +495,10 @@ fn overview(registry: &Registry, query: OverviewQuery) -> Result<OverviewOut, Ap
 pub(crate) async fn dashboard_overview(
     State(state): State<AppState>,
     Params(query): Params<OverviewQuery>,
-) -> Result<Json<OverviewOut>, ApiError> {
-    with_registry(&state, move |registry| overview(registry, query))
-        .await
-        .map(Json)
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let key = format!("overview?{}", raw.unwrap_or_default());
+    cached(&state, key, move |registry| overview(registry, query)).await
 }
 
 /// A flow: exports, imports or both.
@@ -607,10 +689,10 @@ fn report(registry: &Registry, query: ReportQuery) -> Result<ReportOut, ApiError
 pub(crate) async fn trade_report_route(
     State(state): State<AppState>,
     Params(query): Params<ReportQuery>,
-) -> Result<Json<ReportOut>, ApiError> {
-    with_registry(&state, move |registry| report(registry, query))
-        .await
-        .map(Json)
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let key = format!("report?{}", raw.unwrap_or_default());
+    cached(&state, key, move |registry| report(registry, query)).await
 }
 
 /// A partners ranking's question.
@@ -739,10 +821,10 @@ fn partners(registry: &Registry, query: PartnersQuery) -> Result<PartnersOut, Ap
 pub(crate) async fn trade_partners(
     State(state): State<AppState>,
     Params(query): Params<PartnersQuery>,
-) -> Result<Json<PartnersOut>, ApiError> {
-    with_registry(&state, move |registry| partners(registry, query))
-        .await
-        .map(Json)
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let key = format!("partners?{}", raw.unwrap_or_default());
+    cached(&state, key, move |registry| partners(registry, query)).await
 }
 
 /// The targets and where each stands today.
@@ -760,8 +842,10 @@ pub(crate) struct TargetsOut {
         crate::openapi::Failures
     )
 )]
-pub(crate) async fn targets(State(state): State<AppState>) -> Result<Json<TargetsOut>, ApiError> {
-    with_registry(&state, |registry| {
+pub(crate) async fn targets(
+    State(state): State<AppState>,
+) -> Result<axum::response::Response, ApiError> {
+    cached(&state, "targets".to_owned(), |registry| {
         let as_of = today()?;
         let targets = registry.targets().map_err(registry_error)?;
         Ok(TargetsOut {
@@ -772,7 +856,6 @@ pub(crate) async fn targets(State(state): State<AppState>) -> Result<Json<Target
         })
     })
     .await
-    .map(Json)
 }
 
 /// How a file is loaded.
@@ -904,10 +987,13 @@ pub(crate) async fn load_trade(
 ) -> Result<Json<LoadOut>, ApiError> {
     let registry = state.registry.clone();
     tokio::task::spawn_blocking(move || {
-        let mut registry = registry
+        let mut shared = registry
             .lock()
             .map_err(|_| ApiError::Internal("the trade registry's lock is poisoned".to_owned()))?;
-        load_file(&mut registry, query, &bytes)
+        let shared = &mut *shared;
+        // Whatever happens, cached answers may be stale now.
+        shared.writes += 1;
+        load_file(&mut shared.registry, query, &bytes)
     })
     .await
     .map_err(|error| ApiError::Internal(format!("a load failed: {error}")))?
@@ -1098,8 +1184,8 @@ fn forecast_of(registry: &Registry, query: ForecastQuery) -> Result<ForecastOut,
 pub(crate) async fn trade_forecast(
     State(state): State<AppState>,
     Params(query): Params<ForecastQuery>,
-) -> Result<Json<ForecastOut>, ApiError> {
-    with_registry(&state, move |registry| forecast_of(registry, query))
-        .await
-        .map(Json)
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let key = format!("forecast?{}", raw.unwrap_or_default());
+    cached(&state, key, move |registry| forecast_of(registry, query)).await
 }

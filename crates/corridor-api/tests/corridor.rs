@@ -624,6 +624,16 @@ async fn an_analyst_loads_a_file_whole_once_and_reports_see_it() {
         .as_str()
         .unwrap()
         .contains("line 3"));
+    // Reports see it (and keep their answer only until the registry changes).
+    let crossings_path = "/api/v1/trade/report?reporter=IRN&partner=IRQ&by=solar-month&from=1399-02&to=1399-02&group=crossing";
+    let (_, crossings) = service
+        .call("GET", crossings_path, &service.analyst, None)
+        .await;
+    assert_eq!(
+        crossings["rows"].as_array().unwrap().len(),
+        1,
+        "{crossings}"
+    );
     // The good file loads, and again changes nothing.
     let (status, report) = upload(&service, path, &service.analyst, DECLARATIONS).await;
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -854,4 +864,24 @@ async fn participants_submit_their_own_obligations_and_a_run_clears_what_was_sub
         .as_str()
         .unwrap()
         .contains("no obligations"));
+}
+
+#[tokio::test]
+async fn answers_follow_the_registry_when_another_process_changes_it() {
+    let service = service(false);
+    let (_, before) = service
+        .call("GET", "/api/v1/targets", &service.analyst, None)
+        .await;
+    assert_eq!(before["targets"].as_array().unwrap().len(), 0);
+    // `corridor target add` beside the running service: another connection.
+    let mut registry =
+        corridor_registry::Registry::open(&service._dir.path().join("registry.sqlite")).unwrap();
+    for target in corridor_registry::demo::targets().unwrap() {
+        registry.add_target(target).unwrap();
+    }
+    drop(registry);
+    let (_, after) = service
+        .call("GET", "/api/v1/targets", &service.analyst, None)
+        .await;
+    assert_eq!(after["targets"].as_array().unwrap().len(), 2, "{after}");
 }

@@ -313,6 +313,16 @@ impl Registry {
         Ok(rows.unsigned_abs())
     }
 
+    /// SQLite's `data_version` of this connection: it changes when another connection (a
+    /// `corridor trade load` beside a running service) commits to the registry. With a
+    /// count of this connection's own writes, it tells a cache whether the registry
+    /// changed.
+    pub fn data_version(&self) -> Result<i64, RegistryError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
     pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
