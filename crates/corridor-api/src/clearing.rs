@@ -174,7 +174,15 @@ impl RunInputs {
     fn run_id(&self, method: MethodChoice, parties: &str) -> String {
         let mut digest = Sha256::new();
         digest.update(b"corridor/run/v1\0");
-        digest.update(format!("{method:?}").as_bytes());
+        let name = match method {
+            MethodChoice::Netting => "netting",
+            MethodChoice::Multilateral => "multilateral",
+            MethodChoice::Setoff => "setoff",
+            MethodChoice::SetoffLiquidity => "setoff+liquidity",
+            MethodChoice::Pool => "pool",
+            MethodChoice::All => "all",
+        };
+        digest.update(name.as_bytes());
         for part in [
             self.obligations.as_deref(),
             Some(parties),

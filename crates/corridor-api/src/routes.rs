@@ -89,6 +89,13 @@ pub(crate) struct TokenPath {
 impl<T: DeserializeOwned> Body<T> {
     /// Reads a body already in memory.
     fn from_bytes(bytes: &[u8]) -> Result<Body<T>, ApiError> {
+        // Every body is an object: serde would also read a struct from an array of its
+        // fields' values, which the API does not offer.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::BadRequest(
+                "the body is not a JSON object".to_owned(),
+            ));
+        }
         serde_json::from_slice(bytes)
             .map(Body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON here: {e}")))

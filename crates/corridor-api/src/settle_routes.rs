@@ -353,24 +353,26 @@ pub(crate) async fn dashboard_settlement(
             ));
         }
     }
-    let pool_parties: Vec<String> = parties
-        .iter()
-        .filter(|p| p.kind == "restricted-pool")
-        .map(|p| p.id.clone())
-        .collect();
+    // Parties kept as restricted pools: their accounts in any currency (looked up by id,
+    // never by scanning the ledger's accounts).
+    for party in parties.iter().filter(|p| p.kind == "restricted-pool") {
+        for currency in Currency::all() {
+            pool_accounts.push(account_id(&Holder::Party(party.id.clone()), *currency));
+        }
+    }
+    pool_accounts.sort_unstable();
+    pool_accounts.dedup();
     let pending = state
         .ledger
         .with_store(
             move |ledger| -> Result<Vec<corridor_ledger::Transfer>, corridor_store::StoreError> {
-                let keys: Vec<u128> = pool_parties.iter().map(|p| party_key(p)).collect();
-                for account in ledger.accounts()? {
-                    if keys.contains(&account.user_data_128) && !pool_accounts.contains(&account.id)
-                    {
-                        pool_accounts.push(account.id);
-                    }
-                }
+                let existing: Vec<u128> = ledger
+                    .lookup_accounts(&pool_accounts)?
+                    .iter()
+                    .map(|a| a.id)
+                    .collect();
                 let mut open = Vec::new();
-                for account in pool_accounts {
+                for account in existing {
                     let page = ledger.account_transfers(&HistoryQuery {
                         limit: 1_000,
                         reversed: true,

@@ -521,6 +521,16 @@ async fn a_bad_cycle_names_its_input_line_and_column_and_keeps_nothing() {
         .call("GET", "/api/v1/clearing/runs", &service.operator, None)
         .await;
     assert_eq!(runs["runs"].as_array().unwrap().len(), 0);
+    // A body that is not an object, though serde could read the struct from an array.
+    let (status, _) = service
+        .call(
+            "POST",
+            "/api/v1/clearing/runs",
+            &service.operator,
+            Some(json!([null, OBLIGATIONS])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     // A method that is not one.
     let (status, _) = service
         .call(
