@@ -105,6 +105,53 @@ struct DataArgs {
     /// The data directory (created on first use).
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
+    /// Keep the ledger in PostgreSQL instead of the data directory:
+    /// postgres://user@host:port/database (schema `corridor`).
+    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The PostgreSQL schema the ledger lives in (several ledgers may share a database).
+    #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
+    database_schema: String,
+}
+
+/// An open ledger: embedded (the default) or on PostgreSQL.
+enum OpenLedger {
+    Embedded(Box<EmbeddedStore>),
+    Postgres(Box<corridor_store_postgres::PostgresStore>),
+}
+
+impl OpenLedger {
+    /// Opens the ledger `args` name.
+    fn open(args: &DataArgs) -> Result<OpenLedger> {
+        match &args.database_url {
+            None => Ok(OpenLedger::Embedded(Box::new(open_ledger(&args.data)?))),
+            Some(url) => {
+                let config = corridor_store_postgres::PostgresConfig {
+                    url: url.clone(),
+                    schema: args.database_schema.clone(),
+                };
+                let (store, _) = corridor_store_postgres::open(&config)
+                    .context("open the ledger on PostgreSQL")?;
+                Ok(OpenLedger::Postgres(Box::new(store)))
+            }
+        }
+    }
+
+    fn store(&mut self) -> &mut dyn LedgerStore {
+        match self {
+            OpenLedger::Embedded(store) => store.as_mut(),
+            OpenLedger::Postgres(store) => store.as_mut(),
+        }
+    }
+
+    /// Closes it: the embedded store takes a snapshot; PostgreSQL has committed every
+    /// batch already.
+    fn close(self) -> Result<()> {
+        match self {
+            OpenLedger::Embedded(store) => store.close().context("snapshot the ledger"),
+            OpenLedger::Postgres(_) => Ok(()),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -325,12 +372,13 @@ fn ledger_apply(args: ApplyArgs) -> Result<()> {
         }
     };
     let events_count = apply::validate(open_input()?, &args.file, args.batch)?;
-    let mut store = open_ledger(&args.data.data)?;
+    let mut ledger = OpenLedger::open(&args.data)?;
+    let store = ledger.store();
     let progress = progress_bar(events_count, "events");
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let summary = apply::apply(
-        &mut store,
+        store,
         open_input()?,
         &args.file,
         args.batch,
@@ -339,7 +387,7 @@ fn ledger_apply(args: ApplyArgs) -> Result<()> {
         &mut |done| progress.set_position(done),
     )?;
     progress.finish_and_clear();
-    store.close().context("snapshot the ledger")?;
+    ledger.close()?;
     out.flush()?;
     // A summary for the person at the terminal; scripts read the result lines on stdout.
     if io::stderr().is_terminal() {
@@ -369,7 +417,8 @@ fn progress_bar(length: u64, unit: &str) -> indicatif::ProgressBar {
 }
 
 fn ledger_accounts(args: AccountsArgs) -> Result<()> {
-    let mut store = open_ledger(&args.data.data)?;
+    let mut ledger = OpenLedger::open(&args.data)?;
+    let store = ledger.store();
     let mut accounts = if args.ids.is_empty() {
         store.accounts()?
     } else {
@@ -406,7 +455,8 @@ fn ledger_accounts(args: AccountsArgs) -> Result<()> {
 }
 
 fn ledger_transfers(args: TransfersArgs) -> Result<()> {
-    let mut store = open_ledger(&args.data.data)?;
+    let mut ledger = OpenLedger::open(&args.data)?;
+    let store = ledger.store();
     let transfers = match args.account {
         Some(account_id) => {
             let query = HistoryQuery {

@@ -21,7 +21,7 @@ use std::os::unix::fs::FileExt;
 use corridor_ledger::{Account, Transfer, TransferSeq};
 use corridor_store::StoreError;
 
-use crate::codec::{self, RECORD_BYTES};
+use corridor_store::codec::{self, RECORD_BYTES};
 
 const MAGIC: u32 = 0x4e52_4a43; // "CJRN"
 pub(crate) const HEADER_BYTES: usize = 32;

@@ -19,7 +19,6 @@
 
 #![deny(clippy::float_arithmetic)]
 
-mod codec;
 mod journal;
 mod snapshot;
 

@@ -20,8 +20,8 @@ use corridor_ledger::{
 };
 use corridor_store::StoreError;
 
-use crate::codec::{self, RECORD_BYTES};
 use crate::journal::BatchLocation;
+use corridor_store::codec::{self, RECORD_BYTES};
 
 const MAGIC: u32 = 0x504e_5343; // "CSNP"
 const VERSION: u32 = 2;

@@ -13,6 +13,7 @@
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod codec;
 mod error;
 mod machine;
 mod memory;

@@ -4,7 +4,7 @@
 use corridor_ledger::{Account, AccountFlags, Transfer, TransferFlags};
 
 /// Bytes of one encoded account or transfer.
-pub(crate) const RECORD_BYTES: usize = 128;
+pub const RECORD_BYTES: usize = 128;
 
 /// Writes fields one after another into a fixed buffer.
 struct Writer<'a> {
@@ -47,7 +47,7 @@ impl Reader<'_> {
 }
 
 /// Encodes a transfer into `out` (128 bytes).
-pub(crate) fn encode_transfer(transfer: &Transfer, out: &mut [u8; RECORD_BYTES]) {
+pub fn encode_transfer(transfer: &Transfer, out: &mut [u8; RECORD_BYTES]) {
     let mut w = Writer { bytes: out, at: 0 };
     w.put(&transfer.id.to_le_bytes());
     w.put(&transfer.debit_account_id.to_le_bytes());
@@ -66,7 +66,7 @@ pub(crate) fn encode_transfer(transfer: &Transfer, out: &mut [u8; RECORD_BYTES])
 }
 
 /// Decodes a transfer written by [`encode_transfer`].
-pub(crate) fn decode_transfer(bytes: &[u8; RECORD_BYTES]) -> Transfer {
+pub fn decode_transfer(bytes: &[u8; RECORD_BYTES]) -> Transfer {
     let mut r = Reader { bytes, at: 0 };
     let transfer = Transfer {
         id: r.u128(),
@@ -88,7 +88,7 @@ pub(crate) fn decode_transfer(bytes: &[u8; RECORD_BYTES]) -> Transfer {
 }
 
 /// Encodes an account into `out` (128 bytes).
-pub(crate) fn encode_account(account: &Account, out: &mut [u8; RECORD_BYTES]) {
+pub fn encode_account(account: &Account, out: &mut [u8; RECORD_BYTES]) {
     let mut w = Writer { bytes: out, at: 0 };
     w.put(&account.id.to_le_bytes());
     w.put(&account.debits_pending.to_le_bytes());
@@ -107,7 +107,7 @@ pub(crate) fn encode_account(account: &Account, out: &mut [u8; RECORD_BYTES]) {
 }
 
 /// Decodes an account written by [`encode_account`].
-pub(crate) fn decode_account(bytes: &[u8; RECORD_BYTES]) -> Account {
+pub fn decode_account(bytes: &[u8; RECORD_BYTES]) -> Account {
     let mut r = Reader { bytes, at: 0 };
     let id = r.u128();
     let debits_pending = r.u128();
@@ -137,7 +137,7 @@ pub(crate) fn decode_account(bytes: &[u8; RECORD_BYTES]) -> Account {
 }
 
 /// Views a slice of exactly 128 bytes as a record.
-pub(crate) fn record(bytes: &[u8]) -> &[u8; RECORD_BYTES] {
+pub fn record(bytes: &[u8]) -> &[u8; RECORD_BYTES] {
     bytes.try_into().expect("a record is 128 bytes")
 }
 
