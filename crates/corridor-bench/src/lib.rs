@@ -6,6 +6,7 @@
 
 mod baseline;
 pub mod clearing;
+pub mod postgres;
 pub mod service;
 pub mod trade;
 pub mod workload;
@@ -31,6 +32,8 @@ pub enum BenchBackend {
     Embedded,
     /// The plain SQLite schema, durable.
     SqliteBaseline,
+    /// The PostgreSQL store, durable (run by [`postgres::run_postgres`]).
+    Postgres,
 }
 
 impl BenchBackend {
@@ -40,6 +43,7 @@ impl BenchBackend {
             BenchBackend::MemoryStore => "memory-store",
             BenchBackend::Embedded => "embedded",
             BenchBackend::SqliteBaseline => "sqlite-baseline",
+            BenchBackend::Postgres => "postgres",
         }
     }
 }
@@ -286,6 +290,9 @@ pub fn run(
             let mut baseline = SqliteBaseline::create(&dir.join("baseline.sqlite"))?;
             measure(backend, &mut baseline, config, show_progress)
         }
+        BenchBackend::Postgres => Err(BenchError::Unexpected(
+            "the PostgreSQL bench needs a database: postgres::run_postgres".to_owned(),
+        )),
     };
     let _ = std::fs::remove_dir_all(&dir);
     result

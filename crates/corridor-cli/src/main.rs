@@ -214,6 +214,9 @@ enum BackendArg {
     MemoryStore,
     Embedded,
     SqliteBaseline,
+    /// The ledger on PostgreSQL (--database-url), beside pgbench's one transaction per
+    /// transfer at 1, 4 and 16 clients.
+    Postgres,
 }
 
 #[derive(Args)]
@@ -248,6 +251,12 @@ struct BenchArgs {
     /// Accepted for scripts that pass it: the bench always prints JSON.
     #[arg(long)]
     json: bool,
+    /// The PostgreSQL server for `--backend postgres` (a fresh schema is made and dropped).
+    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Seconds of each pgbench run beside `--backend postgres`.
+    #[arg(long, default_value_t = 10)]
+    pgbench_seconds: u32,
 }
 
 fn main() {
@@ -538,6 +547,7 @@ fn ledger_bench(args: BenchArgs) -> Result<()> {
         BackendArg::MemoryStore => BenchBackend::MemoryStore,
         BackendArg::Embedded => BenchBackend::Embedded,
         BackendArg::SqliteBaseline => BenchBackend::SqliteBaseline,
+        BackendArg::Postgres => BenchBackend::Postgres,
     };
     let config = BenchConfig {
         accounts: args.accounts.unwrap_or(10_000),
@@ -547,6 +557,15 @@ fn ledger_bench(args: BenchArgs) -> Result<()> {
         pending_percent: args.pending_percent.unwrap_or(0),
         seed: args.seed,
     };
+    if backend == BenchBackend::Postgres {
+        let Some(url) = &args.database_url else {
+            bail!("--backend postgres needs --database-url postgres://user@host:port/database");
+        };
+        let report =
+            corridor_bench::postgres::compare(&config, url, args.pgbench_seconds, show_progress)?;
+        writeln!(out, "{report}")?;
+        return Ok(());
+    }
     let result = corridor_bench::run(backend, &config, &root, show_progress)?;
     writeln!(out, "{}", result.to_json())?;
     Ok(())
