@@ -39,6 +39,7 @@ pub mod access {
 }
 
 pub use access::{party_key, Principal, Role};
+pub use corridor_store_postgres::PostgresConfig;
 pub use error::ApiError;
 pub use openapi::document as openapi_document;
 pub use server::{app, serve, serve_until, AppState, ServeConfig, ServeError};

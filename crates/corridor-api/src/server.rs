@@ -38,6 +38,8 @@ pub struct ServeConfig {
     /// Requests a second one token may send (a bucket holding one second's worth); 0 for
     /// no limit.
     pub rate_limit: u32,
+    /// The ledger on PostgreSQL instead of `DIR/ledger`.
+    pub database: Option<corridor_store_postgres::PostgresConfig>,
 }
 
 impl ServeConfig {
@@ -49,6 +51,7 @@ impl ServeConfig {
             max_body_bytes: 4 << 20,
             request_timeout: Duration::from_secs(30),
             rate_limit: 20_000,
+            database: None,
         }
     }
 }
@@ -152,18 +155,67 @@ impl AppState {
             dir: dir.display().to_string(),
             error,
         })?;
+        AppState::with_store(data, store, |store: EmbeddedStore| {
+            if let Err(error) = store.close() {
+                tracing::error!(%error, "closing the ledger failed");
+            }
+        })
+    }
+
+    /// Opens the data directory with the ledger on PostgreSQL. When another server is the
+    /// ledger's sequencer, this one waits as a standby, trying again every half second,
+    /// and takes over when the other's session ends (its advisory lock goes with it).
+    pub fn open_postgres(
+        data: &Path,
+        config: &corridor_store_postgres::PostgresConfig,
+    ) -> Result<(AppState, JoinHandle<()>), ServeError> {
+        let mut said = false;
+        let store = loop {
+            match corridor_store_postgres::open(config) {
+                Ok((store, report)) => {
+                    tracing::info!(
+                        batches = report.batches,
+                        events = report.events,
+                        schema = %config.schema,
+                        "the ledger on PostgreSQL is open; this server is its sequencer"
+                    );
+                    break store;
+                }
+                Err(corridor_store::StoreError::Locked(what)) => {
+                    if !said {
+                        tracing::info!(%what, "standby: another server is the sequencer");
+                        said = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(error) => {
+                    return Err(ServeError::Ledger {
+                        dir: format!("PostgreSQL schema {:?}", config.schema),
+                        error,
+                    })
+                }
+            }
+        };
+        AppState::with_store(data, store, drop)
+    }
+
+    fn with_store<S, C>(
+        data: &Path,
+        store: S,
+        close: C,
+    ) -> Result<(AppState, JoinHandle<()>), ServeError>
+    where
+        S: corridor_store::LedgerStore + Send + 'static,
+        C: FnOnce(S) + Send + 'static,
+    {
         let tokens = TokenStore::open(&data.join("service.sqlite"))?;
         let registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
             .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
         let clearing = crate::clearing::ClearingStore::open(&data.join("clearing.sqlite"))
             .map_err(|error| ServeError::Data(error.to_string()))?;
         let metrics = Arc::new(Metrics::default());
-        let (ledger, thread) = writer::start(store, metrics.clone(), |store: EmbeddedStore| {
-            if let Err(error) = store.close() {
-                tracing::error!(%error, "closing the ledger failed");
-            }
-        })
-        .map_err(|error| ServeError::Thread(error.to_string()))?;
+        let (ledger, thread) = writer::start(store, metrics.clone(), close)
+            .map_err(|error| ServeError::Thread(error.to_string()))?;
         Ok((
             AppState {
                 ledger,
@@ -300,7 +352,10 @@ pub fn serve_until(
             addr: config.addr,
             error,
         })?;
-    let (state, thread) = AppState::open(&config.data)?;
+    let (state, thread) = match &config.database {
+        None => AppState::open(&config.data)?,
+        Some(database) => AppState::open_postgres(&config.data, database)?,
+    };
     let mut state = state.with_rate_limit(config.rate_limit);
     state.request_timeout = config.request_timeout;
     let addr = config.addr;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use corridor_api::{Role, ServeConfig, TokenStore};
@@ -27,6 +27,13 @@ pub(crate) struct ServeArgs {
     /// Requests a second one token may send (0: no limit); beyond it, 429 rate_limited.
     #[arg(long, default_value_t = 20_000)]
     rate_limit: u32,
+    /// Keep the ledger in PostgreSQL: postgres://user@host:port/database. Several servers
+    /// may share one: one is the ledger's sequencer, the others wait and take over.
+    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The PostgreSQL schema of the ledger.
+    #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
+    database_schema: String,
     /// Load the demo corridor first (trade data and targets, parties, clearing cycles, a
     /// posted plan, reservations on the pool); loading it again changes nothing.
     #[arg(long)]
@@ -136,6 +143,9 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
         .try_init();
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("create {}", args.data.display()))?;
+    if args.demo && args.database_url.is_some() {
+        bail!("--demo loads the embedded ledger: give it without --database-url");
+    }
     if args.demo {
         let started = std::time::Instant::now();
         let loaded = corridor_api::demo::load_demo(
@@ -184,6 +194,10 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
     let mut config = ServeConfig::new(args.data, args.addr);
     config.max_body_bytes = args.max_body_bytes;
     config.rate_limit = args.rate_limit;
+    config.database = args.database_url.map(|url| corridor_api::PostgresConfig {
+        url,
+        schema: args.database_schema,
+    });
     corridor_api::serve(config, |bound| {
         // The first line on standard output says where the service listens (port 0 picks
         // a free one), for scripts and tests.

@@ -15,6 +15,11 @@ struct Server {
 }
 
 fn start(data: &std::path::Path) -> Server {
+    start_with(data, &[])
+}
+
+/// Starts `corridor serve` with these environment variables and waits until it listens.
+fn start_with(data: &std::path::Path, envs: &[(&str, &str)]) -> Server {
     let mut child = corridor()
         .args([
             "serve",
@@ -23,6 +28,7 @@ fn start(data: &std::path::Path) -> Server {
             "--data",
             data.to_str().unwrap(),
         ])
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -176,6 +182,17 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
     let data = dir.path();
     let operator = token(data, "operator");
     let mut server = start(data);
+    let acknowledged = kill_during_load(&mut server, &operator, || {});
+    // Restarted, the ledger holds every acknowledged transfer (its invariants are checked
+    // when it opens), and each exactly once.
+    let mut server = start(data);
+    check_acknowledged(&mut server, &operator, &acknowledged);
+}
+
+/// Creates accounts 1 and 2, then eight clients send single transfers as fast as they can;
+/// `before_kill` runs while they do, then the server is killed with SIGKILL. Returns the
+/// ids each client got `ok` for.
+fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnce()) -> Vec<u32> {
     let (status, _) = request(
         &server.addr,
         "POST",
@@ -192,7 +209,7 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
     let clients: Vec<_> = (0..8_u32)
         .map(|k| {
             let addr = server.addr.clone();
-            let operator = operator.clone();
+            let operator = operator.to_owned();
             let stop = stop.clone();
             std::thread::spawn(move || {
                 let mut acknowledged = Vec::new();
@@ -225,6 +242,7 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
         })
         .collect();
     std::thread::sleep(std::time::Duration::from_millis(700));
+    before_kill();
     signal(&server.child, "-KILL");
     let _ = server.child.wait();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -238,10 +256,12 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
         acknowledged.len()
     );
 
-    // Restarted, the ledger holds every acknowledged transfer (its invariants are checked
-    // when it opens), and each exactly once.
-    server = start(data);
-    for id in &acknowledged {
+    acknowledged
+}
+
+/// Every acknowledged transfer is in the ledger `server` serves, then stops it.
+fn check_acknowledged(server: &mut Server, operator: &str, acknowledged: &[u32]) {
+    for id in acknowledged {
         let (status, answer) = request(
             &server.addr,
             "GET",
@@ -260,4 +280,70 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
     assert!(credited >= 7 * acknowledged.len() as u64);
     signal(&server.child, "-TERM");
     assert!(server.child.wait().unwrap().success());
+}
+
+/// Two servers on one PostgreSQL ledger: one is the sequencer, the other waits. The first is
+/// killed with SIGKILL during a load; the second takes over by itself, and every transfer
+/// the first acknowledged is there, once. Needs `CORRIDOR_TEST_DATABASE_URL`.
+#[test]
+fn a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing() {
+    let url = match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing: CORRIDOR_TEST_DATABASE_URL is not set"
+            );
+            return;
+        }
+    };
+    let schema = format!(
+        "corridor_failover_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_owned();
+    let operator = token(&data, "operator");
+    let envs = [
+        ("CORRIDOR_DATABASE_URL", url.as_str()),
+        ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
+    ];
+    let mut first = start_with(&data, &envs);
+    // The standby: it listens only once it is the sequencer.
+    let standby = {
+        let data = data.clone();
+        let (url, schema) = (url.clone(), schema.clone());
+        std::thread::spawn(move || {
+            start_with(
+                &data,
+                &[
+                    ("CORRIDOR_DATABASE_URL", url.as_str()),
+                    ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
+                ],
+            )
+        })
+    };
+    let mut waited_while_first_lived = false;
+    let acknowledged = kill_during_load(&mut first, &operator, || {
+        waited_while_first_lived = !standby.is_finished();
+    });
+    assert!(
+        waited_while_first_lived,
+        "the standby must not serve while the sequencer lives"
+    );
+    let started = std::time::Instant::now();
+    let mut second = standby.join().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "took over in {:?}",
+        started.elapsed()
+    );
+    check_acknowledged(&mut second, &operator, &acknowledged);
+    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+        let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    }
 }
