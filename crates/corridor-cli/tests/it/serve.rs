@@ -197,7 +197,7 @@ fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnc
         &server.addr,
         "POST",
         "/api/v1/accounts",
-        &operator,
+        operator,
         Some(json!({ "accounts": [
             { "id": "1", "ledger": 840, "code": 1 }, { "id": "2", "ledger": 840, "code": 1 }
         ]})),
@@ -266,7 +266,7 @@ fn check_acknowledged(server: &mut Server, operator: &str, acknowledged: &[u32])
             &server.addr,
             "GET",
             &format!("/api/v1/transfers/{id}"),
-            &operator,
+            operator,
             None,
         );
         assert_eq!(
@@ -274,7 +274,7 @@ fn check_acknowledged(server: &mut Server, operator: &str, acknowledged: &[u32])
             "acknowledged transfer {id} is missing: {answer}"
         );
     }
-    let (_, account) = request(&server.addr, "GET", "/api/v1/accounts/2", &operator, None);
+    let (_, account) = request(&server.addr, "GET", "/api/v1/accounts/2", operator, None);
     let credited: u64 = account["credits_posted"].as_str().unwrap().parse().unwrap();
     // Transfers applied but not acknowledged (answered after the kill) may exist too.
     assert!(credited >= 7 * acknowledged.len() as u64);
