@@ -26,6 +26,7 @@ mod error;
 pub mod jsonl;
 mod metrics;
 mod openapi;
+pub mod recover;
 mod routes;
 mod server;
 mod settle_routes;

@@ -196,7 +196,12 @@ impl AppState {
                 }
             }
         };
-        AppState::with_store(data, store, drop)
+        // After a failed write (PostgreSQL restarted, the connection cut) the ledger reopens
+        // itself, replaying what is durable.
+        let again = config.clone();
+        let reopen: crate::recover::Reopen<corridor_store_postgres::PostgresStore> =
+            Box::new(move || corridor_store_postgres::open(&again).map(|(store, _)| store));
+        AppState::with_store(data, crate::recover::Recovering::new(store, reopen), drop)
     }
 
     fn with_store<S, C>(

@@ -235,12 +235,20 @@ fn identifier(name: &str) -> Result<String, StoreError> {
 /// migrations, replays the log and checks the invariants.
 pub fn open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), StoreError> {
     let schema = identifier(&config.schema)?;
-    let mut client = Client::connect(&config.url, NoTls).map_err(|e| {
+    let connect = |e| {
         db(
             &format!("connect to PostgreSQL ({})", redact(&config.url)),
             e,
         )
-    })?;
+    };
+    let mut pg: postgres::Config = config.url.parse().map_err(connect)?;
+    // Named, so an operator sees which connection is a ledger's sequencer.
+    let name: String = format!("corridor {}", config.schema)
+        .chars()
+        .take(63)
+        .collect();
+    pg.application_name(&name);
+    let mut client = pg.connect(NoTls).map_err(connect)?;
     let locked: bool = client
         .query_one(
             "SELECT pg_try_advisory_lock(hashtext('corridor/ledger/' || $1::text))",

@@ -347,3 +347,98 @@ fn a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing() {
         let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
     }
 }
+
+/// The sequencer's connection to PostgreSQL is cut (as by a PostgreSQL restart): requests
+/// get a clear retryable error, the server reopens the ledger by itself, and every transfer,
+/// retried until acknowledged, is applied exactly once. Needs `CORRIDOR_TEST_DATABASE_URL`.
+#[test]
+fn a_cut_postgres_connection_is_retryable_and_the_server_recovers_by_itself() {
+    let url = match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped a_cut_postgres_connection_is_retryable_and_the_server_recovers_by_itself: CORRIDOR_TEST_DATABASE_URL is not set"
+            );
+            return;
+        }
+    };
+    let schema = format!(
+        "corridor_cut_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let operator = token(data, "operator");
+    let mut server = start_with(
+        data,
+        &[
+            ("CORRIDOR_DATABASE_URL", url.as_str()),
+            ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
+        ],
+    );
+    let (status, _) = request(
+        &server.addr,
+        "POST",
+        "/api/v1/accounts",
+        &operator,
+        Some(json!({ "accounts": [
+            { "id": "1", "ledger": 840, "code": 1 }, { "id": "2", "ledger": 840, "code": 1 }
+        ]})),
+    );
+    assert_eq!(status, 200);
+    let mut unavailable = 0;
+    let mut send_until_acknowledged = |id: u32| {
+        for _ in 0..200 {
+            let (status, answer) = request(
+                &server.addr,
+                "POST",
+                "/api/v1/transfers",
+                &operator,
+                Some(transfer(id)),
+            );
+            if status == 200 {
+                let result = answer["results"][0]["result"].as_str().unwrap().to_owned();
+                assert!(result == "ok" || result == "exists", "{id}: {answer}");
+                return;
+            }
+            assert_eq!(
+                (status, answer["code"].as_str()),
+                (503, Some("unavailable")),
+                "{answer}"
+            );
+            unavailable += 1;
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("transfer {id} was never acknowledged");
+    };
+    for id in 1..=20 {
+        send_until_acknowledged(id);
+    }
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let cut: i64 = client
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            &[&format!("corridor {schema}")],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(cut, 1, "the sequencer's connection was cut");
+    for id in 21..=60 {
+        send_until_acknowledged(id);
+    }
+    assert!(unavailable >= 1, "the cut was noticed");
+    let (status, account) = request(&server.addr, "GET", "/api/v1/accounts/2", &operator, None);
+    assert_eq!(status, 200);
+    // Each of the 60 applied exactly once.
+    assert_eq!(account["credits_posted"], "420", "{account}");
+    let (status, _) = request(&server.addr, "GET", "/ready", &operator, None);
+    assert_eq!(status, 200);
+    signal(&server.child, "-TERM");
+    assert!(server.child.wait().unwrap().success());
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+}
