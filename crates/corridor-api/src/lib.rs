@@ -21,6 +21,7 @@
 mod access_impl;
 mod assets;
 pub mod clearing;
+mod cluster;
 pub mod demo;
 mod error;
 pub mod jsonl;

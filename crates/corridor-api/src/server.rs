@@ -350,6 +350,9 @@ pub fn serve_until(
     on_ready: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    if let Some(database) = config.database.clone() {
+        return crate::cluster::serve_postgres(config, database, on_ready, shutdown);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -357,10 +360,7 @@ pub fn serve_until(
             addr: config.addr,
             error,
         })?;
-    let (state, thread) = match &config.database {
-        None => AppState::open(&config.data)?,
-        Some(database) => AppState::open_postgres(&config.data, database)?,
-    };
+    let (state, thread) = AppState::open(&config.data)?;
     let mut state = state.with_rate_limit(config.rate_limit);
     state.request_timeout = config.request_timeout;
     let addr = config.addr;

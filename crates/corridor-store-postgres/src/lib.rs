@@ -29,16 +29,65 @@ use corridor_store::{Persistence, StateMachineStore, StoreError};
 use postgres::{Client, NoTls};
 
 /// The schema migrations, in order; `corridor_migration` records which were applied.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE corridor_batch (
-        number bigint PRIMARY KEY,
-        kind smallint NOT NULL CHECK (kind IN (1, 2)),
-        timestamp bigint NOT NULL,
-        seq_first bigint,
-        records bytea NOT NULL CHECK (octet_length(records) % 128 = 0)
-    )",
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE corridor_batch (
+            number bigint PRIMARY KEY,
+            kind smallint NOT NULL CHECK (kind IN (1, 2)),
+            timestamp bigint NOT NULL,
+            seq_first bigint,
+            records bytea NOT NULL CHECK (octet_length(records) % 128 = 0)
+        )",
+    ),
+    (
+        2,
+        "CREATE TABLE corridor_sequencer (
+            one smallint PRIMARY KEY CHECK (one = 1),
+            address text NOT NULL,
+            since timestamptz NOT NULL DEFAULT now()
+        )",
+    ),
+];
+
+/// A short-lived connection to the ledger's schema.
+fn connect_schema(config: &PostgresConfig) -> Result<Client, StoreError> {
+    let schema = identifier(&config.schema)?;
+    let mut client = Client::connect(&config.url, NoTls).map_err(|e| {
+        db(
+            &format!("connect to PostgreSQL ({})", redact(&config.url)),
+            e,
+        )
+    })?;
+    client
+        .batch_execute(&format!("SET search_path TO {schema}"))
+        .map_err(|e| db("choose the ledger's schema", e))?;
+    Ok(client)
+}
+
+/// Records `address` as where the ledger's sequencer answers, for the other servers to
+/// forward to. Call it while holding the ledger (after [`open`]).
+pub fn advertise(config: &PostgresConfig, address: &str) -> Result<(), StoreError> {
+    connect_schema(config)?
+        .execute(
+            "INSERT INTO corridor_sequencer (one, address) VALUES (1, $1)
+             ON CONFLICT (one) DO UPDATE SET address = $1, since = now()",
+            &[&address],
+        )
+        .map_err(|e| db("record the sequencer's address", e))?;
+    Ok(())
+}
+
+/// Where the ledger's sequencer last said it answers, if any has.
+pub fn sequencer_address(config: &PostgresConfig) -> Result<Option<String>, StoreError> {
+    let mut client = connect_schema(config)?;
+    match client.query_opt("SELECT address FROM corridor_sequencer WHERE one = 1", &[]) {
+        Ok(row) => Ok(row.map(|row| row.get(0))),
+        // Before the first sequencer made the table, there is none.
+        Err(error) if error.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => Ok(None),
+        Err(error) => Err(db("read the sequencer's address", error)),
+    }
+}
 
 const KIND_ACCOUNTS: i16 = 1;
 const KIND_TRANSFERS: i16 = 2;

@@ -282,17 +282,19 @@ fn check_acknowledged(server: &mut Server, operator: &str, acknowledged: &[u32])
     assert!(server.child.wait().unwrap().success());
 }
 
-/// Two servers on one PostgreSQL ledger: one is the sequencer, the other waits. The first is
-/// killed with SIGKILL during a load; the second takes over by itself, and every transfer
-/// the first acknowledged is there, once. Needs `CORRIDOR_TEST_DATABASE_URL`.
+/// Two servers on one PostgreSQL ledger: one is the sequencer, the other forwards to it.
+/// Eight clients send transfers to both, each transfer twice (a retry, to either server);
+/// the sequencer is killed with SIGKILL mid-run, and the other takes over by itself. Every
+/// acknowledged transfer is there, and each transfer is applied at most once. Needs
+/// `CORRIDOR_TEST_DATABASE_URL`.
 #[test]
-fn a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing() {
+fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
     let url = match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
             let _ = writeln!(
                 std::io::stderr(),
-                "skipped a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing: CORRIDOR_TEST_DATABASE_URL is not set"
+                "skipped two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing: CORRIDOR_TEST_DATABASE_URL is not set"
             );
             return;
         }
@@ -306,46 +308,145 @@ fn a_standby_server_takes_over_a_postgres_ledger_and_loses_nothing() {
             .as_nanos()
     );
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_owned();
-    let operator = token(&data, "operator");
+    let data = dir.path();
+    let operator = token(data, "operator");
     let envs = [
         ("CORRIDOR_DATABASE_URL", url.as_str()),
         ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
     ];
-    let mut first = start_with(&data, &envs);
-    // The standby: it listens only once it is the sequencer.
-    let standby = {
-        let data = data.clone();
-        let (url, schema) = (url.clone(), schema.clone());
-        std::thread::spawn(move || {
-            start_with(
-                &data,
-                &[
-                    ("CORRIDOR_DATABASE_URL", url.as_str()),
-                    ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
-                ],
+    let mut servers = [start_with(data, &envs), start_with(data, &envs)];
+    // Which one is the sequencer: the one whose address the ledger advertises.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let sequencer = loop {
+        let row = client
+            .query_opt(
+                &format!("SELECT address FROM \"{schema}\".corridor_sequencer"),
+                &[],
             )
-        })
+            .ok()
+            .flatten();
+        if let Some(row) = row {
+            let address: String = row.get(0);
+            break servers.iter().position(|s| s.addr == address).unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no sequencer advertised"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
     };
-    let mut waited_while_first_lived = false;
-    let acknowledged = kill_during_load(&mut first, &operator, || {
-        waited_while_first_lived = !standby.is_finished();
-    });
-    assert!(
-        waited_while_first_lived,
-        "the standby must not serve while the sequencer lives"
+    let standby = 1 - sequencer;
+    // Through the standby: forwarded to the sequencer.
+    let (status, answer) = request(
+        &servers[standby].addr,
+        "POST",
+        "/api/v1/accounts",
+        &operator,
+        Some(json!({ "accounts": [
+            { "id": "1", "ledger": 840, "code": 1 }, { "id": "2", "ledger": 840, "code": 1 }
+        ]})),
     );
+    assert_eq!(status, 200, "{answer}");
+    let addresses: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
     let started = std::time::Instant::now();
-    let mut second = standby.join().unwrap();
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(30),
-        "took over in {:?}",
-        started.elapsed()
-    );
-    check_acknowledged(&mut second, &operator, &acknowledged);
-    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
-        let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    let clients: Vec<_> = (0..8_u32)
+        .map(|k| {
+            let addresses = addresses.clone();
+            let operator = operator.clone();
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                let mut sent = Vec::new();
+                let mut n = 0_u32;
+                while started.elapsed() < std::time::Duration::from_secs(3) && n < 300 {
+                    n += 1;
+                    let id = k * 100_000 + n;
+                    sent.push(id);
+                    // Each transfer twice, to either server: the second is a retry.
+                    for attempt in 0..2_u32 {
+                        let address = &addresses[((k + n + attempt) % 2) as usize];
+                        let Ok(mut stream) = TcpStream::connect(address) else {
+                            continue;
+                        };
+                        let body = transfer(id).to_string();
+                        if write!(
+                            stream,
+                            "POST /api/v1/transfers HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {operator}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .is_err()
+                        {
+                            continue;
+                        }
+                        let mut response = String::new();
+                        if stream.read_to_string(&mut response).is_err() {
+                            continue;
+                        }
+                        if response.starts_with("HTTP/1.1 200")
+                            && (response.contains("\"result\":\"ok\"")
+                                || response.contains("\"result\":\"exists\""))
+                        {
+                            acknowledged.push(id);
+                        }
+                    }
+                }
+                (sent, acknowledged)
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1_000));
+    signal(&servers[sequencer].child, "-KILL");
+    let _ = servers[sequencer].child.wait();
+    let mut sent = Vec::new();
+    let mut acknowledged = Vec::new();
+    for client in clients {
+        let (s, a) = client.join().unwrap();
+        sent.extend(s);
+        acknowledged.extend(a);
     }
+    acknowledged.sort_unstable();
+    acknowledged.dedup();
+    assert!(
+        acknowledged.len() > 10,
+        "the load ran: {}",
+        acknowledged.len()
+    );
+    let survivor = &mut servers[standby];
+    // The survivor took over by itself: it answers from the ledger.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, _) = request(&survivor.addr, "GET", "/api/v1/accounts/2", &operator, None);
+        if status == 200 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no takeover");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut present = 0_u64;
+    for id in &sent {
+        let (status, _) = request(
+            &survivor.addr,
+            "GET",
+            &format!("/api/v1/transfers/{id}"),
+            &operator,
+            None,
+        );
+        assert!(status == 200 || status == 404, "{status}");
+        if status == 200 {
+            present += 1;
+        } else {
+            assert!(
+                acknowledged.binary_search(id).is_err(),
+                "acknowledged transfer {id} is missing"
+            );
+        }
+    }
+    let (_, account) = request(&survivor.addr, "GET", "/api/v1/accounts/2", &operator, None);
+    let credited: u64 = account["credits_posted"].as_str().unwrap().parse().unwrap();
+    assert_eq!(credited, 7 * present, "every transfer applied at most once");
+    signal(&survivor.child, "-TERM");
+    assert!(survivor.child.wait().unwrap().success());
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
 }
 
 /// The sequencer's connection to PostgreSQL is cut (as by a PostgreSQL restart): requests
@@ -381,6 +482,12 @@ fn a_cut_postgres_connection_is_retryable_and_the_server_recovers_by_itself() {
             ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
         ],
     );
+    // A server on PostgreSQL listens at once and serves once it holds the ledger.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while request(&server.addr, "GET", "/ready", &operator, None).0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "never ready");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let (status, _) = request(
         &server.addr,
         "POST",

@@ -1,0 +1,190 @@
+//! Several servers on one PostgreSQL ledger.
+//!
+//! Every server listens at once. One of them holds the ledger's lock and is its sequencer:
+//! it serves requests itself and advertises its address in the ledger's schema
+//! (`corridor_sequencer`). The others are standbys: they forward every request, as it came,
+//! to the sequencer's address and return its answer, while a thread of theirs waits for the
+//! lock. When the sequencer's session ends (the process died, its connection was cut), one
+//! standby gets the lock, opens the ledger (replaying the log), advertises itself and serves
+//! from then on. A request that reaches a standby while no sequencer answers gets 503
+//! `unavailable`: retryable, since transfer ids make a retry apply at most once.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
+use axum::Router;
+use corridor_store_postgres::PostgresConfig;
+use hyper_util::rt::TokioIo;
+use tower::ServiceExt;
+
+use crate::error::ApiError;
+use crate::server::{app, AppState, ServeConfig, ServeError};
+
+/// How long a standby trusts the sequencer's advertised address before reading it again.
+const ADDRESS_FRESH: Duration = Duration::from_secs(1);
+
+/// What serves requests in this process: the sequencer's router once this server holds the
+/// ledger; until then, forwarding.
+struct Node {
+    local: RwLock<Option<Router>>,
+    database: PostgresConfig,
+    /// The sequencer's address, and when it was read.
+    sequencer: Mutex<Option<(String, Instant)>>,
+    /// This server's own address, never forwarded to.
+    own: SocketAddr,
+}
+
+impl Node {
+    /// The sequencer's address, from the cache or the database.
+    async fn sequencer(self: &Arc<Node>) -> Option<String> {
+        if let Ok(cached) = self.sequencer.lock() {
+            if let Some((address, read)) = cached.as_ref() {
+                if read.elapsed() < ADDRESS_FRESH {
+                    return Some(address.clone());
+                }
+            }
+        }
+        let node = self.clone();
+        let address = tokio::task::spawn_blocking(move || {
+            corridor_store_postgres::sequencer_address(&node.database)
+        })
+        .await
+        .ok()?
+        .ok()??;
+        if address == self.own.to_string() {
+            return None;
+        }
+        if let Ok(mut cached) = self.sequencer.lock() {
+            *cached = Some((address.clone(), Instant::now()));
+        }
+        Some(address)
+    }
+
+    async fn handle(self: Arc<Node>, request: Request) -> Response {
+        let local = self.local.read().ok().and_then(|router| router.clone());
+        if let Some(router) = local {
+            return match router.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+        }
+        let Some(address) = self.sequencer().await else {
+            return ApiError::Unavailable("no server holds the ledger yet; retry".to_owned())
+                .into_response();
+        };
+        match forward(&address, request).await {
+            Ok(response) => response,
+            Err(error) => {
+                // The address may be stale: read it again next time.
+                if let Ok(mut cached) = self.sequencer.lock() {
+                    *cached = None;
+                }
+                ApiError::Unavailable(format!(
+                    "the ledger's sequencer at {address} did not answer ({error}); retry"
+                ))
+                .into_response()
+            }
+        }
+    }
+}
+
+/// Sends `request` to `address` and returns its answer.
+async fn forward(address: &str, request: Request) -> Result<Response, String> {
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(response.map(Body::new))
+}
+
+/// Serves on a PostgreSQL ledger shared with other servers until `shutdown` completes.
+pub(crate) fn serve_postgres(
+    config: ServeConfig,
+    database: PostgresConfig,
+    on_ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| ServeError::Io {
+            addr: config.addr,
+            error,
+        })?;
+    let addr = config.addr;
+    let io = |error| ServeError::Io { addr, error };
+    let writer: Arc<Mutex<Option<JoinHandle<()>>>> = Arc::default();
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(io)?;
+        let bound = listener.local_addr().map_err(io)?;
+        let node = Arc::new(Node {
+            local: RwLock::new(None),
+            database: database.clone(),
+            sequencer: Mutex::new(None),
+            own: bound,
+        });
+        // Wait for the ledger's lock on a thread of its own; serve (forwarding) meanwhile.
+        let taking_over = {
+            let node = node.clone();
+            let writer = writer.clone();
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
+                let (state, thread) = AppState::open_postgres(&config.data, &database)?;
+                let mut state = state.with_rate_limit(config.rate_limit);
+                state.request_timeout = config.request_timeout;
+                if let Ok(mut slot) = writer.lock() {
+                    *slot = Some(thread);
+                }
+                if let Ok(mut local) = node.local.write() {
+                    *local = Some(app(state, config.max_body_bytes));
+                }
+                corridor_store_postgres::advertise(&database, &bound.to_string()).map_err(
+                    |error| ServeError::Ledger {
+                        dir: format!("PostgreSQL schema {:?}", database.schema),
+                        error,
+                    },
+                )?;
+                tracing::info!(%bound, "this server is the ledger's sequencer");
+                Ok(())
+            })
+        };
+        on_ready(bound);
+        tracing::info!(%bound, "serving; forwarding to the sequencer until this server holds the ledger");
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let service = Router::new().fallback(move |request: Request| node.clone().handle(request));
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(io);
+        // A standby that never took over stops waiting with the process.
+        if taking_over.is_finished() {
+            if let Ok(Err(error)) = taking_over.await {
+                tracing::error!(%error, "taking over the ledger failed");
+            }
+        }
+        served
+    })?;
+    // A standby still waiting for the lock is left behind: the process is ending.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let thread = writer.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(thread) = thread {
+        let _ = thread.join();
+    }
+    Ok(())
+}
