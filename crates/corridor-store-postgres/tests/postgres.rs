@@ -190,3 +190,33 @@ fn a_bad_schema_name_is_refused() {
     };
     assert!(matches!(open(&config), Err(StoreError::InvalidRequest(_))));
 }
+
+/// The same random workloads on the embedded store and on PostgreSQL: every result code and
+/// every balance the same.
+#[test]
+fn postgres_and_the_embedded_store_agree_on_random_workloads() {
+    let Some(url) = database_url("postgres_and_the_embedded_store_agree_on_random_workloads")
+    else {
+        return;
+    };
+    for seed in 10..14 {
+        let schema = Schema::new(&url);
+        let dir = tempfile::tempdir().unwrap();
+        let mut embedded =
+            corridor_store_embedded::EmbeddedStore::open(corridor_store_embedded::EmbeddedConfig {
+                dir: dir.path().join("ledger"),
+                snapshot_interval_transfers: 1_000,
+            })
+            .unwrap();
+        let mut postgres = schema.open();
+        let workload = random_workload(seed, 12, 80);
+        let on_embedded = apply_workload(&mut embedded, &workload);
+        let on_postgres = apply_workload(&mut postgres, &workload);
+        assert_eq!(on_postgres, on_embedded, "seed {seed}");
+        assert_eq!(
+            postgres.accounts().unwrap(),
+            embedded.accounts().unwrap(),
+            "seed {seed}"
+        );
+    }
+}
