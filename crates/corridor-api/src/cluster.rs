@@ -38,6 +38,8 @@ struct Node {
     sequencer: Mutex<Option<(String, Instant)>>,
     /// This server's own address, never forwarded to.
     own: SocketAddr,
+    /// The longest a forwarded request may take.
+    timeout: Duration,
 }
 
 impl Node {
@@ -78,7 +80,8 @@ impl Node {
             return ApiError::Unavailable("no server holds the ledger yet; retry".to_owned())
                 .into_response();
         };
-        match forward(&address, request).await {
+        let forwarded = tokio::time::timeout(self.timeout, forward(&address, request)).await;
+        match forwarded.unwrap_or_else(|_| Err("no answer in time".to_owned())) {
             Ok(response) => response,
             Err(error) => {
                 // The address may be stale: read it again next time.
@@ -136,6 +139,7 @@ pub(crate) fn serve_postgres(
             database: database.clone(),
             sequencer: Mutex::new(None),
             own: bound,
+            timeout: config.request_timeout,
         });
         // Wait for the ledger's lock on a thread of its own; serve (forwarding) meanwhile.
         let taking_over = {
@@ -143,7 +147,12 @@ pub(crate) fn serve_postgres(
             let writer = writer.clone();
             let config = config.clone();
             tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
-                let (state, thread) = AppState::open_postgres(&config.data, &database)?;
+                let opened = AppState::open_postgres(&config.data, &database);
+                if let Err(error) = &opened {
+                    // Said now, not at shutdown: until it is fixed this server only forwards.
+                    tracing::error!(%error, "this server cannot take over the ledger");
+                }
+                let (state, thread) = opened?;
                 let mut state = state.with_rate_limit(config.rate_limit);
                 state.request_timeout = config.request_timeout;
                 if let Ok(mut slot) = writer.lock() {
@@ -152,13 +161,11 @@ pub(crate) fn serve_postgres(
                 if let Ok(mut local) = node.local.write() {
                     *local = Some(app(state, config.max_body_bytes));
                 }
-                corridor_store_postgres::advertise(&database, &bound.to_string()).map_err(
-                    |error| ServeError::Ledger {
-                        dir: format!("PostgreSQL schema {:?}", database.schema),
-                        error,
-                    },
-                )?;
-                tracing::info!(%bound, "this server is the ledger's sequencer");
+                match corridor_store_postgres::advertise(&database, &bound.to_string()) {
+                    Ok(()) => tracing::info!(%bound, "this server is the ledger's sequencer"),
+                    // It serves; the others cannot forward to it until it is advertised.
+                    Err(error) => tracing::error!(%error, "advertising this sequencer failed"),
+                }
                 Ok(())
             })
         };
@@ -173,11 +180,7 @@ pub(crate) fn serve_postgres(
             .await
             .map_err(io);
         // A standby that never took over stops waiting with the process.
-        if taking_over.is_finished() {
-            if let Ok(Err(error)) = taking_over.await {
-                tracing::error!(%error, "taking over the ledger failed");
-            }
-        }
+        drop(taking_over);
         served
     })?;
     // A standby still waiting for the lock is left behind: the process is ending.
