@@ -97,11 +97,32 @@ fn digest_id(text: &str) -> u128 {
     u128::from_be_bytes(id).max(1)
 }
 
-/// Loads the demo into the data directory `data` (before the service opens it).
+/// Loads the demo into the data directory `data` and its embedded ledger (before the
+/// service opens them).
 pub fn load_demo(
     data: &Path,
     created_at: &str,
     now_nanos: &mut dyn FnMut() -> u64,
+) -> Result<DemoLoaded, DemoError> {
+    let mut ledger = EmbeddedStore::open(EmbeddedConfig {
+        dir: data.join("ledger"),
+        snapshot_interval_transfers: SNAPSHOT_INTERVAL_TRANSFERS,
+    })
+    .map_err(|e| DemoError::Ledger(e.to_string()))?;
+    let loaded = load_demo_into(data, created_at, now_nanos, &mut ledger)?;
+    ledger
+        .close()
+        .map_err(|e| DemoError::Ledger(e.to_string()))?;
+    Ok(loaded)
+}
+
+/// Loads the demo's trade data and clearing runs into `data`, and its ledger part (the
+/// posted plan, the reservations) into `ledger`, whichever store that is.
+pub fn load_demo_into(
+    data: &Path,
+    created_at: &str,
+    now_nanos: &mut dyn FnMut() -> u64,
+    ledger: &mut dyn LedgerStore,
 ) -> Result<DemoLoaded, DemoError> {
     let mut loaded = DemoLoaded::default();
     let mut registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
@@ -126,16 +147,11 @@ pub fn load_demo(
         ids.push(submitted.summary.id);
     }
 
-    let mut ledger = EmbeddedStore::open(EmbeddedConfig {
-        dir: data.join("ledger"),
-        snapshot_interval_transfers: SNAPSHOT_INTERVAL_TRANSFERS,
-    })
-    .map_err(|e| DemoError::Ledger(e.to_string()))?;
     // The newest cycle is posted; the earlier ones were settled before the ledger started.
     if let Some(newest) = ids.last() {
         let plan =
             clearing::plan_of(&store, newest).map_err(|e| DemoError::Clearing(e.to_string()))?;
-        let outcome = clearing::post_run(&mut ledger, &plan, now_nanos)
+        let outcome = clearing::post_run(ledger, &plan, now_nanos)
             .map_err(|e| DemoError::Ledger(e.to_string()))?;
         if matches!(
             outcome,
@@ -204,8 +220,5 @@ pub fn load_demo(
             }
         }
     }
-    ledger
-        .close()
-        .map_err(|e| DemoError::Ledger(e.to_string()))?;
     Ok(loaded)
 }

@@ -88,6 +88,13 @@ pub(crate) struct ClearArgs {
     /// The data directory (the ledger is DIR/ledger; posted plans are kept in DIR/plans).
     #[arg(long)]
     data: Option<PathBuf>,
+    /// Post to the ledger on PostgreSQL instead of DIR/ledger (plans are still kept in
+    /// DIR/plans).
+    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The PostgreSQL schema of the ledger.
+    #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
+    database_schema: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ClearFormat,
@@ -495,10 +502,14 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
     };
     let plan = report.plan(result);
     let id = plan.id;
-    let mut store = crate::open_ledger(data)?;
-    let outcome = post_plan(&mut store, &plan, &mut crate::now_nanos)
-        .with_context(|| format!("post plan {id:032x} to the ledger in {}", data.display()))?;
-    store.close().context("close the ledger")?;
+    let mut ledger = crate::OpenLedger::open(&crate::DataArgs {
+        data: data.clone(),
+        database_url: args.database_url.clone(),
+        database_schema: args.database_schema.clone(),
+    })?;
+    let outcome = post_plan(ledger.store(), &plan, &mut crate::now_nanos)
+        .with_context(|| format!("post plan {id:032x} to the ledger"))?;
+    ledger.close()?;
 
     let plans = data.join("plans");
     std::fs::create_dir_all(&plans).with_context(|| format!("create {}", plans.display()))?;

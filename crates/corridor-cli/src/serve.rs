@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
 use corridor_api::{Role, ServeConfig, TokenStore};
@@ -143,17 +143,29 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
         .try_init();
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("create {}", args.data.display()))?;
-    if args.demo && args.database_url.is_some() {
-        bail!("--demo loads the embedded ledger: give it without --database-url");
-    }
     if args.demo {
         let started = std::time::Instant::now();
-        let loaded = corridor_api::demo::load_demo(
-            &args.data,
-            &crate::trade::now_text()?,
-            &mut crate::now_nanos,
-        )
-        .context("load the demo corridor")?;
+        let created_at = crate::trade::now_text()?;
+        let loaded = match &args.database_url {
+            None => corridor_api::demo::load_demo(&args.data, &created_at, &mut crate::now_nanos)
+                .context("load the demo corridor")?,
+            Some(url) => {
+                let config = corridor_api::PostgresConfig {
+                    url: url.clone(),
+                    schema: args.database_schema.clone(),
+                };
+                let (mut ledger, _) = corridor_store_postgres::open(&config)
+                    .context("open the ledger on PostgreSQL to load the demo corridor")?;
+                corridor_api::demo::load_demo_into(
+                    &args.data,
+                    &created_at,
+                    &mut crate::now_nanos,
+                    &mut ledger,
+                )
+                .context("load the demo corridor")?
+                // The ledger's lock goes with `ledger` here, before the service takes it.
+            }
+        };
         writeln!(
             io::stderr(),
             "demo corridor in {}: {} trade figures, {} clearing runs, {} plans posted, {} reservations loaded now ({:.1} s)",

@@ -653,3 +653,91 @@ fn explain_names_the_obligations_to_explain() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no obligation \"99\""));
 }
+
+/// `clear --post` to a ledger on PostgreSQL: the same plan, the same accounts as on the
+/// embedded ledger, and a second post changes nothing. Needs `CORRIDOR_TEST_DATABASE_URL`.
+#[test]
+fn a_plan_posts_to_postgres_as_to_the_embedded_ledger() {
+    use std::io::Write;
+    let url = match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped a_plan_posts_to_postgres_as_to_the_embedded_ledger: CORRIDOR_TEST_DATABASE_URL is not set"
+            );
+            return;
+        }
+    };
+    let schema = format!("corridor_clear_{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let parties = write(dir.path(), "parties.csv", POOL_PARTIES);
+    let obligations = write(dir.path(), "obligations.csv", POOL_OBLIGATIONS);
+    let pools = write(dir.path(), "pools.csv", POOLS);
+    let embedded = dir.path().join("embedded");
+    let embedded = embedded.to_str().unwrap();
+    let on_postgres = dir.path().join("postgres");
+    let on_postgres = on_postgres.to_str().unwrap();
+    let args = |data: &str| {
+        [
+            "clear",
+            "--parties",
+            &parties,
+            "--obligations",
+            &obligations,
+            "--pools",
+            &pools,
+            "--method",
+            "pool",
+            "--format",
+            "json",
+            "--post",
+            "--data",
+            data,
+        ]
+        .map(str::to_owned)
+    };
+    let lines = json_lines(&run(&args(embedded).each_ref().map(String::as_str)));
+    let posted = |data: &str| {
+        let output = crate::corridor()
+            .args(args(data))
+            .env("CORRIDOR_DATABASE_URL", &url)
+            .env("CORRIDOR_DATABASE_SCHEMA", &schema)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        json_lines(&output)
+    };
+    let first = posted(on_postgres);
+    assert_eq!(first[1]["outcome"], "posted");
+    assert_eq!(first[1]["plan"], lines[1]["plan"]);
+    let again = posted(on_postgres);
+    assert_eq!(again[1]["outcome"], "already posted: nothing changed");
+    let accounts = crate::corridor()
+        .args(["ledger", "accounts", "--json", "--data", on_postgres])
+        .env("CORRIDOR_DATABASE_URL", &url)
+        .env("CORRIDOR_DATABASE_SCHEMA", &schema)
+        .output()
+        .unwrap();
+    let strip = |text: &[u8]| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(text)
+            .lines()
+            .map(|line| {
+                let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+                value.as_object_mut().unwrap().remove("timestamp");
+                value
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip(&accounts.stdout),
+        crate::accounts(std::path::Path::new(embedded))
+    );
+    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+        let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    }
+}
