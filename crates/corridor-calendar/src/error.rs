@@ -2,7 +2,7 @@
 
 use crate::calendar::Ymd;
 use crate::period::Label;
-use crate::{Calendar, PeriodKind};
+use crate::{Calendar, HijriMonth, PeriodKind};
 
 /// Why a date, a day number, a month name or a period was rejected.
 ///
@@ -106,6 +106,53 @@ pub enum CalendarError {
     /// The text is not the name of a Solar Hijri month.
     #[error("unknown Solar Hijri month name {name:?}")]
     UnknownMonthName {
+        /// The rejected text.
+        name: String,
+    },
+    /// The lunar Hijri year is outside the years this crate supports (1008-2040 AH).
+    #[error("Hijri year {year} is out of range {min}-{max}")]
+    HijriYearOutOfRange {
+        /// The rejected year.
+        year: i32,
+        /// The first supported year.
+        min: i32,
+        /// The last supported year.
+        max: i32,
+    },
+    /// The day does not exist in its lunar Hijri month (it is 0, or 30 in a 29-day month).
+    #[error("day {day} does not exist in {month} {year} AH ({days_in_month} days)")]
+    HijriDayOutOfRange {
+        /// The month of the date.
+        month: HijriMonth,
+        /// The year of the date.
+        year: i32,
+        /// The rejected day.
+        day: u8,
+        /// How many days that month has in that year.
+        days_in_month: u8,
+    },
+    /// The lunar Hijri date exists, but lies outside the supported range of days.
+    #[error(
+        "Hijri date {} is outside the supported range 1008-06-14 to 2040-03-03",
+        Ymd(*year, *month, *day)
+    )]
+    HijriDateOutOfRange {
+        /// The year of the date.
+        year: i32,
+        /// The month of the date, 1-12.
+        month: u8,
+        /// The day of the date.
+        day: u8,
+    },
+    /// The text is not the name of a lunar Hijri month.
+    #[error("unknown Hijri month name {name:?}")]
+    UnknownHijriMonthName {
+        /// The rejected text.
+        name: String,
+    },
+    /// The text is not the name of a day of the week.
+    #[error("unknown weekday {name:?}")]
+    UnknownWeekday {
         /// The rejected text.
         name: String,
     },

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::calendar::{Ymd, MAX_DAYS, MIN_DAYS};
-use crate::{engine, text, Calendar, CalendarError, SolarHijriDate};
+use crate::{engine, text, Calendar, CalendarError, HijriDate, SolarHijriDate, Weekday};
 
 /// A valid Gregorian (ISO 8601, proleptic) date between [`GregorianDate::MIN`] and
 /// [`GregorianDate::MAX`].
@@ -76,6 +76,23 @@ impl GregorianDate {
     /// The same day in the Solar Hijri calendar.
     pub fn to_solar_hijri(self) -> SolarHijriDate {
         SolarHijriDate::from_gregorian(self)
+    }
+
+    /// The same day in the lunar Hijri calendar (the tabular civil rule; see
+    /// [`HijriDate`]).
+    pub fn to_hijri(self) -> HijriDate {
+        HijriDate::from_gregorian(self)
+    }
+
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        engine::weekday_from_days(self.days_since_epoch())
+    }
+
+    /// The date `days` days later (earlier if negative), if it is within the supported
+    /// range.
+    pub fn add_days(self, days: i64) -> Result<GregorianDate, CalendarError> {
+        GregorianDate::from_days_since_epoch(self.days_since_epoch().saturating_add(days))
     }
 
     /// The date `days` days after 1970-01-01, which the caller has checked is in range.

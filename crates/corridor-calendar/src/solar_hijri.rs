@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::calendar::{Ymd, MAX_DAYS, MIN_DAYS};
-use crate::{engine, text, Calendar, CalendarError, GregorianDate, SolarHijriMonth};
+use crate::{engine, text, Calendar, CalendarError, GregorianDate, HijriDate, SolarHijriMonth};
 
 /// A valid Solar Hijri (Iranian, Persian, Jalali) date between [`SolarHijriDate::MIN`] and
 /// [`SolarHijriDate::MAX`], the same days as [`GregorianDate::MIN`] and
@@ -103,6 +103,12 @@ impl SolarHijriDate {
     /// The Gregorian date of this date.
     pub fn to_gregorian(self) -> GregorianDate {
         GregorianDate::from_days_in_range(self.days_since_epoch())
+    }
+
+    /// The same day in the lunar Hijri calendar (the tabular civil rule; see
+    /// [`HijriDate`]).
+    pub fn to_hijri(self) -> HijriDate {
+        HijriDate::from_days_in_range(self.days_since_epoch())
     }
 
     /// The date `days` days after 1970-01-01, which the caller has checked is in range.
