@@ -522,11 +522,35 @@ impl Executor for postgres::Transaction<'_> {
 pub struct Database {
     connection: Connection,
     target: Target,
+    name: String,
 }
 
 enum Connection {
     Sqlite(rusqlite::Connection),
     Postgres(postgres::Client),
+    /// Only while being dropped.
+    Closed,
+}
+
+impl Drop for Database {
+    /// The synchronous `postgres` client closes its connection by blocking on a runtime of
+    /// its own, which panics on a thread that drives an async runtime (where the service's
+    /// state is dropped at shutdown). So it is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Connection::Postgres(_) = self.connection {
+            let connection = std::mem::replace(&mut self.connection, Connection::Closed);
+            if let Ok(thread) = std::thread::Builder::new()
+                .name("corridor-sql-close".to_owned())
+                .spawn(move || drop(connection))
+            {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+fn closed() -> SqlError {
+    SqlError::Schema("the database connection is closed".to_owned())
 }
 
 impl fmt::Debug for Database {
@@ -542,7 +566,15 @@ impl Database {
     /// `name` tells an operator which connection is which (PostgreSQL's
     /// `application_name`).
     pub fn open(target: &Target, name: &str) -> Result<Database, SqlError> {
-        let connection = match target {
+        Ok(Database {
+            connection: Database::connect(target, name)?,
+            target: target.clone(),
+            name: name.to_owned(),
+        })
+    }
+
+    fn connect(target: &Target, name: &str) -> Result<Connection, SqlError> {
+        Ok(match target {
             Target::Sqlite(path) => {
                 let connection = rusqlite::Connection::open(path)?;
                 connection.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -575,11 +607,19 @@ impl Database {
                     .map_err(pg("choose the schema"))?;
                 Connection::Postgres(client)
             }
-        };
-        Ok(Database {
-            connection,
-            target: target.clone(),
         })
+    }
+
+    /// Connects again when PostgreSQL closed the connection (a restart, a cut connection):
+    /// the statement that found it closed failed with a retryable error; the next one runs
+    /// on a new connection.
+    fn reconnect_if_closed(&mut self) -> Result<(), SqlError> {
+        if let Connection::Postgres(client) = &self.connection {
+            if client.is_closed() {
+                self.connection = Database::connect(&self.target, &self.name)?;
+            }
+        }
+        Ok(())
     }
 
     /// Where the database is.
@@ -595,6 +635,7 @@ impl Database {
     where
         E: From<SqlError>,
     {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => {
                 let mut transaction = connection
@@ -610,6 +651,7 @@ impl Database {
                 transaction.commit().map_err(pg("commit"))?;
                 Ok(value)
             }
+            Connection::Closed => Err(closed().into()),
         }
     }
 
@@ -678,6 +720,7 @@ impl Database {
     /// The tables of the current schema and their columns, sorted: to compare the two
     /// backends' schemas.
     pub fn columns(&mut self) -> Result<Vec<(String, String)>, SqlError> {
+        self.reconnect_if_closed()?;
         let mut columns = Vec::new();
         match &mut self.connection {
             Connection::Sqlite(connection) => {
@@ -711,6 +754,7 @@ impl Database {
                     columns.push((row.get(0), row.get(1)));
                 }
             }
+            Connection::Closed => return Err(closed()),
         }
         columns.sort();
         Ok(columns)
@@ -721,21 +765,25 @@ impl Executor for Database {
     fn dialect(&self) -> Dialect {
         match self.connection {
             Connection::Sqlite(_) => Dialect::Sqlite,
-            Connection::Postgres(_) => Dialect::Postgres,
+            Connection::Postgres(_) | Connection::Closed => Dialect::Postgres,
         }
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_execute(connection, sql, params),
             Connection::Postgres(client) => pg_execute(client, sql, params),
+            Connection::Closed => Err(closed()),
         }
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_query(connection, sql, params),
             Connection::Postgres(client) => pg_query(client, sql, params),
+            Connection::Closed => Err(closed()),
         }
     }
 }
