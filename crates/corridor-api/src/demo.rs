@@ -127,8 +127,12 @@ pub fn load_demo_into(
     ledger: &mut dyn LedgerStore,
 ) -> Result<DemoLoaded, DemoError> {
     let mut loaded = DemoLoaded::default();
-    let mut registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
-        .map_err(|e| DemoError::Registry(e.to_string()))?;
+    let mut registry = corridor_registry::Registry::open_target(&crate::tables_target(
+        data,
+        "registry.sqlite",
+        database,
+    ))
+    .map_err(|e| DemoError::Registry(e.to_string()))?;
     let report = corridor_registry::demo::load_demo_at(&mut registry, created_at)
         .map_err(|e| DemoError::Registry(e.to_string()))?;
     loaded.figures = report.files.iter().map(|f| f.report.loaded).sum();

@@ -222,8 +222,12 @@ impl AppState {
         // With the ledger on PostgreSQL, the tokens and clearing runs are there too: every
         // server of the ledger sees the same, and a standby taking over finds them.
         let tokens = TokenStore::open_target(&tables_target(data, "service.sqlite", database))?;
-        let registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
-            .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
+        let registry = corridor_registry::Registry::open_target(&tables_target(
+            data,
+            "registry.sqlite",
+            database,
+        ))
+        .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
         let clearing = crate::clearing::ClearingStore::open_target(&tables_target(
             data,
             "clearing.sqlite",

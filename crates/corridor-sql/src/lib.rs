@@ -424,6 +424,28 @@ fn pg_types(params: &[Value]) -> Vec<Type> {
         .collect()
 }
 
+/// The statement for `sql` with these parameters' types, prepared once per connection.
+fn cached(
+    statements: &mut std::collections::HashMap<(String, Vec<u32>), postgres::Statement>,
+    client: &mut postgres::Client,
+    sql: &str,
+    params: &[Value],
+) -> Result<postgres::Statement, SqlError> {
+    let types = pg_types(params);
+    let key = (
+        sql.to_owned(),
+        types.iter().map(Type::oid).collect::<Vec<_>>(),
+    );
+    if let Some(statement) = statements.get(&key) {
+        return Ok(statement.clone());
+    }
+    let statement = client
+        .prepare_typed(&to_postgres(sql), &types)
+        .map_err(pg("prepare a statement"))?;
+    statements.insert(key, statement.clone());
+    Ok(statement)
+}
+
 fn pg_execute(
     client: &mut impl postgres::GenericClient,
     sql: &str,
@@ -506,6 +528,20 @@ impl Executor for rusqlite::Transaction<'_> {
     }
 }
 
+/// A SQLite connection the caller owns (for code with engine-specific fast paths beside
+/// the portable statements).
+impl Executor for &rusqlite::Connection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
+        sqlite_execute(self, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        sqlite_query(self, sql, params)
+    }
+}
+
 impl Executor for postgres::Transaction<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -523,6 +559,10 @@ pub struct Database {
     connection: Connection,
     target: Target,
     name: String,
+    /// Inside [`Database::begin`]: never reconnect.
+    in_transaction: bool,
+    /// PostgreSQL statements prepared on this connection, by text and parameter types.
+    statements: std::collections::HashMap<(String, Vec<u32>), postgres::Statement>,
 }
 
 enum Connection {
@@ -570,6 +610,8 @@ impl Database {
             connection: Database::connect(target, name)?,
             target: target.clone(),
             name: name.to_owned(),
+            in_transaction: false,
+            statements: std::collections::HashMap::new(),
         })
     }
 
@@ -616,6 +658,14 @@ impl Database {
     fn reconnect_if_closed(&mut self) -> Result<(), SqlError> {
         if let Connection::Postgres(client) = &self.connection {
             if client.is_closed() {
+                if self.in_transaction {
+                    return Err(SqlError::Schema(
+                        "the database connection was lost inside a transaction, which the \
+                         server rolled back"
+                            .to_owned(),
+                    ));
+                }
+                self.statements.clear();
                 self.connection = Database::connect(&self.target, &self.name)?;
             }
         }
@@ -655,66 +705,52 @@ impl Database {
         }
     }
 
-    /// Brings `component`'s tables up to its newest migration. Each migration runs in its
-    /// own transaction and is recorded; one already recorded is skipped. A database that
-    /// records a newer migration than `migrations` knows is refused.
+    /// Brings `component`'s tables up to its newest migration, in one transaction (see
+    /// [`migrate_in`]).
     pub fn migrate(&mut self, component: &str, migrations: &[Migration]) -> Result<(), SqlError> {
-        for pair in migrations.windows(2) {
-            if pair[1].version != pair[0].version + 1 {
-                return Err(SqlError::Schema(format!(
-                    "{component}: migrations must be numbered 1, 2, 3, ... without gaps"
-                )));
+        self.transaction(|tx| migrate_in(tx, component, migrations))
+    }
+
+    /// Runs statements without parameters, separated by `;` (`BEGIN`, `SET ...`).
+    pub fn batch(&mut self, sql: &str) -> Result<(), SqlError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => connection.execute_batch(sql)?,
+            Connection::Postgres(client) => client.batch_execute(sql).map_err(pg("run"))?,
+            Connection::Closed => return Err(closed()),
+        }
+        Ok(())
+    }
+
+    /// Starts a transaction that [`Database::commit`] or [`Database::rollback`] ends: for a
+    /// caller that streams rows into one transaction across calls. While it is open, a lost
+    /// connection is an error, never silently replaced (the rows before would be lost).
+    pub fn begin(&mut self) -> Result<(), SqlError> {
+        self.reconnect_if_closed()?;
+        let sql = match self.connection {
+            Connection::Sqlite(_) => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        self.batch(sql)?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// Commits the transaction [`Database::begin`] started.
+    pub fn commit(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
+        self.batch("COMMIT")
+    }
+
+    /// Rolls back the transaction [`Database::begin`] started.
+    pub fn rollback(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
+        if let Connection::Postgres(client) = &self.connection {
+            if client.is_closed() {
+                // The server rolled it back when the connection went.
+                return Ok(());
             }
         }
-        let create = "CREATE TABLE IF NOT EXISTS corridor_schema_migration (
-                component TEXT NOT NULL,
-                version BIGINT NOT NULL,
-                name TEXT NOT NULL,
-                PRIMARY KEY (component, version)
-            )";
-        let component_owned = component.to_owned();
-        self.transaction(|tx| -> Result<(), SqlError> {
-            if tx.dialect() == Dialect::Postgres {
-                tx.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('corridor/migration/' || ?1))",
-                    &[Value::Text(component_owned.clone())],
-                )?;
-            }
-            tx.execute(create, &[])?;
-            let current = tx
-                .query_opt(
-                    "SELECT COALESCE(MAX(version), 0) FROM corridor_schema_migration
-                     WHERE component = ?1",
-                    &[Value::Text(component_owned.clone())],
-                )?
-                .map_or(Ok(0), |row| row.i64(0))?;
-            let newest = migrations.last().map_or(0, |m| m.version);
-            if current > newest {
-                return Err(SqlError::Schema(format!(
-                    "the {component_owned} tables are at version {current}, newer than this \
-                     program's {newest}: run a newer corridor"
-                )));
-            }
-            for migration in migrations.iter().filter(|m| m.version > current) {
-                let sql = match tx.dialect() {
-                    Dialect::Sqlite => migration.sqlite,
-                    Dialect::Postgres => migration.postgres,
-                };
-                for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    tx.execute(statement, &[])?;
-                }
-                tx.execute(
-                    "INSERT INTO corridor_schema_migration (component, version, name)
-                     VALUES (?1, ?2, ?3)",
-                    &[
-                        Value::Text(component_owned.clone()),
-                        Value::Integer(migration.version),
-                        Value::Text(migration.name.to_owned()),
-                    ],
-                )?;
-            }
-            Ok(())
-        })
+        self.batch("ROLLBACK")
     }
 
     /// The tables of the current schema and their columns, sorted: to compare the two
@@ -773,7 +809,12 @@ impl Executor for Database {
         self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_execute(connection, sql, params),
-            Connection::Postgres(client) => pg_execute(client, sql, params),
+            Connection::Postgres(client) => {
+                let statement = cached(&mut self.statements, client, sql, params)?;
+                client
+                    .execute(&statement, &pg_params(params))
+                    .map_err(pg("run a statement"))
+            }
             Connection::Closed => Err(closed()),
         }
     }
@@ -782,10 +823,110 @@ impl Executor for Database {
         self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_query(connection, sql, params),
-            Connection::Postgres(client) => pg_query(client, sql, params),
+            Connection::Postgres(client) => {
+                let statement = cached(&mut self.statements, client, sql, params)?;
+                let rows = client
+                    .query(&statement, &pg_params(params))
+                    .map_err(pg("run a query"))?;
+                pg_rows(rows)
+            }
             Connection::Closed => Err(closed()),
         }
     }
+}
+
+/// The statements of a migration: `--` comments dropped, split at `;`.
+fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
+    let text: String = sql
+        .lines()
+        .map(|line| line.split_once("--").map_or(line, |(code, _)| code))
+        .collect::<Vec<_>>()
+        .join("\n");
+    text.split(';')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Brings `component`'s tables up to its newest migration inside the caller's transaction:
+/// every migration not yet recorded in `corridor_schema_migration` runs, in order, and is
+/// recorded. A database that records a newer migration than `migrations` knows is refused.
+/// On PostgreSQL an advisory lock keeps two servers starting at once from both migrating.
+pub fn migrate_in(
+    tx: &mut dyn Executor,
+    component: &str,
+    migrations: &[Migration],
+) -> Result<(), SqlError> {
+    for (index, migration) in migrations.iter().enumerate() {
+        if usize::try_from(migration.version).ok() != Some(index + 1) {
+            return Err(SqlError::Schema(format!(
+                "{component}: migrations must be numbered 1, 2, 3, ... without gaps"
+            )));
+        }
+    }
+    let component_value = Value::Text(component.to_owned());
+    if tx.dialect() == Dialect::Postgres {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('corridor/migration/' || ?1))",
+            std::slice::from_ref(&component_value),
+        )?;
+    }
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS corridor_schema_migration (
+            component TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (component, version)
+        )",
+        &[],
+    )?;
+    let current = tx
+        .query_opt(
+            "SELECT COALESCE(MAX(version), 0) FROM corridor_schema_migration
+             WHERE component = ?1",
+            std::slice::from_ref(&component_value),
+        )?
+        .map_or(Ok(0), |row| row.i64(0))?;
+    let newest = migrations.last().map_or(0, |m| m.version);
+    if current > newest {
+        return Err(SqlError::Schema(format!(
+            "the {component} tables are at version {current}, newer than this program's \
+             {newest}: run a newer corridor"
+        )));
+    }
+    for migration in migrations.iter().filter(|m| m.version > current) {
+        let sql = match tx.dialect() {
+            Dialect::Sqlite => migration.sqlite,
+            Dialect::Postgres => migration.postgres,
+        };
+        for statement in statements(sql) {
+            tx.execute(&statement, &[])?;
+        }
+        tx.execute(
+            "INSERT INTO corridor_schema_migration (component, version, name)
+             VALUES (?1, ?2, ?3)",
+            &[
+                component_value.clone(),
+                Value::Integer(migration.version),
+                Value::Text(migration.name.to_owned()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Migrates tables kept on a SQLite connection the caller owns (see [`migrate_in`]).
+pub fn migrate_sqlite(
+    connection: &mut rusqlite::Connection,
+    component: &str,
+    migrations: &[Migration],
+) -> Result<(), SqlError> {
+    let mut transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    migrate_in(&mut transaction, component, migrations)?;
+    transaction.commit()?;
+    Ok(())
 }
 
 /// One step of a component's schema, written for both engines. Never edited once released:
