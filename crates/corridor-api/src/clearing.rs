@@ -2,7 +2,8 @@
 //!
 //! A run is submitted with its inputs (the same CSV formats as the CLI's files, as text),
 //! read and checked by the same code ([`corridor_settlement::cycle`]), cleared, and kept in
-//! `DIR/clearing.sqlite` with its inputs, totals and report. Its id is a digest of the
+//! `DIR/clearing.sqlite` (or the PostgreSQL schema the servers of a ledger share) with its
+//! inputs, totals and report. Its id is a digest of the
 //! method and the inputs, so submitting the same cycle twice finds the run already there.
 //! Posting a run rebuilds its plan from the kept inputs (clearing is deterministic), checks
 //! that the plan's id is the one recorded, and posts it through the ledger's writer thread:
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use corridor_sql::{Database, Executor, Migration, Row, SqlError, Target, Value};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -30,9 +31,9 @@ use crate::error::ApiError;
 /// Why the clearing store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClearingStoreError {
-    /// SQLite failed.
+    /// The database failed.
     #[error("the clearing store: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sql(#[from] SqlError),
     /// A stored value could not be read back.
     #[error("the clearing store holds a bad value: {0}")]
     Corrupt(String),
@@ -130,7 +131,7 @@ pub struct RunSummary {
 }
 
 /// The inputs of a run, as submitted: the CLI's file formats as text.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunInputs {
     /// `netting`, `multilateral`, `setoff`, `setoff+liquidity` or `pool` (default `setoff`,
@@ -213,22 +214,11 @@ struct StoredRun {
     parties: String,
 }
 
-/// Parties and runs, in `DIR/clearing.sqlite`.
-#[derive(Debug)]
-pub struct ClearingStore {
-    connection: Connection,
-}
-
-/// The clearing store shared by handlers.
-pub(crate) type SharedClearing = Arc<Mutex<ClearingStore>>;
-
-impl ClearingStore {
-    /// Opens (creating if needed) the store at `path`.
-    pub fn open(path: &Path) -> Result<ClearingStore, ClearingStoreError> {
-        let connection = Connection::open(path)?;
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             CREATE TABLE IF NOT EXISTS party (
+/// The clearing store's tables, for SQLite and PostgreSQL alike.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "parties, obligations and runs",
+    sqlite: "CREATE TABLE IF NOT EXISTS party (
                 id TEXT PRIMARY KEY,
                 country TEXT NOT NULL,
                 kind TEXT NOT NULL,
@@ -256,99 +246,141 @@ impl ClearingStore {
                 submitted_by TEXT NOT NULL,
                 run TEXT
              );
-             CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id);",
-        )?;
-        Ok(ClearingStore { connection })
+             CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id)",
+    postgres: "CREATE TABLE IF NOT EXISTS party (
+                id TEXT PRIMARY KEY,
+                country TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                name TEXT
+             );
+             CREATE TABLE IF NOT EXISTS run (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                parties TEXT NOT NULL,
+                report TEXT NOT NULL,
+                posted BIGINT NOT NULL DEFAULT 0
+             );
+             CREATE TABLE IF NOT EXISTS obligation (
+                id TEXT PRIMARY KEY,
+                debtor TEXT NOT NULL,
+                creditor TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                due TEXT NOT NULL,
+                hs_code TEXT,
+                reference TEXT,
+                submitted_by TEXT NOT NULL,
+                run TEXT
+             );
+             CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id)",
+}];
+
+/// Parties and runs, in `DIR/clearing.sqlite` or a PostgreSQL schema.
+#[derive(Debug)]
+pub struct ClearingStore {
+    db: Database,
+}
+
+/// The clearing store shared by handlers.
+pub(crate) type SharedClearing = Arc<Mutex<ClearingStore>>;
+
+fn corrupt(error: serde_json::Error) -> ClearingStoreError {
+    ClearingStoreError::Corrupt(error.to_string())
+}
+
+fn summary_of_row(
+    row: &Row,
+    summary: usize,
+    posted: usize,
+) -> Result<RunSummary, ClearingStoreError> {
+    let mut parsed: RunSummary = serde_json::from_str(&row.text(summary)?).map_err(corrupt)?;
+    parsed.posted = row.bool(posted)?;
+    Ok(parsed)
+}
+
+impl ClearingStore {
+    /// Opens (creating if needed) the store in the SQLite file at `path`.
+    pub fn open(path: &Path) -> Result<ClearingStore, ClearingStoreError> {
+        ClearingStore::open_target(&Target::Sqlite(path.to_owned()))
+    }
+
+    /// Opens (creating if needed) the store at `target`.
+    pub fn open_target(target: &Target) -> Result<ClearingStore, ClearingStoreError> {
+        let mut db = Database::open(target, "clearing")?;
+        db.migrate("clearing", MIGRATIONS)?;
+        Ok(ClearingStore { db })
     }
 
     /// Adds or replaces parties, all or none.
     pub fn put_parties(&mut self, parties: &[PartyRecord]) -> Result<(), ClearingStoreError> {
-        let transaction = self.connection.transaction()?;
-        {
-            let mut statement = transaction.prepare(
-                "INSERT INTO party (id, country, kind, name) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET country = ?2, kind = ?3, name = ?4",
-            )?;
+        self.db.transaction(|tx| {
             for party in parties {
-                statement.execute(params![party.id, party.country, party.kind, party.name])?;
+                tx.execute(
+                    "INSERT INTO party (id, country, kind, name) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET country = ?2, kind = ?3, name = ?4",
+                    &[
+                        Value::from(&party.id),
+                        Value::from(&party.country),
+                        Value::from(&party.kind),
+                        Value::from(party.name.as_ref()),
+                    ],
+                )?;
             }
-        }
-        transaction.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Every party, by id.
-    pub fn parties(&self) -> Result<Vec<PartyRecord>, ClearingStoreError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT id, country, kind, name FROM party ORDER BY id")?;
-        let rows = statement.query_map([], |row| {
-            Ok(PartyRecord {
-                id: row.get(0)?,
-                country: row.get(1)?,
-                kind: row.get(2)?,
-                name: row.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    pub fn parties(&mut self) -> Result<Vec<PartyRecord>, ClearingStoreError> {
+        let rows = self
+            .db
+            .query("SELECT id, country, kind, name FROM party ORDER BY id", &[])?;
+        let mut parties = Vec::with_capacity(rows.len());
+        for row in rows {
+            parties.push(PartyRecord {
+                id: row.text(0)?,
+                country: row.text(1)?,
+                kind: row.text(2)?,
+                name: row.opt_text(3)?,
+            });
+        }
+        Ok(parties)
     }
 
     /// The newest runs first, at most `limit`.
-    pub fn runs(&self, limit: usize) -> Result<Vec<RunSummary>, ClearingStoreError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT summary, posted FROM run ORDER BY seq DESC LIMIT ?1")?;
-        let rows = statement.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
-        })?;
-        let mut runs = Vec::new();
-        for row in rows {
-            let (summary, posted) = row?;
-            let mut summary: RunSummary = serde_json::from_str(&summary)
-                .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
-            summary.posted = posted;
-            runs.push(summary);
-        }
-        Ok(runs)
+    pub fn runs(&mut self, limit: usize) -> Result<Vec<RunSummary>, ClearingStoreError> {
+        let rows = self.db.query(
+            "SELECT summary, posted FROM run ORDER BY seq DESC LIMIT ?1",
+            &[Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX))],
+        )?;
+        rows.iter().map(|row| summary_of_row(row, 0, 1)).collect()
     }
 
-    fn stored(&self, id: &str) -> Result<Option<StoredRun>, ClearingStoreError> {
-        let row = self
-            .connection
-            .query_row(
-                "SELECT summary, inputs, parties, posted FROM run WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, bool>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((summary, inputs, parties, posted)) = row else {
+    fn stored(&mut self, id: &str) -> Result<Option<StoredRun>, ClearingStoreError> {
+        let Some(row) = self.db.query_opt(
+            "SELECT summary, inputs, parties, posted FROM run WHERE id = ?1",
+            &[Value::from(id)],
+        )?
+        else {
             return Ok(None);
         };
-        let corrupt = |e: serde_json::Error| ClearingStoreError::Corrupt(e.to_string());
-        let mut summary: RunSummary = serde_json::from_str(&summary).map_err(corrupt)?;
-        summary.posted = posted;
         Ok(Some(StoredRun {
-            summary,
-            inputs: serde_json::from_str(&inputs).map_err(corrupt)?,
-            parties,
+            summary: summary_of_row(&row, 0, 3)?,
+            inputs: serde_json::from_str(&row.text(1)?).map_err(corrupt)?,
+            parties: row.text(2)?,
         }))
     }
 
     /// The report of run `id` (the JSON of `corridor clear --format json`).
-    pub fn report(&self, id: &str) -> Result<Option<String>, ClearingStoreError> {
-        Ok(self
-            .connection
-            .query_row("SELECT report FROM run WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()?)
+    pub fn report(&mut self, id: &str) -> Result<Option<String>, ClearingStoreError> {
+        self.db
+            .query_opt("SELECT report FROM run WHERE id = ?1", &[Value::from(id)])?
+            .map(|row| row.text(0))
+            .transpose()
+            .map_err(ClearingStoreError::from)
     }
 
     /// Keeps a run; `false` when a run with its id is already kept (nothing changes).
@@ -360,127 +392,148 @@ impl ClearingStore {
         report: &str,
         submitted: &[String],
     ) -> Result<bool, ClearingStoreError> {
-        let text = serde_json::to_string(summary)
-            .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
-        let inputs = serde_json::to_string(inputs)
-            .map_err(|e| ClearingStoreError::Corrupt(e.to_string()))?;
-        let transaction = self.connection.transaction()?;
-        let added = transaction.execute(
-            "INSERT INTO run (id, created_at, summary, inputs, parties, report)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-            params![
-                summary.id,
-                summary.created_at,
-                text,
-                inputs,
-                parties,
-                report
-            ],
-        )?;
-        if added == 1 {
-            let mut mark = transaction
-                .prepare("UPDATE obligation SET run = ?1 WHERE id = ?2 AND run IS NULL")?;
-            for obligation in submitted {
-                mark.execute(params![summary.id, obligation])?;
+        let text = serde_json::to_string(summary).map_err(corrupt)?;
+        let inputs = serde_json::to_string(inputs).map_err(corrupt)?;
+        self.db.transaction(|tx| {
+            let added = tx.execute(
+                "INSERT INTO run (id, created_at, summary, inputs, parties, report)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+                &[
+                    Value::from(&summary.id),
+                    Value::from(&summary.created_at),
+                    Value::from(text),
+                    Value::from(inputs),
+                    Value::from(parties),
+                    Value::from(report),
+                ],
+            )?;
+            if added == 1 {
+                for obligation in submitted {
+                    tx.execute(
+                        "UPDATE obligation SET run = ?1 WHERE id = ?2 AND run IS NULL",
+                        &[Value::from(&summary.id), Value::from(obligation)],
+                    )?;
+                }
             }
-        }
-        transaction.commit()?;
-        Ok(added == 1)
+            Ok(added == 1)
+        })
     }
 
     /// The submitted obligations: open only (not yet in a run) or all, of one party (as
     /// debtor or creditor) or every party's, by id.
     pub fn obligations(
-        &self,
+        &mut self,
         party: Option<&str>,
         open_only: bool,
     ) -> Result<Vec<ObligationRecord>, ClearingStoreError> {
-        let mut statement = self.connection.prepare(
+        let rows = self.db.query(
             "SELECT id, debtor, creditor, amount, currency, due, hs_code, reference, submitted_by, run
              FROM obligation
-             WHERE (?1 IS NULL OR debtor = ?1 OR creditor = ?1) AND (?2 = 0 OR run IS NULL)
+             WHERE (CAST(?1 AS TEXT) IS NULL OR debtor = ?1 OR creditor = ?1)
+               AND (?2 = 0 OR run IS NULL)
              ORDER BY id",
+            &[Value::from(party), Value::from(open_only)],
         )?;
-        let rows = statement.query_map(params![party, open_only], |row| {
-            Ok(ObligationRecord {
-                id: row.get(0)?,
-                debtor: row.get(1)?,
-                creditor: row.get(2)?,
-                amount: row.get(3)?,
-                currency: row.get(4)?,
-                due_date: row.get(5)?,
-                hs_code: row.get(6)?,
-                reference: row.get(7)?,
-                submitted_by: row.get(8)?,
-                run: row.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut obligations = Vec::with_capacity(rows.len());
+        for row in rows {
+            obligations.push(ObligationRecord {
+                id: row.text(0)?,
+                debtor: row.text(1)?,
+                creditor: row.text(2)?,
+                amount: row.text(3)?,
+                currency: row.text(4)?,
+                due_date: row.text(5)?,
+                hs_code: row.opt_text(6)?,
+                reference: row.opt_text(7)?,
+                submitted_by: row.text(8)?,
+                run: row.opt_text(9)?,
+            });
+        }
+        Ok(obligations)
     }
 
     /// Keeps submitted obligations, all or none. One submitted before with the same fields
     /// is counted as already there; one with the same id and other fields stops the
-    /// submission (`Err(id)`).
+    /// submission (`Err(id)`). Two servers taking the same obligation at once: one inserts
+    /// it, the other finds it (the insert does nothing on a conflict) and compares.
     pub fn submit_obligations(
         &mut self,
         obligations: &[ObligationRecord],
     ) -> Result<Result<(usize, usize), String>, ClearingStoreError> {
-        let transaction = self.connection.transaction()?;
-        let (mut added, mut existing) = (0, 0);
-        for o in obligations {
-            let found: Option<Vec<Option<String>>> = transaction
-                .query_row(
-                    "SELECT debtor, creditor, amount, currency, due, hs_code, reference
-                     FROM obligation WHERE id = ?1",
-                    [&o.id],
-                    |row| (0..7).map(|i| row.get(i)).collect(),
-                )
-                .optional()?;
-            match found {
-                Some(fields) => {
-                    let given = [
-                        Some(&o.debtor),
-                        Some(&o.creditor),
-                        Some(&o.amount),
-                        Some(&o.currency),
-                        Some(&o.due_date),
-                        o.hs_code.as_ref(),
-                        o.reference.as_ref(),
-                    ];
-                    let same = fields.iter().map(Option::as_ref).eq(given);
-                    if !same {
-                        return Ok(Err(o.id.clone()));
-                    }
-                    existing += 1;
-                }
-                None => {
-                    transaction.execute(
-                        "INSERT INTO obligation
-                         (id, debtor, creditor, amount, currency, due, hs_code, reference, submitted_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            o.id,
-                            o.debtor,
-                            o.creditor,
-                            o.amount,
-                            o.currency,
-                            o.due_date,
-                            o.hs_code,
-                            o.reference,
-                            o.submitted_by
-                        ],
-                    )?;
-                    added += 1;
-                }
+        /// Rolls the transaction back when an obligation differs from the one kept.
+        enum Stop {
+            Differs(String),
+            Store(ClearingStoreError),
+        }
+        impl From<SqlError> for Stop {
+            fn from(error: SqlError) -> Stop {
+                Stop::Store(error.into())
             }
         }
-        transaction.commit()?;
-        Ok(Ok((added, existing)))
+        let outcome = self.db.transaction(|tx| {
+            let (mut added, mut existing) = (0, 0);
+            for o in obligations {
+                let inserted = tx.execute(
+                    "INSERT INTO obligation
+                     (id, debtor, creditor, amount, currency, due, hs_code, reference, submitted_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+                    &[
+                        Value::from(&o.id),
+                        Value::from(&o.debtor),
+                        Value::from(&o.creditor),
+                        Value::from(&o.amount),
+                        Value::from(&o.currency),
+                        Value::from(&o.due_date),
+                        Value::from(o.hs_code.as_ref()),
+                        Value::from(o.reference.as_ref()),
+                        Value::from(&o.submitted_by),
+                    ],
+                )?;
+                if inserted == 1 {
+                    added += 1;
+                    continue;
+                }
+                let row = tx.query_opt(
+                    "SELECT debtor, creditor, amount, currency, due, hs_code, reference
+                     FROM obligation WHERE id = ?1",
+                    &[Value::from(&o.id)],
+                )?;
+                let Some(row) = row else {
+                    return Err(Stop::Store(ClearingStoreError::Corrupt(format!(
+                        "obligation {} neither inserted nor found",
+                        o.id
+                    ))));
+                };
+                let fields: Vec<Option<String>> =
+                    (0..7).map(|i| row.opt_text(i)).collect::<Result<_, _>>()?;
+                let given = [
+                    Some(&o.debtor),
+                    Some(&o.creditor),
+                    Some(&o.amount),
+                    Some(&o.currency),
+                    Some(&o.due_date),
+                    o.hs_code.as_ref(),
+                    o.reference.as_ref(),
+                ];
+                if !fields.iter().map(Option::as_ref).eq(given) {
+                    return Err(Stop::Differs(o.id.clone()));
+                }
+                existing += 1;
+            }
+            Ok((added, existing))
+        });
+        match outcome {
+            Ok(counts) => Ok(Ok(counts)),
+            Err(Stop::Differs(id)) => Ok(Err(id)),
+            Err(Stop::Store(error)) => Err(error),
+        }
     }
 
     fn mark_posted(&mut self, id: &str) -> Result<(), ClearingStoreError> {
-        self.connection
-            .execute("UPDATE run SET posted = 1 WHERE id = ?1", [id])?;
+        self.db.execute(
+            "UPDATE run SET posted = 1 WHERE id = ?1",
+            &[Value::from(id)],
+        )?;
         Ok(())
     }
 }
@@ -837,7 +890,7 @@ pub struct ObligationExplained {
 /// Explains obligation `obligation` of run `id`; `visible` says whether the caller may see
 /// an obligation between these debtor and creditor.
 pub(crate) fn explain(
-    store: &ClearingStore,
+    store: &mut ClearingStore,
     id: &str,
     obligation: &str,
     visible: &dyn Fn(&str, &str) -> bool,
@@ -880,7 +933,7 @@ pub(crate) fn explain(
 
 /// The plan of run `id`, rebuilt from its inputs and checked against the recorded plan id.
 pub(crate) fn plan_of(
-    store: &ClearingStore,
+    store: &mut ClearingStore,
     id: &str,
 ) -> Result<corridor_settlement::post::Plan, ApiError> {
     let stored = store

@@ -109,31 +109,38 @@ pub fn load_demo(
         snapshot_interval_transfers: SNAPSHOT_INTERVAL_TRANSFERS,
     })
     .map_err(|e| DemoError::Ledger(e.to_string()))?;
-    let loaded = load_demo_into(data, created_at, now_nanos, &mut ledger)?;
+    let loaded = load_demo_into(data, None, created_at, now_nanos, &mut ledger)?;
     ledger
         .close()
         .map_err(|e| DemoError::Ledger(e.to_string()))?;
     Ok(loaded)
 }
 
-/// Loads the demo's trade data and clearing runs into `data`, and its ledger part (the
-/// posted plan, the reservations) into `ledger`, whichever store that is.
+/// Loads the demo's trade data into `data`, its clearing runs beside the service's other
+/// tables (`data`, or the PostgreSQL schema of `database`), and its ledger part (the posted
+/// plan, the reservations) into `ledger`, whichever store that is.
 pub fn load_demo_into(
     data: &Path,
+    database: Option<&crate::PostgresConfig>,
     created_at: &str,
     now_nanos: &mut dyn FnMut() -> u64,
     ledger: &mut dyn LedgerStore,
 ) -> Result<DemoLoaded, DemoError> {
     let mut loaded = DemoLoaded::default();
-    let mut registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
-        .map_err(|e| DemoError::Registry(e.to_string()))?;
+    let mut registry = corridor_registry::Registry::open_target(&crate::tables_target(
+        data,
+        "registry.sqlite",
+        database,
+    ))
+    .map_err(|e| DemoError::Registry(e.to_string()))?;
     let report = corridor_registry::demo::load_demo_at(&mut registry, created_at)
         .map_err(|e| DemoError::Registry(e.to_string()))?;
     loaded.figures = report.files.iter().map(|f| f.report.loaded).sum();
     drop(registry);
 
-    let mut store = ClearingStore::open(&data.join("clearing.sqlite"))
-        .map_err(|e| DemoError::Clearing(e.to_string()))?;
+    let mut store =
+        ClearingStore::open_target(&crate::tables_target(data, "clearing.sqlite", database))
+            .map_err(|e| DemoError::Clearing(e.to_string()))?;
     let parties =
         read_parties("parties.csv", PARTIES).map_err(|e| DemoError::Clearing(e.to_string()))?;
     store
@@ -149,8 +156,8 @@ pub fn load_demo_into(
 
     // The newest cycle is posted; the earlier ones were settled before the ledger started.
     if let Some(newest) = ids.last() {
-        let plan =
-            clearing::plan_of(&store, newest).map_err(|e| DemoError::Clearing(e.to_string()))?;
+        let plan = clearing::plan_of(&mut store, newest)
+            .map_err(|e| DemoError::Clearing(e.to_string()))?;
         let outcome = clearing::post_run(ledger, &plan, now_nanos)
             .map_err(|e| DemoError::Ledger(e.to_string()))?;
         if matches!(

@@ -31,6 +31,8 @@ pub mod recover;
 mod routes;
 mod server;
 mod settle_routes;
+#[cfg(test)]
+mod tables_tests;
 mod tokens;
 mod trade;
 pub mod writer;
@@ -41,8 +43,9 @@ pub mod access {
 }
 
 pub use access::{party_key, Principal, Role};
+pub use corridor_sql::Target;
 pub use corridor_store_postgres::PostgresConfig;
 pub use error::ApiError;
 pub use openapi::document as openapi_document;
-pub use server::{app, serve, serve_until, AppState, ServeConfig, ServeError};
+pub use server::{app, serve, serve_until, tables_target, AppState, ServeConfig, ServeError};
 pub use tokens::{TokenError, TokenInfo, TokenStore};

@@ -662,9 +662,8 @@ pub(crate) async fn get_transfer(
 pub(crate) async fn list_tokens(
     State(state): State<AppState>,
 ) -> Result<Json<TokenList>, ApiError> {
-    let tokens = state
-        .tokens
-        .with_store(now_seconds(), |store| store.list())
+    let tokens = with_tokens(&state, |store| store.list())
+        .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(TokenList { tokens }))
 }
@@ -686,13 +685,15 @@ pub(crate) async fn create_token(
     let (role, party, days) = body.parts().map_err(ApiError::BadRequest)?;
     let now = now_seconds();
     let expires_at = days.map(|days| now.saturating_add(days.saturating_mul(86_400)));
-    let (info, token) = state
-        .tokens
-        .with_store(now, |store| store.create(role, party, expires_at, now))
-        .map_err(|e| match e {
-            crate::TokenError::Invalid(message) => ApiError::BadRequest(message),
-            other => ApiError::Internal(other.to_string()),
-        })?;
+    let party = party.map(str::to_owned);
+    let (info, token) = with_tokens(&state, move |store| {
+        store.create(role, party.as_deref(), expires_at, now)
+    })
+    .await
+    .map_err(|e| match e {
+        crate::TokenError::Invalid(message) => ApiError::BadRequest(message),
+        other => ApiError::Internal(other.to_string()),
+    })?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, info })))
 }
 
@@ -712,12 +713,24 @@ pub(crate) async fn revoke_token(
     Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<StatusCode, ApiError> {
     let now = now_seconds();
-    state
-        .tokens
-        .with_store(now, |store| store.revoke(&id, now))
+    let revoked = id.clone();
+    with_tokens(&state, move |store| store.revoke(&revoked, now))
+        .await
         .map_err(|e| match e {
             crate::TokenError::Unknown => ApiError::NotFound(format!("no token {id}")),
             other => ApiError::Internal(other.to_string()),
         })?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Runs `f` on the token store on a blocking thread (the store may be PostgreSQL's
+/// synchronous client), then reloads the tokens.
+async fn with_tokens<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut crate::TokenStore) -> Result<T, crate::TokenError> + Send + 'static,
+) -> Result<T, crate::TokenError> {
+    let tokens = state.tokens.clone();
+    tokio::task::spawn_blocking(move || tokens.with_store(f))
+        .await
+        .map_err(|e| crate::TokenError::Invalid(format!("the token task failed: {e}")))?
 }

@@ -155,7 +155,7 @@ impl AppState {
             dir: dir.display().to_string(),
             error,
         })?;
-        AppState::with_store(data, store, |store: EmbeddedStore| {
+        AppState::with_store(data, None, store, |store: EmbeddedStore| {
             if let Err(error) = store.close() {
                 tracing::error!(%error, "closing the ledger failed");
             }
@@ -201,11 +201,17 @@ impl AppState {
         let again = config.clone();
         let reopen: crate::recover::Reopen<corridor_store_postgres::PostgresStore> =
             Box::new(move || corridor_store_postgres::open(&again).map(|(store, _)| store));
-        AppState::with_store(data, crate::recover::Recovering::new(store, reopen), drop)
+        AppState::with_store(
+            data,
+            Some(config),
+            crate::recover::Recovering::new(store, reopen),
+            drop,
+        )
     }
 
     fn with_store<S, C>(
         data: &Path,
+        database: Option<&corridor_store_postgres::PostgresConfig>,
         store: S,
         close: C,
     ) -> Result<(AppState, JoinHandle<()>), ServeError>
@@ -213,18 +219,28 @@ impl AppState {
         S: corridor_store::LedgerStore + Send + 'static,
         C: FnOnce(S) + Send + 'static,
     {
-        let tokens = TokenStore::open(&data.join("service.sqlite"))?;
-        let registry = corridor_registry::Registry::open(&data.join("registry.sqlite"))
-            .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
-        let clearing = crate::clearing::ClearingStore::open(&data.join("clearing.sqlite"))
-            .map_err(|error| ServeError::Data(error.to_string()))?;
+        // With the ledger on PostgreSQL, the tokens and clearing runs are there too: every
+        // server of the ledger sees the same, and a standby taking over finds them.
+        let tokens = TokenStore::open_target(&tables_target(data, "service.sqlite", database))?;
+        let registry = corridor_registry::Registry::open_target(&tables_target(
+            data,
+            "registry.sqlite",
+            database,
+        ))
+        .map_err(|error| ServeError::Data(format!("open the trade registry: {error}")))?;
+        let clearing = crate::clearing::ClearingStore::open_target(&tables_target(
+            data,
+            "clearing.sqlite",
+            database,
+        ))
+        .map_err(|error| ServeError::Data(error.to_string()))?;
         let metrics = Arc::new(Metrics::default());
         let (ledger, thread) = writer::start(store, metrics.clone(), close)
             .map_err(|error| ServeError::Thread(error.to_string()))?;
         Ok((
             AppState {
                 ledger,
-                tokens: Arc::new(TokenCache::new(tokens)?),
+                tokens: TokenCache::start(tokens)?,
                 metrics,
                 request_timeout: Duration::from_secs(30),
                 limiter: Arc::new(RateLimiter::new(0)),
@@ -235,6 +251,23 @@ impl AppState {
             },
             thread,
         ))
+    }
+}
+
+/// Where the service's own tables go (tokens in `service.sqlite`, parties and clearing runs
+/// in `clearing.sqlite`): that file of the data directory `data` on the embedded default, or
+/// the ledger's schema when the ledger is on PostgreSQL.
+pub fn tables_target(
+    data: &Path,
+    file: &str,
+    database: Option<&corridor_store_postgres::PostgresConfig>,
+) -> corridor_sql::Target {
+    match database {
+        None => corridor_sql::Target::Sqlite(data.join(file)),
+        Some(config) => corridor_sql::Target::Postgres {
+            url: config.url.clone(),
+            schema: config.schema.clone(),
+        },
     }
 }
 

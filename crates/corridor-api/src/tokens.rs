@@ -4,12 +4,13 @@
 //! A token reads `cor_<id>_<secret>`: `id` (16 hex digits) names it in lists and in
 //! revocation; `secret` (64 hex digits, 256 random bits from the operating system) is
 //! shown once, at creation, and only its digest is kept. Tokens live in SQLite,
-//! `DIR/service.sqlite`.
+//! `DIR/service.sqlite`, or in the PostgreSQL schema the servers of one ledger share (table
+//! `token`, the same migrations on both through `corridor_sql`).
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use corridor_sql::{Database, Executor, Migration, Target, Value};
 use sha2::{Digest, Sha256};
 
 use crate::access::{Principal, Role};
@@ -36,7 +37,7 @@ pub struct TokenInfo {
 pub enum TokenError {
     /// The token store failed.
     #[error("token store: {0}")]
-    Store(#[from] rusqlite::Error),
+    Store(#[from] corridor_sql::SqlError),
     /// The system's random source failed.
     #[error("no randomness for a token: {0}")]
     Random(String),
@@ -57,10 +58,34 @@ pub enum TokenError {
     Expired,
 }
 
-/// The tokens of one data directory.
+/// The tokens' tables, for SQLite and PostgreSQL alike.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "tokens",
+    sqlite: "CREATE TABLE IF NOT EXISTS token (
+                id TEXT PRIMARY KEY,
+                digest BLOB NOT NULL,
+                role TEXT NOT NULL,
+                party TEXT,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                revoked_at INTEGER
+            )",
+    postgres: "CREATE TABLE IF NOT EXISTS token (
+                id TEXT PRIMARY KEY,
+                digest BYTEA NOT NULL,
+                role TEXT NOT NULL,
+                party TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT,
+                revoked_at BIGINT
+            )",
+}];
+
+/// The tokens of one data directory or one PostgreSQL schema.
 #[derive(Debug)]
 pub struct TokenStore {
-    connection: Connection,
+    db: Database,
 }
 
 /// One stored token, as verification needs it.
@@ -73,22 +98,21 @@ struct Stored {
     revoked: bool,
 }
 
+fn seconds(value: u64) -> Value {
+    Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
 impl TokenStore {
-    /// Opens (creating if needed) the token store at `path`.
+    /// Opens (creating if needed) the token store in the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<TokenStore, TokenError> {
-        let connection = Connection::open(path)?;
-        connection.execute_batch(
-            "CREATE TABLE IF NOT EXISTS token (
-                id TEXT PRIMARY KEY,
-                digest BLOB NOT NULL,
-                role TEXT NOT NULL,
-                party TEXT,
-                created_at INTEGER NOT NULL,
-                expires_at INTEGER,
-                revoked_at INTEGER
-            );",
-        )?;
-        Ok(TokenStore { connection })
+        TokenStore::open_target(&Target::Sqlite(path.to_owned()))
+    }
+
+    /// Opens (creating if needed) the token store at `target`.
+    pub fn open_target(target: &Target) -> Result<TokenStore, TokenError> {
+        let mut db = Database::open(target, "tokens")?;
+        db.migrate("tokens", MIGRATIONS)?;
+        Ok(TokenStore { db })
     }
 
     /// Creates a token; returns it as listed and the token itself (shown once).
@@ -122,16 +146,16 @@ impl TokenStore {
         getrandom::getrandom(&mut secret).map_err(|e| TokenError::Random(e.to_string()))?;
         let id = hex(&id);
         let secret = hex(&secret);
-        self.connection.execute(
+        self.db.execute(
             "INSERT INTO token (id, digest, role, party, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                id,
-                digest(&secret).to_vec(),
-                role.name(),
-                party,
-                i64::try_from(now).unwrap_or(i64::MAX),
-                expires_at.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
+            &[
+                Value::from(&id),
+                Value::Blob(digest(&secret).to_vec()),
+                Value::from(role.name()),
+                Value::from(party),
+                seconds(now),
+                expires_at.map_or(Value::Null, seconds),
             ],
         )?;
         let info = TokenInfo {
@@ -147,75 +171,63 @@ impl TokenStore {
 
     /// Revokes a token. Revoking one twice keeps the first time; an unknown id is an error.
     pub fn revoke(&mut self, id: &str, now: u64) -> Result<(), TokenError> {
-        let known: Option<String> = self
-            .connection
-            .query_row("SELECT id FROM token WHERE id = ?1", [id], |row| row.get(0))
-            .optional()?;
+        let known = self
+            .db
+            .query_opt("SELECT id FROM token WHERE id = ?1", &[Value::from(id)])?;
         if known.is_none() {
             return Err(TokenError::Unknown);
         }
-        self.connection.execute(
+        self.db.execute(
             "UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, i64::try_from(now).unwrap_or(i64::MAX)],
+            &[Value::from(id), seconds(now)],
         )?;
         Ok(())
     }
 
     /// Every token, by creation time.
-    pub fn list(&self) -> Result<Vec<TokenInfo>, TokenError> {
-        let mut statement = self.connection.prepare(
+    pub fn list(&mut self) -> Result<Vec<TokenInfo>, TokenError> {
+        let rows = self.db.query(
             "SELECT id, role, party, created_at, expires_at, revoked_at FROM token
              ORDER BY created_at, id",
+            &[],
         )?;
-        let rows = statement.query_map([], |row| {
-            let time = |value: Option<i64>| value.and_then(|t| u64::try_from(t).ok());
-            Ok(TokenInfo {
-                id: row.get(0)?,
-                role: row.get(1)?,
-                party: row.get(2)?,
-                created_at: time(row.get(3)?).unwrap_or(0),
-                expires_at: time(row.get(4)?),
-                revoked_at: time(row.get(5)?),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let time = |value: Option<i64>| value.and_then(|t| u64::try_from(t).ok());
+        let mut tokens = Vec::with_capacity(rows.len());
+        for row in rows {
+            tokens.push(TokenInfo {
+                id: row.text(0)?,
+                role: row.text(1)?,
+                party: row.opt_text(2)?,
+                created_at: time(row.opt_i64(3)?).unwrap_or(0),
+                expires_at: time(row.opt_i64(4)?),
+                revoked_at: time(row.opt_i64(5)?),
+            });
+        }
+        Ok(tokens)
     }
 
     /// Every token, by id, for verification.
-    fn load(&self) -> Result<HashMap<String, Stored>, TokenError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT id, digest, role, party, expires_at, revoked_at FROM token")?;
-        let rows = statement.query_map([], |row| {
-            let id: String = row.get(0)?;
-            let bytes: Vec<u8> = row.get(1)?;
-            let role: String = row.get(2)?;
-            let expires_at: Option<i64> = row.get(4)?;
-            let revoked_at: Option<i64> = row.get(5)?;
-            Ok((
-                id,
-                bytes,
-                role,
-                row.get::<_, Option<String>>(3)?,
-                expires_at,
-                revoked_at,
-            ))
-        })?;
+    fn load(&mut self) -> Result<HashMap<String, Stored>, TokenError> {
+        let rows = self.db.query(
+            "SELECT id, digest, role, party, expires_at, revoked_at FROM token",
+            &[],
+        )?;
         let mut tokens = HashMap::new();
         for row in rows {
-            let (id, bytes, role, party, expires_at, revoked_at) = row?;
-            let (Ok(digest), Some(role)) = (<[u8; 32]>::try_from(bytes), Role::from_name(&role))
-            else {
+            let (Ok(digest), Some(role)) = (
+                <[u8; 32]>::try_from(row.blob(1)?),
+                Role::from_name(&row.text(2)?),
+            ) else {
                 continue;
             };
             tokens.insert(
-                id,
+                row.text(0)?,
                 Stored {
                     digest,
                     role,
-                    party,
-                    expires_at: expires_at.and_then(|t| u64::try_from(t).ok()),
-                    revoked: revoked_at.is_some(),
+                    party: row.opt_text(3)?,
+                    expires_at: row.opt_i64(4)?.and_then(|t| u64::try_from(t).ok()),
+                    revoked: row.opt_i64(5)?.is_some(),
                 },
             );
         }
@@ -223,21 +235,43 @@ impl TokenStore {
     }
 }
 
-/// The tokens in memory, reloaded from the store at most once a second: a revocation made
-/// with `corridor token revoke` while the server runs takes effect within a second.
+/// The tokens in memory, reloaded from the store by a thread of their own about once a
+/// second: a token created or revoked with `corridor token` (or through another server of the
+/// same PostgreSQL ledger) takes effect within a second or two, and verifying a request never
+/// waits on the database. When the store cannot be read, the tokens last read stay in force
+/// (and the failure is logged) until it can.
 #[derive(Debug)]
 pub(crate) struct TokenCache {
     store: std::sync::Mutex<TokenStore>,
-    tokens: std::sync::RwLock<(u64, HashMap<String, Stored>)>,
+    tokens: std::sync::RwLock<HashMap<String, Stored>>,
 }
 
+/// How often the tokens are read again.
+const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl TokenCache {
-    pub(crate) fn new(store: TokenStore) -> Result<TokenCache, TokenError> {
+    /// Loads the tokens and starts the thread that keeps them fresh; it ends when the cache
+    /// is dropped.
+    pub(crate) fn start(mut store: TokenStore) -> Result<std::sync::Arc<TokenCache>, TokenError> {
         let tokens = store.load()?;
-        Ok(TokenCache {
+        let cache = std::sync::Arc::new(TokenCache {
             store: std::sync::Mutex::new(store),
-            tokens: std::sync::RwLock::new((0, tokens)),
-        })
+            tokens: std::sync::RwLock::new(tokens),
+        });
+        let weak = std::sync::Arc::downgrade(&cache);
+        std::thread::Builder::new()
+            .name("corridor-tokens".to_owned())
+            .spawn(move || loop {
+                std::thread::sleep(RELOAD_EVERY);
+                let Some(cache) = weak.upgrade() else {
+                    return;
+                };
+                if let Err(error) = cache.reload() {
+                    tracing::warn!(%error, "could not read the tokens again; the ones read before stay in force");
+                }
+            })
+            .map_err(|e| TokenError::Invalid(format!("start the token thread: {e}")))?;
+        Ok(cache)
     }
 
     /// The principal of a bearer token at `now` (seconds since 1970).
@@ -246,9 +280,8 @@ impl TokenCache {
             .strip_prefix("cor_")
             .and_then(|rest| rest.split_once('_'))
             .ok_or(TokenError::Malformed)?;
-        self.refresh(now)?;
         let tokens = self.tokens.read().map_err(|_| TokenError::Unknown)?;
-        let stored = tokens.1.get(id).ok_or(TokenError::Unknown)?;
+        let stored = tokens.get(id).ok_or(TokenError::Unknown)?;
         let given = digest(secret);
         // Compare every byte, whatever the first difference.
         let difference = given
@@ -271,43 +304,26 @@ impl TokenCache {
         })
     }
 
-    /// Reloads the tokens when the last load is a second old or more.
-    fn refresh(&self, now: u64) -> Result<(), TokenError> {
-        let fresh = self
-            .tokens
-            .read()
-            .map(|tokens| tokens.0 >= now)
-            .unwrap_or(false);
-        if fresh {
-            return Ok(());
-        }
-        // One request reloads; the others meanwhile use what is loaded (at most a second
-        // old) rather than queueing behind it.
-        let Ok(store) = self.store.try_lock() else {
-            return Ok(());
-        };
-        let loaded = store.load()?;
-        drop(store);
+    /// Reads the tokens again. Blocking: not on an async runtime's worker threads.
+    fn reload(&self) -> Result<(), TokenError> {
+        let loaded = self.store.lock().map_err(|_| TokenError::Unknown)?.load()?;
         if let Ok(mut tokens) = self.tokens.write() {
-            *tokens = (now, loaded);
+            *tokens = loaded;
         }
         Ok(())
     }
 
     /// Runs `f` on the store (creating, revoking, listing through the API), then reloads.
+    /// Blocking: call it from a blocking thread.
     pub(crate) fn with_store<T>(
         &self,
-        now: u64,
         f: impl FnOnce(&mut TokenStore) -> Result<T, TokenError>,
     ) -> Result<T, TokenError> {
         let value = {
             let mut store = self.store.lock().map_err(|_| TokenError::Unknown)?;
             f(&mut store)?
         };
-        let loaded = self.store.lock().map_err(|_| TokenError::Unknown)?.load()?;
-        if let Ok(mut tokens) = self.tokens.write() {
-            *tokens = (now, loaded);
-        }
+        self.reload()?;
         Ok(value)
     }
 }

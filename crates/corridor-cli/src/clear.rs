@@ -90,11 +90,8 @@ pub(crate) struct ClearArgs {
     data: Option<PathBuf>,
     /// Post to the ledger on PostgreSQL instead of DIR/ledger (plans are still kept in
     /// DIR/plans).
-    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
-    database_url: Option<String>,
-    /// The PostgreSQL schema of the ledger.
-    #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
-    database_schema: String,
+    #[command(flatten)]
+    database: crate::DatabaseArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ClearFormat,
@@ -504,8 +501,7 @@ fn post(args: &ClearArgs, report: &Report<'_>, result: &ClearingResult) -> Resul
     let id = plan.id;
     let mut ledger = crate::OpenLedger::open(&crate::DataArgs {
         data: data.clone(),
-        database_url: args.database_url.clone(),
-        database_schema: args.database_schema.clone(),
+        database: args.database.clone(),
     })?;
     let outcome = post_plan(ledger.store(), &plan, &mut crate::now_nanos)
         .with_context(|| format!("post plan {id:032x} to the ledger"))?;

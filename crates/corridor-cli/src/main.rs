@@ -105,13 +105,32 @@ struct DataArgs {
     /// The data directory (created on first use).
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
-    /// Keep the ledger in PostgreSQL instead of the data directory:
-    /// postgres://user@host:port/database (schema `corridor`).
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+/// Where the ledger and the service's tables live when not in `--data`.
+#[derive(Args, Clone)]
+pub(crate) struct DatabaseArgs {
+    /// Keep the ledger, tokens, parties and clearing runs in PostgreSQL:
+    /// postgres://user@host:port/database. Several servers may share one: one is the
+    /// ledger's sequencer, the others forward to it and take over.
     #[arg(long, env = "CORRIDOR_DATABASE_URL")]
-    database_url: Option<String>,
-    /// The PostgreSQL schema the ledger lives in (several ledgers may share a database).
+    pub(crate) database_url: Option<String>,
+    /// The PostgreSQL schema of the ledger and the service's tables.
     #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
-    database_schema: String,
+    pub(crate) database_schema: String,
+}
+
+impl DatabaseArgs {
+    pub(crate) fn config(&self) -> Option<corridor_api::PostgresConfig> {
+        self.database_url
+            .as_ref()
+            .map(|url| corridor_api::PostgresConfig {
+                url: url.clone(),
+                schema: self.database_schema.clone(),
+            })
+    }
 }
 
 /// An open ledger: embedded (the default) or on PostgreSQL.
@@ -123,13 +142,9 @@ enum OpenLedger {
 impl OpenLedger {
     /// Opens the ledger `args` name.
     fn open(args: &DataArgs) -> Result<OpenLedger> {
-        match &args.database_url {
+        match args.database.config() {
             None => Ok(OpenLedger::Embedded(Box::new(open_ledger(&args.data)?))),
-            Some(url) => {
-                let config = corridor_store_postgres::PostgresConfig {
-                    url: url.clone(),
-                    schema: args.database_schema.clone(),
-                };
+            Some(config) => {
                 let (store, _) = corridor_store_postgres::open(&config)
                     .context("open the ledger on PostgreSQL")?;
                 Ok(OpenLedger::Postgres(Box::new(store)))

@@ -27,13 +27,8 @@ pub(crate) struct ServeArgs {
     /// Requests a second one token may send (0: no limit); beyond it, 429 rate_limited.
     #[arg(long, default_value_t = 20_000)]
     rate_limit: u32,
-    /// Keep the ledger in PostgreSQL: postgres://user@host:port/database. Several servers
-    /// may share one: one is the ledger's sequencer, the others wait and take over.
-    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
-    database_url: Option<String>,
-    /// The PostgreSQL schema of the ledger.
-    #[arg(long, env = "CORRIDOR_DATABASE_SCHEMA", default_value = "corridor")]
-    database_schema: String,
+    #[command(flatten)]
+    database: crate::DatabaseArgs,
     /// Load the demo corridor first (trade data and targets, parties, clearing cycles, a
     /// posted plan, reservations on the pool); loading it again changes nothing.
     #[arg(long)]
@@ -77,6 +72,8 @@ pub(crate) enum TokenCommand {
 pub(crate) struct TokenCreateArgs {
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
+    #[command(flatten)]
+    database: crate::DatabaseArgs,
     /// admin, operator, participant or analyst.
     #[arg(long)]
     role: String,
@@ -92,6 +89,8 @@ pub(crate) struct TokenCreateArgs {
 pub(crate) struct TokenRevokeArgs {
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
+    #[command(flatten)]
+    database: crate::DatabaseArgs,
     /// The token's id (the part after `cor_`, before the second `_`).
     id: String,
 }
@@ -100,6 +99,8 @@ pub(crate) struct TokenRevokeArgs {
 pub(crate) struct TokenListArgs {
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     data: PathBuf,
+    #[command(flatten)]
+    database: crate::DatabaseArgs,
 }
 
 fn now_seconds() -> u64 {
@@ -116,10 +117,13 @@ fn tempfile_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn open_tokens(data: &std::path::Path) -> Result<TokenStore> {
-    std::fs::create_dir_all(data).with_context(|| format!("create {}", data.display()))?;
-    TokenStore::open(&data.join("service.sqlite"))
-        .with_context(|| format!("open the tokens in {}", data.display()))
+fn open_tokens(data: &std::path::Path, database: &crate::DatabaseArgs) -> Result<TokenStore> {
+    let config = database.config();
+    if config.is_none() {
+        std::fs::create_dir_all(data).with_context(|| format!("create {}", data.display()))?;
+    }
+    let target = corridor_api::tables_target(data, "service.sqlite", config.as_ref());
+    TokenStore::open_target(&target).with_context(|| format!("open the tokens in {target}"))
 }
 
 pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
@@ -146,18 +150,15 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
     if args.demo {
         let started = std::time::Instant::now();
         let created_at = crate::trade::now_text()?;
-        let loaded = match &args.database_url {
+        let loaded = match args.database.config() {
             None => corridor_api::demo::load_demo(&args.data, &created_at, &mut crate::now_nanos)
                 .context("load the demo corridor")?,
-            Some(url) => {
-                let config = corridor_api::PostgresConfig {
-                    url: url.clone(),
-                    schema: args.database_schema.clone(),
-                };
+            Some(config) => {
                 let (mut ledger, _) = corridor_store_postgres::open(&config)
                     .context("open the ledger on PostgreSQL to load the demo corridor")?;
                 corridor_api::demo::load_demo_into(
                     &args.data,
+                    Some(&config),
                     &created_at,
                     &mut crate::now_nanos,
                     &mut ledger,
@@ -177,7 +178,7 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
             started.elapsed().as_secs_f64()
         )?;
         // Tokens to sign in to the dashboard with, valid for a day: the demo's only.
-        let mut tokens = open_tokens(&args.data)?;
+        let mut tokens = open_tokens(&args.data, &args.database)?;
         let now = now_seconds();
         let day = Some(now + 86_400);
         let mut err = io::stderr();
@@ -206,10 +207,7 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
     let mut config = ServeConfig::new(args.data, args.addr);
     config.max_body_bytes = args.max_body_bytes;
     config.rate_limit = args.rate_limit;
-    config.database = args.database_url.map(|url| corridor_api::PostgresConfig {
-        url,
-        schema: args.database_schema,
-    });
+    config.database = args.database.config();
     corridor_api::serve(config, |bound| {
         // The first line on standard output says where the service listens (port 0 picks
         // a free one), for scripts and tests.
@@ -234,8 +232,12 @@ pub(crate) fn run_token(command: TokenCommand) -> Result<()> {
             let expires_at = args
                 .expires_in_days
                 .map(|days| now.saturating_add(days.saturating_mul(86_400)));
-            let (info, token) =
-                open_tokens(&args.data)?.create(role, args.party.as_deref(), expires_at, now)?;
+            let (info, token) = open_tokens(&args.data, &args.database)?.create(
+                role,
+                args.party.as_deref(),
+                expires_at,
+                now,
+            )?;
             writeln!(out, "{token}")?;
             writeln!(
                 io::stderr(),
@@ -248,13 +250,13 @@ pub(crate) fn run_token(command: TokenCommand) -> Result<()> {
             )?;
         }
         TokenCommand::Revoke(args) => {
-            open_tokens(&args.data)?
+            open_tokens(&args.data, &args.database)?
                 .revoke(&args.id, now_seconds())
                 .with_context(|| format!("revoke token {}", args.id))?;
             writeln!(out, "token {} revoked", args.id)?;
         }
         TokenCommand::List(args) => {
-            let tokens = open_tokens(&args.data)?.list()?;
+            let tokens = open_tokens(&args.data, &args.database)?.list()?;
             let rows: Vec<Vec<String>> = tokens
                 .into_iter()
                 .map(|t| {

@@ -25,17 +25,15 @@ use corridor_registry::{
     ingest, FigureFilter, Format, LoadSpec, Registry, SourceSpec, TargetSpec, WORLD,
 };
 
-/// The registry's file in the data directory.
-pub(crate) fn registry_path(data: &Path) -> PathBuf {
-    data.join("registry.sqlite")
-}
-
-/// Opens (creating) the registry of `data`.
-pub(crate) fn open_registry(data: &Path) -> Result<Registry> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("create the data directory {}", data.display()))?;
-    let path = registry_path(data);
-    Registry::open(&path).with_context(|| format!("open the trade registry {}", path.display()))
+/// Opens (creating) the registry: `DIR/registry.sqlite`, or the PostgreSQL schema.
+pub(crate) fn open_registry(dir: &DataDir) -> Result<Registry> {
+    let config = dir.database.config();
+    if config.is_none() {
+        std::fs::create_dir_all(&dir.data)
+            .with_context(|| format!("create the data directory {}", dir.data.display()))?;
+    }
+    let target = corridor_api::tables_target(&dir.data, "registry.sqlite", config.as_ref());
+    Registry::open_target(&target).with_context(|| format!("open the trade registry in {target}"))
 }
 
 #[derive(Args)]
@@ -43,6 +41,8 @@ pub(crate) struct DataDir {
     /// The data directory (created on first use).
     #[arg(long, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub database: crate::DatabaseArgs,
 }
 
 #[derive(Subcommand)]
@@ -190,7 +190,7 @@ fn revision_from_name(path: &Path) -> Option<String> {
 }
 
 fn load(args: LoadArgs) -> Result<()> {
-    let mut registry = open_registry(&args.data.data)?;
+    let mut registry = open_registry(&args.data)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut rejected = match &args.skip_invalid {
@@ -418,7 +418,7 @@ impl Drop for Rejects {
 }
 
 fn loads(args: ListArgs) -> Result<()> {
-    let registry = open_registry(&args.data.data)?;
+    let registry = open_registry(&args.data)?;
     let loads = registry.loads()?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -475,7 +475,7 @@ fn loads(args: ListArgs) -> Result<()> {
 }
 
 fn sources(args: ListArgs) -> Result<()> {
-    let registry = open_registry(&args.data.data)?;
+    let registry = open_registry(&args.data)?;
     let sources = registry.sources()?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -927,7 +927,7 @@ fn write_rows(
 }
 
 fn report_trade(args: TradeArgs) -> Result<()> {
-    let registry = open_registry(&args.scope.data.data)?;
+    let registry = open_registry(&args.scope.data)?;
     let by = args.by.kind();
     let query = TradeQuery {
         reporter: args.scope.reporter()?,
@@ -999,7 +999,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
 }
 
 fn report_partners(args: PartnersArgs) -> Result<()> {
-    let registry = open_registry(&args.scope.data.data)?;
+    let registry = open_registry(&args.scope.data)?;
     let calendar = args.calendar.calendar();
     let period = Period::parse(&args.period, calendar)
         .with_context(|| format!("read --period {:?}", args.period))?;
@@ -1092,7 +1092,7 @@ fn report_partners(args: PartnersArgs) -> Result<()> {
 }
 
 fn report_reconcile(args: ReconcileArgs) -> Result<()> {
-    let registry = open_registry(&args.scope.data.data)?;
+    let registry = open_registry(&args.scope.data)?;
     let date = |text: &Option<String>, flag: &str| -> Result<Option<GregorianDate>> {
         text.as_deref()
             .map(|t| {
@@ -1191,7 +1191,7 @@ fn report_reconcile(args: ReconcileArgs) -> Result<()> {
 }
 
 fn report_forecast(args: ForecastArgs) -> Result<()> {
-    let registry = open_registry(&args.scope.data.data)?;
+    let registry = open_registry(&args.scope.data)?;
     let by = match args.by {
         MonthArg::SolarMonth => PeriodKind::SolarMonth,
         MonthArg::Month => PeriodKind::GregorianMonth,
@@ -1312,7 +1312,7 @@ pub(crate) enum DemoCommand {
 pub(crate) fn run_demo(command: DemoCommand) -> Result<()> {
     match command {
         DemoCommand::Load(args) => {
-            let mut registry = open_registry(&args.data.data)?;
+            let mut registry = open_registry(&args.data)?;
             let report = corridor_registry::demo::load_demo_at(&mut registry, &now_text()?)
                 .context("load the demo corridor: nothing was loaded")?;
             let stdout = io::stdout();
@@ -1453,7 +1453,7 @@ pub(crate) fn run_target(command: TargetCommand) -> Result<()> {
         TargetCommand::List(args) => target_list(args),
         TargetCommand::Progress(args) => target_progress_command(args),
         TargetCommand::Remove(args) => {
-            let mut registry = open_registry(&args.data.data)?;
+            let mut registry = open_registry(&args.data)?;
             if !registry.remove_target(&args.name)? {
                 bail!("no target is called {:?}", args.name);
             }
@@ -1479,7 +1479,7 @@ pub(crate) fn parse_usd(text: &str) -> Result<i128> {
 }
 
 fn target_add(args: TargetAddArgs) -> Result<()> {
-    let mut registry = open_registry(&args.data.data)?;
+    let mut registry = open_registry(&args.data)?;
     let span = match (&args.period, &args.deadline) {
         (_, Some(deadline)) => TargetSpan::Deadline(
             deadline
@@ -1533,7 +1533,7 @@ fn target_add(args: TargetAddArgs) -> Result<()> {
 }
 
 fn target_list(args: ListArgs) -> Result<()> {
-    let registry = open_registry(&args.data.data)?;
+    let registry = open_registry(&args.data)?;
     let targets = registry.targets()?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -1611,7 +1611,7 @@ fn required_growth_text(growth: RequiredGrowth) -> String {
 }
 
 fn target_progress_command(args: TargetProgressArgs) -> Result<()> {
-    let registry = open_registry(&args.data.data)?;
+    let registry = open_registry(&args.data)?;
     let as_of = match &args.as_of {
         Some(text) => text
             .parse::<GregorianDate>()

@@ -77,6 +77,8 @@ fn postgres_restarts_under_a_running_server() {
     let corridor = env!("CARGO_BIN_EXE_corridor");
     let token = Command::new(corridor)
         .args(["token", "create", "--role", "operator", "--data", data])
+        .env("CORRIDOR_DATABASE_URL", &url)
+        .env("CORRIDOR_DATABASE_SCHEMA", &schema)
         .output()
         .unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();

@@ -7,6 +7,9 @@ pub enum RegistryError {
     /// The database refused an operation.
     #[error("registry database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database refused an operation (either backend, through `corridor_sql`).
+    #[error("registry database: {0}")]
+    Sql(#[from] corridor_sql::SqlError),
     /// The database was written by a newer version of Corridor.
     #[error("the registry's schema is version {found}, newer than this build knows ({known}); use a newer corridor")]
     NewerSchema {

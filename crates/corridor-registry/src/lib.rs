@@ -1,5 +1,6 @@
-//! The trade registry: every trade figure Corridor knows, with its source, in SQLite; the
-//! loads that brought them; the targets analysts follow; and the reports over them.
+//! The trade registry: every trade figure Corridor knows, with its source, in SQLite (the
+//! embedded default) or PostgreSQL (a schema several servers share); the loads that brought
+//! them; the targets analysts follow; and the reports over them.
 //!
 //! # Design
 //!
@@ -19,6 +20,10 @@
 //!   much smaller than the figures themselves. [`report`] computes reports from it in Rust:
 //!   periods of either calendar, the choice of source by precedence, shares, growth and
 //!   records.
+//! - **Two backends, one set of statements.** Every statement is written once for both
+//!   engines through `corridor_sql`, and the migrations state both engines' SQL side by
+//!   side. The one engine-specific path is SQLite's insert of a figure, which rebinds only
+//!   the columns that changed since the previous row (binding is a good part of its cost).
 //! - **Time** is kept as days since 1970-01-01 (first and last day of a figure's period),
 //!   so figures given by day, Gregorian month or Solar Hijri month all place themselves in
 //!   any report period that contains them.
@@ -38,7 +43,10 @@ pub mod target;
 
 use std::path::Path;
 
+use std::cell::RefCell;
+
 use corridor_import::SourceKind;
+use corridor_sql::{Database, Executor, Value};
 use rusqlite::Connection;
 
 pub use codes::WORLD;
@@ -47,10 +55,17 @@ pub use ingest::{ingest, Format, IngestError, RejectSink};
 pub use load::{Load, LoadReport, LoadSpec, SourceSpec};
 pub use target::{Target, TargetSpan, TargetSpec};
 
-/// The registry, on one SQLite database.
+/// The registry, on one SQLite database or one PostgreSQL schema.
 #[derive(Debug)]
 pub struct Registry {
-    conn: Connection,
+    backend: Backend,
+}
+
+#[derive(Debug)]
+pub(crate) enum Backend {
+    Sqlite(Connection),
+    /// In a cell: reads take `&Registry`, and the client needs `&mut` to run a statement.
+    Postgres(Box<RefCell<Database>>),
 }
 
 /// A source as registered.
@@ -136,6 +151,25 @@ impl Registry {
         Registry::setup(conn)
     }
 
+    /// Opens (creating if needed) the registry at `target`: a SQLite file, or a PostgreSQL
+    /// schema (tables `source`, `load`, `revision`, `flow`, `flow_sum`, `target`).
+    pub fn open_target(target: &corridor_sql::Target) -> Result<Registry, RegistryError> {
+        match target {
+            corridor_sql::Target::Sqlite(path) => Registry::open(path),
+            corridor_sql::Target::Postgres { .. } => {
+                let mut db = Database::open(target, "registry")?;
+                db.transaction(|tx| -> Result<(), RegistryError> {
+                    schema::adopt_and_check(tx)?;
+                    corridor_sql::migrate_in(tx, schema::COMPONENT, schema::MIGRATIONS)?;
+                    Ok(())
+                })?;
+                Ok(Registry {
+                    backend: Backend::Postgres(Box::new(RefCell::new(db))),
+                })
+            }
+        }
+    }
+
     /// A registry in memory, for tests.
     pub fn open_in_memory() -> Result<Registry, RegistryError> {
         Registry::setup(Connection::open_in_memory()?)
@@ -155,31 +189,52 @@ impl Registry {
         // appends to), whatever the file's size.
         conn.pragma_update(None, "cache_size", -1_048_576)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        schema::migrate(&mut conn)?;
-        Ok(Registry { conn })
+        {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut exec: &Connection = &tx;
+            schema::adopt_and_check(&mut exec)?;
+            corridor_sql::migrate_in(&mut exec, schema::COMPONENT, schema::MIGRATIONS)?;
+            tx.commit()?;
+        }
+        Ok(Registry {
+            backend: Backend::Sqlite(conn),
+        })
+    }
+
+    /// Runs `f` on the registry's database.
+    pub(crate) fn with_db<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Executor) -> Result<T, RegistryError>,
+    ) -> Result<T, RegistryError> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut exec: &Connection = conn;
+                f(&mut exec)
+            }
+            Backend::Postgres(db) => {
+                let mut db = db.try_borrow_mut().map_err(|_| RegistryError::Corrupt {
+                    table: "registry",
+                    row: String::new(),
+                    reason: "the registry is in use by a load".to_owned(),
+                })?;
+                f(&mut *db)
+            }
+        }
     }
 
     /// Starts loading a file: everything added to the returned [`Load`] is one transaction.
     pub fn begin_load(&mut self, spec: LoadSpec) -> Result<Load<'_>, RegistryError> {
-        Load::begin(&self.conn, spec)
+        Load::begin(&self.backend, spec)
     }
 
     /// Every registered source, by number.
     pub fn sources(&self) -> Result<Vec<Source>, RegistryError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT id, name, kind, url FROM source ORDER BY id")?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-            ))
+        let rows = self.with_db(|db| {
+            Ok(db.query("SELECT id, name, kind, url FROM source ORDER BY id", &[])?)
         })?;
         let mut sources = Vec::new();
         for row in rows {
-            let (id, name, kind, url) = row?;
+            let (id, name, kind, url) = (row.i64(0)?, row.text(1)?, row.text(2)?, row.opt_text(3)?);
             let kind = SourceKind::from_name(&kind).ok_or_else(|| RegistryError::Corrupt {
                 table: "source",
                 row: id.to_string(),
@@ -198,22 +253,26 @@ impl Registry {
     /// Every load, oldest first (including loads of files loaded again, which change nothing
     /// and are not recorded).
     pub fn loads(&self) -> Result<Vec<LoadRecord>, RegistryError> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, file, format, digest, revision, loaded_at, rows_read, rows_loaded,
-                    rows_duplicate, rows_superseded, rows_replaced, rows_rejected
-             FROM load ORDER BY id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            let count = |index: usize| row.get::<_, i64>(index).map(i64::unsigned_abs);
-            Ok(LoadRecord {
-                id: row.get(0)?,
-                file: row.get(1)?,
-                format: row.get(2)?,
-                digest: row.get(3)?,
-                revision: row.get(4)?,
-                loaded_at: row.get(5)?,
+        let rows = self.with_db(|db| {
+            Ok(db.query(
+                "SELECT id, file, format, digest, revision, loaded_at, rows_read, rows_loaded,
+                        rows_duplicate, rows_superseded, rows_replaced, rows_rejected
+                 FROM load ORDER BY id",
+                &[],
+            )?)
+        })?;
+        let mut loads = Vec::with_capacity(rows.len());
+        for row in rows {
+            let count = |index: usize| row.i64(index).map(i64::unsigned_abs);
+            loads.push(LoadRecord {
+                id: row.i64(0)?,
+                file: row.text(1)?,
+                format: row.text(2)?,
+                digest: row.text(3)?,
+                revision: row.text(4)?,
+                loaded_at: row.text(5)?,
                 report: LoadReport {
-                    load_id: row.get(0)?,
+                    load_id: row.i64(0)?,
                     read: count(6)?,
                     loaded: count(7)?,
                     duplicates: count(8)?,
@@ -222,17 +281,19 @@ impl Registry {
                     rejected: count(11)?,
                     already_loaded: None,
                 },
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            });
+        }
+        Ok(loads)
     }
 
     /// How many figures are stored (whole figures and breakdowns).
     pub fn figure_count(&self) -> Result<u64, RegistryError> {
-        let count: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM flow", [], |row| row.get(0))?;
-        Ok(count.unsigned_abs())
+        self.count("SELECT COUNT(*) FROM flow")
+    }
+
+    fn count(&self, sql: &str) -> Result<u64, RegistryError> {
+        let row = self.with_db(|db| Ok(db.query_opt(sql, &[])?))?;
+        Ok(row.map_or(Ok(0), |row| row.i64(0))?.unsigned_abs())
     }
 
     /// The summary rows that match `filter`.
@@ -242,7 +303,7 @@ impl Registry {
                     first_day, last_day, value_cents, figures
              FROM flow_sum WHERE 1 = 1",
         );
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
         for (column, list) in [
             ("reporter", &filter.reporters),
             ("partner", &filter.partners),
@@ -252,53 +313,63 @@ impl Registry {
             if !list.is_empty() {
                 let marks = vec!["?"; list.len()].join(", ");
                 sql.push_str(&format!(" AND {column} IN ({marks})"));
-                values.extend(list.iter().cloned().map(rusqlite::types::Value::Text));
+                values.extend(list.iter().cloned().map(Value::Text));
             }
         }
         if let Some(day) = filter.until_day {
             sql.push_str(" AND last_day <= ?");
-            values.push(rusqlite::types::Value::Integer(day));
+            values.push(Value::Integer(day));
         }
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
-            Ok(Figure {
-                source_id: row.get(0)?,
-                reporter: row.get(1)?,
-                partner: row.get(2)?,
-                flow: row.get(3)?,
-                trade: row.get(4)?,
-                level: row.get(5)?,
-                group: row.get(6)?,
-                crossing: row.get(7)?,
-                first_day: row.get(8)?,
-                last_day: row.get(9)?,
-                value_cents: i128::from(row.get::<_, i64>(10)?),
-                figures: row.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        // Numbered parameters, as both engines take them.
+        let mut numbered = String::with_capacity(sql.len() + 16);
+        let mut n = 0;
+        for c in sql.chars() {
+            numbered.push(c);
+            if c == '?' {
+                n += 1;
+                numbered.push_str(&n.to_string());
+            }
+        }
+        let rows = self.with_db(|db| Ok(db.query(&numbered, &values)?))?;
+        let mut figures = Vec::with_capacity(rows.len());
+        for row in rows {
+            figures.push(Figure {
+                source_id: row.i64(0)?,
+                reporter: row.text(1)?,
+                partner: row.text(2)?,
+                flow: row.text(3)?,
+                trade: row.text(4)?,
+                level: row.i64(5)?,
+                group: row.text(6)?,
+                crossing: row.text(7)?,
+                first_day: row.i64(8)?,
+                last_day: row.i64(9)?,
+                value_cents: i128::from(row.i64(10)?),
+                figures: row.i64(11)?,
+            });
+        }
+        Ok(figures)
     }
 
     /// Checks that the summary equals the figures added up again from scratch: the
     /// registry's one invariant a report depends on. Returns the number of summary rows.
     pub fn check_summary(&self) -> Result<u64, RegistryError> {
-        let mismatches: i64 = self.conn.query_row(
+        let mismatches = self.count(
             "WITH fresh AS (
                  SELECT source_id, reporter, first_day, last_day, partner, flow, trade,
                         CASE WHEN reference <> '' AND level > 2 THEN 2 ELSE level END AS level,
                         CASE WHEN level = 0 THEN 'TOTAL'
                              WHEN trade = 'goods' THEN substr(commodity, 1, 2)
                              ELSE commodity END AS grp,
-                        crossing, SUM(value_cents) AS value_cents, COUNT(*) AS figures
+                        crossing, CAST(SUM(value_cents) AS BIGINT) AS value_cents,
+                        COUNT(*) AS figures
                  FROM flow WHERE breakdown = ''
                  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
              kept AS (
                  SELECT source_id, reporter, first_day, last_day, partner, flow, trade, level,
                         grp, crossing, value_cents, figures FROM flow_sum)
-             SELECT (SELECT COUNT(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept))
-                  + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh))",
-            [],
-            |row| row.get(0),
+             SELECT (SELECT COUNT(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept) AS a)
+                  + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh) AS b)",
         )?;
         if mismatches != 0 {
             return Err(RegistryError::Corrupt {
@@ -307,24 +378,25 @@ impl Registry {
                 reason: "the summary differs from the figures it adds up".to_owned(),
             });
         }
-        let rows: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM flow_sum", [], |row| row.get(0))?;
-        Ok(rows.unsigned_abs())
+        self.count("SELECT COUNT(*) FROM flow_sum")
     }
 
-    /// SQLite's `data_version` of this connection: it changes when another connection (a
-    /// `corridor trade load` beside a running service) commits to the registry. With a
-    /// count of this connection's own writes, it tells a cache whether the registry
-    /// changed.
+    /// A number that changes when another connection (a `corridor trade load` beside a
+    /// running service, another server) commits to the registry. With a count of this
+    /// connection's own writes, it tells a cache whether the registry changed. On SQLite,
+    /// its `data_version`; on PostgreSQL, the newest load's number and the targets' count
+    /// and newest number (a load or a target's change is all that changes the registry).
     pub fn data_version(&self) -> Result<i64, RegistryError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
-    }
-
-    pub(crate) fn connection(&self) -> &Connection {
-        &self.conn
+        let sql = match &self.backend {
+            Backend::Sqlite(_) => "PRAGMA data_version",
+            Backend::Postgres(_) => {
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM load) * 1000003
+                      + (SELECT COUNT(*) FROM target) * 1009
+                      + (SELECT COALESCE(MAX(id), 0) FROM target)"
+            }
+        };
+        let row = self.with_db(|db| Ok(db.query_opt(sql, &[])?))?;
+        Ok(row.map_or(Ok(0), |row| row.i64(0))?)
     }
 }
 

@@ -4,9 +4,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use corridor_import::{FigureSource, SourceKind, TradePeriod, TradeRecord};
-use rusqlite::{params, Connection, OptionalExtension};
+use corridor_sql::{Database, Executor, Value};
+use rusqlite::Connection;
 
-use crate::{codes, RegistryError};
+use crate::{codes, Backend, RegistryError};
 
 /// A source of figures: who publishes them and what kind of figure they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,13 +81,31 @@ struct SumKey {
     crossing: String,
 }
 
+/// The load's connection, inside its transaction.
+enum LoadConn<'r> {
+    Sqlite {
+        conn: &'r Connection,
+        /// The insert, prepared once: looking it up in the statement cache per row costs
+        /// more than binding it.
+        insert: Box<rusqlite::CachedStatement<'r>>,
+    },
+    /// Held for the whole load: nothing else uses the registry meanwhile.
+    Postgres(std::cell::RefMut<'r, Database>),
+}
+
+impl LoadConn<'_> {
+    fn exec(&mut self) -> &mut dyn Executor {
+        match self {
+            LoadConn::Sqlite { conn, .. } => conn,
+            LoadConn::Postgres(db) => &mut **db,
+        }
+    }
+}
+
 /// A load in progress: one database transaction. [`Load::finish`] commits it; dropping it
 /// unfinished (an error, a rejected file) rolls everything back.
 pub struct Load<'r> {
-    conn: &'r Connection,
-    /// The insert, prepared once: looking it up in the statement cache per row costs more
-    /// than binding it.
-    insert: rusqlite::CachedStatement<'r>,
+    conn: LoadConn<'r>,
     spec: LoadSpec,
     load_id: i64,
     default_source: Option<i64>,
@@ -130,13 +149,26 @@ WHERE f.source_id = ?1 AND f.reporter = ?2 AND f.first_day = ?3 AND f.last_day =
   AND f.breakdown = ?9 AND f.reference = ?10 AND f.crossing = ?11 AND f.transport = ?12";
 
 impl<'r> Load<'r> {
-    pub(crate) fn begin(conn: &'r Connection, spec: LoadSpec) -> Result<Load<'r>, RegistryError> {
-        let insert = conn.prepare_cached(INSERT_FLOW)?;
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+    pub(crate) fn begin(backend: &'r Backend, spec: LoadSpec) -> Result<Load<'r>, RegistryError> {
+        let conn = match backend {
+            Backend::Sqlite(conn) => {
+                let insert = Box::new(conn.prepare_cached(INSERT_FLOW)?);
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                LoadConn::Sqlite { conn, insert }
+            }
+            Backend::Postgres(db) => {
+                let mut db = db.try_borrow_mut().map_err(|_| RegistryError::Corrupt {
+                    table: "load",
+                    row: String::new(),
+                    reason: "another load is in progress on this connection".to_owned(),
+                })?;
+                db.begin()?;
+                LoadConn::Postgres(db)
+            }
+        };
         // From here on, dropping `load` rolls the transaction back.
         let mut load = Load {
             conn,
-            insert,
             spec,
             load_id: 0,
             default_source: None,
@@ -149,17 +181,20 @@ impl<'r> Load<'r> {
             report: LoadReport::default(),
             open: true,
         };
-        load.conn.execute(
-            "INSERT INTO load (file, format, digest, revision, loaded_at) VALUES (?1, ?2, '', ?3, ?4)",
-            params![
-                load.spec.file,
-                load.spec.format,
-                load.spec.revision,
-                load.spec.loaded_at
+        let row = load.conn.exec().query_opt(
+            "INSERT INTO load (file, format, digest, revision, loaded_at)
+             VALUES (?1, ?2, '', ?3, ?4) RETURNING id",
+            &[
+                Value::from(&load.spec.file),
+                Value::from(&load.spec.format),
+                Value::from(&load.spec.revision),
+                Value::from(&load.spec.loaded_at),
             ],
         )?;
-        load.load_id = load.conn.last_insert_rowid();
-        load.insert.raw_bind_parameter(1, load.load_id)?;
+        load.load_id = row.map(|row| row.i64(0)).transpose()?.unwrap_or_default();
+        if let LoadConn::Sqlite { insert, .. } = &mut load.conn {
+            insert.raw_bind_parameter(1, load.load_id)?;
+        }
         if let Some(source) = load.spec.source.clone() {
             load.default_source =
                 Some(load.source_id(&source.name, source.kind, source.url.as_deref(), 0)?);
@@ -178,14 +213,13 @@ impl<'r> Load<'r> {
         if let Some(&id) = self.sources.get(name) {
             return Ok(id);
         }
-        let found: Option<(i64, String)> = self
-            .conn
-            .query_row(
-                "SELECT id, kind FROM source WHERE name = ?1",
-                [name],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
+        let found = match self.conn.exec().query_opt(
+            "SELECT id, kind FROM source WHERE name = ?1",
+            &[Value::from(name)],
+        )? {
+            Some(row) => Some((row.i64(0)?, row.text(1)?)),
+            None => None,
+        };
         let id = match found {
             Some((id, registered)) if registered == kind.name() => id,
             Some((_, registered)) => {
@@ -197,13 +231,20 @@ impl<'r> Load<'r> {
                     given: kind.name().to_owned(),
                 })
             }
-            None => {
-                self.conn.execute(
-                    "INSERT INTO source (name, kind, url) VALUES (?1, ?2, ?3)",
-                    params![name, kind.name(), url],
-                )?;
-                self.conn.last_insert_rowid()
-            }
+            None => self
+                .conn
+                .exec()
+                .query_opt(
+                    "INSERT INTO source (name, kind, url) VALUES (?1, ?2, ?3) RETURNING id",
+                    &[
+                        Value::from(name),
+                        Value::from(kind.name()),
+                        Value::from(url),
+                    ],
+                )?
+                .map(|row| row.i64(0))
+                .transpose()?
+                .unwrap_or_default(),
         };
         self.sources.insert(name.to_owned(), id);
         Ok(id)
@@ -227,46 +268,50 @@ impl<'r> Load<'r> {
             return Ok(admit);
         }
         let (source_id, reporter, first_day, last_day) = &key;
-        let stored: Option<String> = self
+        let unit = [
+            Value::Integer(*source_id),
+            Value::from(&**reporter),
+            Value::Integer(*first_day),
+            Value::Integer(*last_day),
+        ];
+        let stored = self
             .conn
-            .query_row(
+            .exec()
+            .query_opt(
                 "SELECT revision FROM revision
                  WHERE source_id = ?1 AND reporter = ?2 AND first_day = ?3 AND last_day = ?4",
-                params![source_id, reporter, first_day, last_day],
-                |row| row.get(0),
-            )
-            .optional()?;
+                &unit,
+            )?
+            .map(|row| row.text(0))
+            .transpose()?;
         let revision = &self.spec.revision;
         let admit = match stored {
             Some(stored) if stored > *revision => false,
             Some(stored) if stored == *revision => true,
             stored => {
                 if stored.is_some() {
-                    let unit = params![source_id, reporter, first_day, last_day];
-                    let deleted = self.conn.execute(
+                    let deleted = self.conn.exec().execute(
                         "DELETE FROM flow WHERE source_id = ?1 AND reporter = ?2
                          AND first_day = ?3 AND last_day = ?4",
-                        unit,
+                        &unit,
                     )?;
-                    self.conn.execute(
+                    self.conn.exec().execute(
                         "DELETE FROM flow_sum WHERE source_id = ?1 AND reporter = ?2
                          AND first_day = ?3 AND last_day = ?4",
-                        unit,
+                        &unit,
                     )?;
-                    self.report.replaced += deleted as u64;
+                    self.report.replaced += deleted;
                 }
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO revision
+                let mut row = unit.to_vec();
+                row.push(Value::from(revision));
+                row.push(Value::Integer(self.load_id));
+                self.conn.exec().execute(
+                    "INSERT INTO revision
                      (source_id, reporter, first_day, last_day, revision, load_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        source_id,
-                        reporter,
-                        first_day,
-                        last_day,
-                        revision,
-                        self.load_id
-                    ],
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (source_id, reporter, first_day, last_day)
+                     DO UPDATE SET revision = excluded.revision, load_id = excluded.load_id",
+                    &row,
                 )?;
                 true
             }
@@ -330,77 +375,126 @@ impl<'r> Load<'r> {
             Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
             None => None,
         };
-        // Columns that change seldom from one row to the next (source, reporter, period,
-        // classification) are bound again only when they change: SQLite keeps a statement's
-        // bindings between executions, and binding is a good part of an insert's cost.
-        let steady = source.is_none()
-            && self
-                .last_steady
-                .as_ref()
-                .is_some_and(|(id, r, class, label)| {
-                    *id == source_id
-                        && *r == reporter
-                        && *class == record.classification
-                        && *label == period_label
-                });
-        let insert = &mut self.insert;
-        if !steady {
-            insert.raw_bind_parameter(3, source_id)?;
-            insert.raw_bind_parameter(4, &*reporter)?;
-            insert.raw_bind_parameter(10, &record.classification)?;
-            insert.raw_bind_parameter(11, codes::calendar(record.period.calendar()))?;
-            insert.raw_bind_parameter(12, &period_label)?;
-            insert.raw_bind_parameter(13, first_day)?;
-            insert.raw_bind_parameter(14, last_day)?;
-            insert.raw_bind_parameter(25, source.and_then(|s| s.url.as_deref()))?;
-            insert.raw_bind_parameter(26, &published)?;
-            insert.raw_bind_parameter(27, source.and_then(|s| s.note.as_deref()))?;
-            // A row with its own source (and citation) is never taken as steady for the next.
-            self.last_steady = source.is_none().then(|| {
-                (
-                    source_id,
-                    reporter.clone(),
-                    record.classification.clone(),
-                    period_label.clone(),
-                )
-            });
-        }
-        insert.raw_bind_parameter(2, line as i64)?;
-        insert.raw_bind_parameter(5, &*partner)?;
-        insert.raw_bind_parameter(6, flow)?;
-        insert.raw_bind_parameter(7, trade)?;
-        insert.raw_bind_parameter(8, &commodity)?;
-        insert.raw_bind_parameter(9, level)?;
-        insert.raw_bind_parameter(15, value)?;
-        insert.raw_bind_parameter(16, original.as_ref().map(|(minor, _)| *minor))?;
-        insert.raw_bind_parameter(17, original.as_ref().map(|(_, currency)| currency.as_str()))?;
-        insert.raw_bind_parameter(18, net_weight)?;
-        insert.raw_bind_parameter(19, record.quantity.as_ref().map(|q| q.milli))?;
-        insert.raw_bind_parameter(20, record.quantity.as_ref().map(|q| q.unit.as_str()))?;
-        insert.raw_bind_parameter(21, crossing)?;
-        insert.raw_bind_parameter(22, transport)?;
-        insert.raw_bind_parameter(23, &record.breakdown)?;
-        insert.raw_bind_parameter(24, reference)?;
-        let inserted = insert.raw_execute()?;
-        if inserted == 0 {
-            let (other_value, other_file, other_line): (i64, String, i64) =
-                self.conn.prepare_cached(FIND_FLOW)?.query_row(
-                    params![
-                        source_id,
-                        reporter,
-                        first_day,
-                        last_day,
-                        partner,
-                        flow,
-                        trade,
-                        commodity,
-                        record.breakdown,
-                        reference,
-                        crossing,
-                        transport
-                    ],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        let inserted = match &mut self.conn {
+            LoadConn::Sqlite { insert, .. } => {
+                // Columns that change seldom from one row to the next (source, reporter,
+                // period, classification) are bound again only when they change: SQLite keeps
+                // a statement's bindings between executions, and binding is a good part of an
+                // insert's cost.
+                let steady = source.is_none()
+                    && self
+                        .last_steady
+                        .as_ref()
+                        .is_some_and(|(id, r, class, label)| {
+                            *id == source_id
+                                && *r == reporter
+                                && *class == record.classification
+                                && *label == period_label
+                        });
+                if !steady {
+                    insert.raw_bind_parameter(3, source_id)?;
+                    insert.raw_bind_parameter(4, &*reporter)?;
+                    insert.raw_bind_parameter(10, &record.classification)?;
+                    insert.raw_bind_parameter(11, codes::calendar(record.period.calendar()))?;
+                    insert.raw_bind_parameter(12, &period_label)?;
+                    insert.raw_bind_parameter(13, first_day)?;
+                    insert.raw_bind_parameter(14, last_day)?;
+                    insert.raw_bind_parameter(25, source.and_then(|s| s.url.as_deref()))?;
+                    insert.raw_bind_parameter(26, &published)?;
+                    insert.raw_bind_parameter(27, source.and_then(|s| s.note.as_deref()))?;
+                    // A row with its own source (and citation) is never taken as steady for
+                    // the next.
+                    self.last_steady = source.is_none().then(|| {
+                        (
+                            source_id,
+                            reporter.clone(),
+                            record.classification.clone(),
+                            period_label.clone(),
+                        )
+                    });
+                }
+                insert.raw_bind_parameter(2, line as i64)?;
+                insert.raw_bind_parameter(5, &*partner)?;
+                insert.raw_bind_parameter(6, flow)?;
+                insert.raw_bind_parameter(7, trade)?;
+                insert.raw_bind_parameter(8, &commodity)?;
+                insert.raw_bind_parameter(9, level)?;
+                insert.raw_bind_parameter(15, value)?;
+                insert.raw_bind_parameter(16, original.as_ref().map(|(minor, _)| *minor))?;
+                insert.raw_bind_parameter(
+                    17,
+                    original.as_ref().map(|(_, currency)| currency.as_str()),
                 )?;
+                insert.raw_bind_parameter(18, net_weight)?;
+                insert.raw_bind_parameter(19, record.quantity.as_ref().map(|q| q.milli))?;
+                insert.raw_bind_parameter(20, record.quantity.as_ref().map(|q| q.unit.as_str()))?;
+                insert.raw_bind_parameter(21, crossing)?;
+                insert.raw_bind_parameter(22, transport)?;
+                insert.raw_bind_parameter(23, &record.breakdown)?;
+                insert.raw_bind_parameter(24, reference)?;
+                insert.raw_execute()? as u64
+            }
+            LoadConn::Postgres(db) => db.execute(
+                INSERT_FLOW,
+                &[
+                    Value::Integer(self.load_id),
+                    Value::Integer(line as i64),
+                    Value::Integer(source_id),
+                    Value::from(&*reporter),
+                    Value::from(&*partner),
+                    Value::from(flow),
+                    Value::from(trade),
+                    Value::from(&commodity),
+                    Value::Integer(level),
+                    Value::from(&record.classification),
+                    Value::from(codes::calendar(record.period.calendar())),
+                    Value::from(&period_label),
+                    Value::Integer(first_day),
+                    Value::Integer(last_day),
+                    Value::Integer(value),
+                    Value::from(original.as_ref().map(|(minor, _)| *minor)),
+                    Value::from(original.as_ref().map(|(_, currency)| currency.as_str())),
+                    Value::from(net_weight),
+                    Value::from(record.quantity.as_ref().map(|q| q.milli)),
+                    Value::from(record.quantity.as_ref().map(|q| q.unit.as_str())),
+                    Value::from(crossing),
+                    Value::from(transport),
+                    Value::from(&record.breakdown),
+                    Value::from(reference),
+                    Value::from(source.and_then(|s| s.url.as_deref())),
+                    Value::from(published.as_deref()),
+                    Value::from(source.and_then(|s| s.note.as_deref())),
+                ],
+            )?,
+        };
+        if inserted == 0 {
+            let found = self
+                .conn
+                .exec()
+                .query_opt(
+                    FIND_FLOW,
+                    &[
+                        Value::Integer(source_id),
+                        Value::from(&*reporter),
+                        Value::Integer(first_day),
+                        Value::Integer(last_day),
+                        Value::from(&*partner),
+                        Value::from(flow),
+                        Value::from(trade),
+                        Value::from(&commodity),
+                        Value::from(&record.breakdown),
+                        Value::from(reference),
+                        Value::from(crossing),
+                        Value::from(transport),
+                    ],
+                )?
+                .ok_or_else(|| RegistryError::Corrupt {
+                    table: "flow",
+                    row: format!("{}:{line}", self.spec.file),
+                    reason: "a figure neither inserted nor found".to_owned(),
+                })?;
+            let (other_value, other_file, other_line) =
+                (found.i64(0)?, found.text(1)?, found.i64(2)?);
             if other_value != value {
                 return Err(RegistryError::Conflict {
                     file: self.spec.file.clone(),
@@ -469,34 +563,37 @@ impl<'r> Load<'r> {
     /// Adds the sums gathered so far into `flow_sum` and forgets them, so that a load's
     /// memory stays bounded however many distinct sums a file has.
     fn flush_sums(&mut self) -> Result<(), RegistryError> {
-        let mut upsert = self.conn.prepare_cached(
-            "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow, trade,
-                                   level, grp, crossing, value_cents, figures)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT DO UPDATE SET value_cents = value_cents + excluded.value_cents,
-                                       figures = figures + excluded.figures",
-        )?;
-        for (key, (value, figures)) in self.sums.drain() {
+        let sums: Vec<_> = self.sums.drain().collect();
+        for (key, (value, figures)) in sums {
             let value = i64::try_from(value).map_err(|_| RegistryError::TooLarge {
                 file: self.spec.file.clone(),
                 line: 0,
                 what: "sum of values in cents",
                 value,
             })?;
-            upsert.execute(params![
-                key.source_id,
-                key.reporter,
-                key.first_day,
-                key.last_day,
-                key.partner,
-                key.flow,
-                key.trade,
-                key.level,
-                key.group,
-                key.crossing,
-                value,
-                figures
-            ])?;
+            self.conn.exec().execute(
+                "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow,
+                                       trade, level, grp, crossing, value_cents, figures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (reporter, source_id, first_day, last_day, partner, flow, trade,
+                              level, grp, crossing)
+                 DO UPDATE SET value_cents = flow_sum.value_cents + excluded.value_cents,
+                               figures = flow_sum.figures + excluded.figures",
+                &[
+                    Value::Integer(key.source_id),
+                    Value::from(&*key.reporter),
+                    Value::Integer(key.first_day),
+                    Value::Integer(key.last_day),
+                    Value::from(&*key.partner),
+                    Value::from(key.flow),
+                    Value::from(key.trade),
+                    Value::Integer(key.level),
+                    Value::from(key.group),
+                    Value::from(key.crossing),
+                    Value::Integer(value),
+                    Value::Integer(figures),
+                ],
+            )?;
         }
         Ok(())
     }
@@ -505,15 +602,20 @@ impl<'r> Load<'r> {
     /// same content was loaded before with the same revision, the load changed nothing and is
     /// rolled back, and the report says which load it repeats.
     pub fn finish(mut self, digest: &str) -> Result<LoadReport, RegistryError> {
-        let earlier: Option<i64> = self
+        let earlier = self
             .conn
-            .query_row(
+            .exec()
+            .query_opt(
                 "SELECT id FROM load WHERE digest = ?1 AND revision = ?2 AND format = ?3
                  ORDER BY id LIMIT 1",
-                params![digest, self.spec.revision, self.spec.format],
-                |row| row.get(0),
-            )
-            .optional()?;
+                &[
+                    Value::from(digest),
+                    Value::from(&self.spec.revision),
+                    Value::from(&self.spec.format),
+                ],
+            )?
+            .map(|row| row.i64(0))
+            .transpose()?;
         if let Some(earlier) = earlier {
             if self.report.loaded == 0 && self.report.replaced == 0 {
                 self.rollback()?;
@@ -524,23 +626,28 @@ impl<'r> Load<'r> {
         }
         self.flush_sums()?;
         let report = &self.report;
-        self.conn.execute(
+        let count = |n: u64| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        let row = [
+            Value::Integer(self.load_id),
+            Value::from(digest),
+            count(report.read),
+            count(report.loaded),
+            count(report.duplicates),
+            count(report.superseded),
+            count(report.replaced),
+            count(report.rejected),
+        ];
+        self.conn.exec().execute(
             "UPDATE load SET digest = ?2, rows_read = ?3, rows_loaded = ?4, rows_duplicate = ?5,
                  rows_superseded = ?6, rows_replaced = ?7, rows_rejected = ?8
              WHERE id = ?1",
-            params![
-                self.load_id,
-                digest,
-                report.read as i64,
-                report.loaded as i64,
-                report.duplicates as i64,
-                report.superseded as i64,
-                report.replaced as i64,
-                report.rejected as i64
-            ],
+            &row,
         )?;
-        self.conn.execute_batch("COMMIT")?;
         self.open = false;
+        match &mut self.conn {
+            LoadConn::Sqlite { conn, .. } => conn.execute_batch("COMMIT")?,
+            LoadConn::Postgres(db) => db.commit()?,
+        }
         let mut report = std::mem::take(&mut self.report);
         report.load_id = self.load_id;
         Ok(report)
@@ -549,7 +656,10 @@ impl<'r> Load<'r> {
     fn rollback(&mut self) -> Result<(), RegistryError> {
         if self.open {
             self.open = false;
-            self.conn.execute_batch("ROLLBACK")?;
+            match &mut self.conn {
+                LoadConn::Sqlite { conn, .. } => conn.execute_batch("ROLLBACK")?,
+                LoadConn::Postgres(db) => db.rollback()?,
+            }
         }
         Ok(())
     }
@@ -557,8 +667,8 @@ impl<'r> Load<'r> {
 
 impl Drop for Load<'_> {
     fn drop(&mut self) {
-        // An unfinished load leaves no trace. If the rollback itself fails, SQLite rolls the
-        // transaction back when the connection closes; there is nothing better to do here.
+        // An unfinished load leaves no trace. If the rollback itself fails, the database rolls
+        // the transaction back when the connection closes; there is nothing better to do here.
         let _ = self.rollback();
     }
 }

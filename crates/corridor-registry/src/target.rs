@@ -1,7 +1,7 @@
 //! Targets: an amount of trade to reach over a period, stored in the registry.
 
 use corridor_calendar::{Calendar, GregorianDate, Period, PeriodKind};
-use rusqlite::{params, OptionalExtension};
+use corridor_sql::Value;
 
 use crate::report::{FlowChoice, TradeChoice};
 use crate::{codes, Registry, RegistryError};
@@ -123,72 +123,69 @@ impl Registry {
             TargetSpan::Period(period) => (codes::calendar(period.calendar()), period.to_string()),
             TargetSpan::Deadline(date) => ("deadline", date.to_string()),
         };
-        let taken: Option<i64> = self
-            .connection()
-            .query_row(
+        let id = self.with_db(|db| {
+            let taken = db.query_opt(
                 "SELECT id FROM target WHERE name = ?1",
-                [&spec.name],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if taken.is_some() {
-            return Err(error("a target with this name exists".to_owned()));
-        }
-        self.connection().execute(
-            "INSERT INTO target (name, reporter, partner, flow, trade, calendar, period,
-                                 first_day, last_day, amount_cents, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                spec.name,
-                spec.reporter,
-                spec.partner,
-                spec.flow.name(),
-                spec.trade.name(),
-                calendar,
-                period,
-                first.days_since_epoch(),
-                last.days_since_epoch(),
-                amount,
-                spec.note
-            ],
-        )?;
-        Ok(Target {
-            id: self.connection().last_insert_rowid(),
-            spec,
-        })
+                &[Value::from(&spec.name)],
+            )?;
+            if taken.is_some() {
+                return Err(error("a target with this name exists".to_owned()));
+            }
+            let row = db.query_opt(
+                "INSERT INTO target (name, reporter, partner, flow, trade, calendar, period,
+                                     first_day, last_day, amount_cents, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+                &[
+                    Value::from(&spec.name),
+                    Value::from(&spec.reporter),
+                    Value::from(&spec.partner),
+                    Value::from(spec.flow.name()),
+                    Value::from(spec.trade.name()),
+                    Value::from(calendar),
+                    Value::from(period),
+                    Value::Integer(first.days_since_epoch()),
+                    Value::Integer(last.days_since_epoch()),
+                    Value::Integer(amount),
+                    Value::from(spec.note.as_ref()),
+                ],
+            )?;
+            Ok(row.map(|row| row.i64(0)).transpose()?.unwrap_or_default())
+        })?;
+        Ok(Target { id, spec })
     }
 
     /// Deletes the target called `name`; false if there was none.
     pub fn remove_target(&mut self, name: &str) -> Result<bool, RegistryError> {
-        let deleted = self
-            .connection()
-            .execute("DELETE FROM target WHERE name = ?1", [name])?;
+        let deleted = self.with_db(|db| {
+            Ok(db.execute("DELETE FROM target WHERE name = ?1", &[Value::from(name)])?)
+        })?;
         Ok(deleted > 0)
     }
 
     /// Every target, by number.
     pub fn targets(&self) -> Result<Vec<Target>, RegistryError> {
-        let mut statement = self.connection().prepare(
-            "SELECT id, name, reporter, partner, flow, trade, calendar, period, amount_cents, note
-             FROM target ORDER BY id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-                row.get::<_, String>(6)?,
-                row.get::<_, String>(7)?,
-                row.get::<_, i64>(8)?,
-                row.get::<_, Option<String>>(9)?,
-            ))
+        let rows = self.with_db(|db| {
+            Ok(db.query(
+                "SELECT id, name, reporter, partner, flow, trade, calendar, period, amount_cents,
+                        note
+                 FROM target ORDER BY id",
+                &[],
+            )?)
         })?;
         let mut targets = Vec::new();
         for row in rows {
-            let (id, name, reporter, partner, flow, trade, calendar, period, amount, note) = row?;
+            let (id, name, reporter, partner, flow, trade, calendar, period, amount, note) = (
+                row.i64(0)?,
+                row.text(1)?,
+                row.text(2)?,
+                row.text(3)?,
+                row.text(4)?,
+                row.text(5)?,
+                row.text(6)?,
+                row.text(7)?,
+                row.i64(8)?,
+                row.opt_text(9)?,
+            );
             let corrupt = |reason: String| RegistryError::Corrupt {
                 table: "target",
                 row: id.to_string(),

@@ -424,6 +424,28 @@ fn pg_types(params: &[Value]) -> Vec<Type> {
         .collect()
 }
 
+/// The statement for `sql` with these parameters' types, prepared once per connection.
+fn cached(
+    statements: &mut std::collections::HashMap<(String, Vec<u32>), postgres::Statement>,
+    client: &mut postgres::Client,
+    sql: &str,
+    params: &[Value],
+) -> Result<postgres::Statement, SqlError> {
+    let types = pg_types(params);
+    let key = (
+        sql.to_owned(),
+        types.iter().map(Type::oid).collect::<Vec<_>>(),
+    );
+    if let Some(statement) = statements.get(&key) {
+        return Ok(statement.clone());
+    }
+    let statement = client
+        .prepare_typed(&to_postgres(sql), &types)
+        .map_err(pg("prepare a statement"))?;
+    statements.insert(key, statement.clone());
+    Ok(statement)
+}
+
 fn pg_execute(
     client: &mut impl postgres::GenericClient,
     sql: &str,
@@ -506,6 +528,20 @@ impl Executor for rusqlite::Transaction<'_> {
     }
 }
 
+/// A SQLite connection the caller owns (for code with engine-specific fast paths beside
+/// the portable statements).
+impl Executor for &rusqlite::Connection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
+        sqlite_execute(self, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        sqlite_query(self, sql, params)
+    }
+}
+
 impl Executor for postgres::Transaction<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -522,11 +558,39 @@ impl Executor for postgres::Transaction<'_> {
 pub struct Database {
     connection: Connection,
     target: Target,
+    name: String,
+    /// Inside [`Database::begin`]: never reconnect.
+    in_transaction: bool,
+    /// PostgreSQL statements prepared on this connection, by text and parameter types.
+    statements: std::collections::HashMap<(String, Vec<u32>), postgres::Statement>,
 }
 
 enum Connection {
     Sqlite(rusqlite::Connection),
     Postgres(postgres::Client),
+    /// Only while being dropped.
+    Closed,
+}
+
+impl Drop for Database {
+    /// The synchronous `postgres` client closes its connection by blocking on a runtime of
+    /// its own, which panics on a thread that drives an async runtime (where the service's
+    /// state is dropped at shutdown). So it is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Connection::Postgres(_) = self.connection {
+            let connection = std::mem::replace(&mut self.connection, Connection::Closed);
+            if let Ok(thread) = std::thread::Builder::new()
+                .name("corridor-sql-close".to_owned())
+                .spawn(move || drop(connection))
+            {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+fn closed() -> SqlError {
+    SqlError::Schema("the database connection is closed".to_owned())
 }
 
 impl fmt::Debug for Database {
@@ -542,7 +606,17 @@ impl Database {
     /// `name` tells an operator which connection is which (PostgreSQL's
     /// `application_name`).
     pub fn open(target: &Target, name: &str) -> Result<Database, SqlError> {
-        let connection = match target {
+        Ok(Database {
+            connection: Database::connect(target, name)?,
+            target: target.clone(),
+            name: name.to_owned(),
+            in_transaction: false,
+            statements: std::collections::HashMap::new(),
+        })
+    }
+
+    fn connect(target: &Target, name: &str) -> Result<Connection, SqlError> {
+        Ok(match target {
             Target::Sqlite(path) => {
                 let connection = rusqlite::Connection::open(path)?;
                 connection.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -575,11 +649,27 @@ impl Database {
                     .map_err(pg("choose the schema"))?;
                 Connection::Postgres(client)
             }
-        };
-        Ok(Database {
-            connection,
-            target: target.clone(),
         })
+    }
+
+    /// Connects again when PostgreSQL closed the connection (a restart, a cut connection):
+    /// the statement that found it closed failed with a retryable error; the next one runs
+    /// on a new connection.
+    fn reconnect_if_closed(&mut self) -> Result<(), SqlError> {
+        if let Connection::Postgres(client) = &self.connection {
+            if client.is_closed() {
+                if self.in_transaction {
+                    return Err(SqlError::Schema(
+                        "the database connection was lost inside a transaction, which the \
+                         server rolled back"
+                            .to_owned(),
+                    ));
+                }
+                self.statements.clear();
+                self.connection = Database::connect(&self.target, &self.name)?;
+            }
+        }
+        Ok(())
     }
 
     /// Where the database is.
@@ -595,6 +685,7 @@ impl Database {
     where
         E: From<SqlError>,
     {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => {
                 let mut transaction = connection
@@ -610,74 +701,62 @@ impl Database {
                 transaction.commit().map_err(pg("commit"))?;
                 Ok(value)
             }
+            Connection::Closed => Err(closed().into()),
         }
     }
 
-    /// Brings `component`'s tables up to its newest migration. Each migration runs in its
-    /// own transaction and is recorded; one already recorded is skipped. A database that
-    /// records a newer migration than `migrations` knows is refused.
+    /// Brings `component`'s tables up to its newest migration, in one transaction (see
+    /// [`migrate_in`]).
     pub fn migrate(&mut self, component: &str, migrations: &[Migration]) -> Result<(), SqlError> {
-        for pair in migrations.windows(2) {
-            if pair[1].version != pair[0].version + 1 {
-                return Err(SqlError::Schema(format!(
-                    "{component}: migrations must be numbered 1, 2, 3, ... without gaps"
-                )));
+        self.transaction(|tx| migrate_in(tx, component, migrations))
+    }
+
+    /// Runs statements without parameters, separated by `;` (`BEGIN`, `SET ...`).
+    pub fn batch(&mut self, sql: &str) -> Result<(), SqlError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => connection.execute_batch(sql)?,
+            Connection::Postgres(client) => client.batch_execute(sql).map_err(pg("run"))?,
+            Connection::Closed => return Err(closed()),
+        }
+        Ok(())
+    }
+
+    /// Starts a transaction that [`Database::commit`] or [`Database::rollback`] ends: for a
+    /// caller that streams rows into one transaction across calls. While it is open, a lost
+    /// connection is an error, never silently replaced (the rows before would be lost).
+    pub fn begin(&mut self) -> Result<(), SqlError> {
+        self.reconnect_if_closed()?;
+        let sql = match self.connection {
+            Connection::Sqlite(_) => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        self.batch(sql)?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// Commits the transaction [`Database::begin`] started.
+    pub fn commit(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
+        self.batch("COMMIT")
+    }
+
+    /// Rolls back the transaction [`Database::begin`] started.
+    pub fn rollback(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
+        if let Connection::Postgres(client) = &self.connection {
+            if client.is_closed() {
+                // The server rolled it back when the connection went.
+                return Ok(());
             }
         }
-        let create = "CREATE TABLE IF NOT EXISTS corridor_schema_migration (
-                component TEXT NOT NULL,
-                version BIGINT NOT NULL,
-                name TEXT NOT NULL,
-                PRIMARY KEY (component, version)
-            )";
-        let component_owned = component.to_owned();
-        self.transaction(|tx| -> Result<(), SqlError> {
-            if tx.dialect() == Dialect::Postgres {
-                tx.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('corridor/migration/' || ?1))",
-                    &[Value::Text(component_owned.clone())],
-                )?;
-            }
-            tx.execute(create, &[])?;
-            let current = tx
-                .query_opt(
-                    "SELECT COALESCE(MAX(version), 0) FROM corridor_schema_migration
-                     WHERE component = ?1",
-                    &[Value::Text(component_owned.clone())],
-                )?
-                .map_or(Ok(0), |row| row.i64(0))?;
-            let newest = migrations.last().map_or(0, |m| m.version);
-            if current > newest {
-                return Err(SqlError::Schema(format!(
-                    "the {component_owned} tables are at version {current}, newer than this \
-                     program's {newest}: run a newer corridor"
-                )));
-            }
-            for migration in migrations.iter().filter(|m| m.version > current) {
-                let sql = match tx.dialect() {
-                    Dialect::Sqlite => migration.sqlite,
-                    Dialect::Postgres => migration.postgres,
-                };
-                for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    tx.execute(statement, &[])?;
-                }
-                tx.execute(
-                    "INSERT INTO corridor_schema_migration (component, version, name)
-                     VALUES (?1, ?2, ?3)",
-                    &[
-                        Value::Text(component_owned.clone()),
-                        Value::Integer(migration.version),
-                        Value::Text(migration.name.to_owned()),
-                    ],
-                )?;
-            }
-            Ok(())
-        })
+        self.batch("ROLLBACK")
     }
 
     /// The tables of the current schema and their columns, sorted: to compare the two
     /// backends' schemas.
     pub fn columns(&mut self) -> Result<Vec<(String, String)>, SqlError> {
+        self.reconnect_if_closed()?;
         let mut columns = Vec::new();
         match &mut self.connection {
             Connection::Sqlite(connection) => {
@@ -711,6 +790,7 @@ impl Database {
                     columns.push((row.get(0), row.get(1)));
                 }
             }
+            Connection::Closed => return Err(closed()),
         }
         columns.sort();
         Ok(columns)
@@ -721,23 +801,132 @@ impl Executor for Database {
     fn dialect(&self) -> Dialect {
         match self.connection {
             Connection::Sqlite(_) => Dialect::Sqlite,
-            Connection::Postgres(_) => Dialect::Postgres,
+            Connection::Postgres(_) | Connection::Closed => Dialect::Postgres,
         }
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_execute(connection, sql, params),
-            Connection::Postgres(client) => pg_execute(client, sql, params),
+            Connection::Postgres(client) => {
+                let statement = cached(&mut self.statements, client, sql, params)?;
+                client
+                    .execute(&statement, &pg_params(params))
+                    .map_err(pg("run a statement"))
+            }
+            Connection::Closed => Err(closed()),
         }
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        self.reconnect_if_closed()?;
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_query(connection, sql, params),
-            Connection::Postgres(client) => pg_query(client, sql, params),
+            Connection::Postgres(client) => {
+                let statement = cached(&mut self.statements, client, sql, params)?;
+                let rows = client
+                    .query(&statement, &pg_params(params))
+                    .map_err(pg("run a query"))?;
+                pg_rows(rows)
+            }
+            Connection::Closed => Err(closed()),
         }
     }
+}
+
+/// The statements of a migration: `--` comments dropped, split at `;`.
+fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
+    let text: String = sql
+        .lines()
+        .map(|line| line.split_once("--").map_or(line, |(code, _)| code))
+        .collect::<Vec<_>>()
+        .join("\n");
+    text.split(';')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Brings `component`'s tables up to its newest migration inside the caller's transaction:
+/// every migration not yet recorded in `corridor_schema_migration` runs, in order, and is
+/// recorded. A database that records a newer migration than `migrations` knows is refused.
+/// On PostgreSQL an advisory lock keeps two servers starting at once from both migrating.
+pub fn migrate_in(
+    tx: &mut dyn Executor,
+    component: &str,
+    migrations: &[Migration],
+) -> Result<(), SqlError> {
+    for (index, migration) in migrations.iter().enumerate() {
+        if usize::try_from(migration.version).ok() != Some(index + 1) {
+            return Err(SqlError::Schema(format!(
+                "{component}: migrations must be numbered 1, 2, 3, ... without gaps"
+            )));
+        }
+    }
+    let component_value = Value::Text(component.to_owned());
+    if tx.dialect() == Dialect::Postgres {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('corridor/migration/' || ?1))",
+            std::slice::from_ref(&component_value),
+        )?;
+    }
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS corridor_schema_migration (
+            component TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (component, version)
+        )",
+        &[],
+    )?;
+    let current = tx
+        .query_opt(
+            "SELECT COALESCE(MAX(version), 0) FROM corridor_schema_migration
+             WHERE component = ?1",
+            std::slice::from_ref(&component_value),
+        )?
+        .map_or(Ok(0), |row| row.i64(0))?;
+    let newest = migrations.last().map_or(0, |m| m.version);
+    if current > newest {
+        return Err(SqlError::Schema(format!(
+            "the {component} tables are at version {current}, newer than this program's \
+             {newest}: run a newer corridor"
+        )));
+    }
+    for migration in migrations.iter().filter(|m| m.version > current) {
+        let sql = match tx.dialect() {
+            Dialect::Sqlite => migration.sqlite,
+            Dialect::Postgres => migration.postgres,
+        };
+        for statement in statements(sql) {
+            tx.execute(&statement, &[])?;
+        }
+        tx.execute(
+            "INSERT INTO corridor_schema_migration (component, version, name)
+             VALUES (?1, ?2, ?3)",
+            &[
+                component_value.clone(),
+                Value::Integer(migration.version),
+                Value::Text(migration.name.to_owned()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Migrates tables kept on a SQLite connection the caller owns (see [`migrate_in`]).
+pub fn migrate_sqlite(
+    connection: &mut rusqlite::Connection,
+    component: &str,
+    migrations: &[Migration],
+) -> Result<(), SqlError> {
+    let mut transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    migrate_in(&mut transaction, component, migrations)?;
+    transaction.commit()?;
+    Ok(())
 }
 
 /// One step of a component's schema, written for both engines. Never edited once released:

@@ -158,3 +158,38 @@ fn an_unreachable_postgres_is_an_error_without_the_password() {
     assert!(!text.contains("hunter2"), "{text}");
     assert!(error.is_retryable(), "{text}");
 }
+
+#[test]
+fn a_cut_postgres_connection_fails_retryably_once_then_reconnects() {
+    let Some(scratch) = Scratch::postgres("a_cut_postgres_connection_reconnects") else {
+        return;
+    };
+    let mut db = open(&scratch);
+    db.execute("INSERT INTO item (id, n) VALUES ('k', 1)", &[])
+        .unwrap();
+    let corridor_sql::Target::Postgres { url, schema } = &scratch.target else {
+        unreachable!()
+    };
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let cut = admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&format!("corridor test {schema}")],
+        )
+        .unwrap();
+    assert_eq!(cut, 1);
+    // The statement that finds the connection gone fails, and says a retry may succeed.
+    let mut failures = 0;
+    let mut count = None;
+    for _ in 0..2 {
+        match db.query_opt("SELECT COUNT(*) FROM item", &[]) {
+            Ok(row) => count = Some(row.unwrap().i64(0).unwrap()),
+            Err(error) => {
+                assert!(error.is_retryable(), "{error}");
+                failures += 1;
+            }
+        }
+    }
+    assert_eq!(failures, 1);
+    assert_eq!(count, Some(1));
+}

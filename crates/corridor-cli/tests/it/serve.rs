@@ -66,14 +66,23 @@ fn request(addr: &str, method: &str, path: &str, token: &str, body: Option<Value
 }
 
 fn token(data: &std::path::Path, role: &str) -> String {
-    let output = run(&[
-        "token",
-        "create",
-        "--role",
-        role,
-        "--data",
-        data.to_str().unwrap(),
-    ]);
+    token_with(data, role, &[])
+}
+
+/// A token made by `corridor token create` with these environment variables (the database).
+fn token_with(data: &std::path::Path, role: &str, envs: &[(&str, &str)]) -> String {
+    let output = corridor()
+        .args([
+            "token",
+            "create",
+            "--role",
+            role,
+            "--data",
+            data.to_str().unwrap(),
+        ])
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "{}",
@@ -307,14 +316,19 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
             .unwrap()
             .as_nanos()
     );
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
-    let operator = token(data, "operator");
+    // Each server has a data directory of its own, as on separate machines: the ledger,
+    // the tokens and the clearing tables are all in PostgreSQL, which they share.
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let envs = [
         ("CORRIDOR_DATABASE_URL", url.as_str()),
         ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
     ];
-    let mut servers = [start_with(data, &envs), start_with(data, &envs)];
+    let operator = token_with(tempfile::tempdir().unwrap().path(), "operator", &envs);
+    let admin = token_with(tempfile::tempdir().unwrap().path(), "admin", &envs);
+    let mut servers = [
+        start_with(dir_a.path(), &envs),
+        start_with(dir_b.path(), &envs),
+    ];
     // Which one is the sequencer: the one whose address the ledger advertises.
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -346,6 +360,17 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
         Some(json!({ "accounts": [
             { "id": "1", "ledger": 840, "code": 1 }, { "id": "2", "ledger": 840, "code": 1 }
         ]})),
+    );
+    assert_eq!(status, 200, "{answer}");
+    // Parties kept through the standby are in PostgreSQL, for whichever server serves next.
+    let (status, answer) = request(
+        &servers[standby].addr,
+        "POST",
+        "/api/v1/parties",
+        &admin,
+        Some(
+            json!({ "csv": "id,country,kind,name\nCBI,IRN,central-bank,Central Bank of Iran\nTBI,IRQ,bank,Trade Bank of Iraq\n" }),
+        ),
     );
     assert_eq!(status, 200, "{answer}");
     let addresses: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
@@ -444,6 +469,54 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
     let (_, account) = request(&survivor.addr, "GET", "/api/v1/accounts/2", &operator, None);
     let credited: u64 = account["credits_posted"].as_str().unwrap().parse().unwrap();
     assert_eq!(credited, 7 * present, "every transfer applied at most once");
+    // The survivor, with its own data directory, knows the token (it just answered) and
+    // the parties kept before the takeover.
+    let (status, parties) = request(&survivor.addr, "GET", "/api/v1/parties", &operator, None);
+    assert_eq!(status, 200, "{parties}");
+    let ids: Vec<&str> = parties["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["CBI", "TBI"], "{parties}");
+    // A token revoked through the CLI is refused by the survivor within seconds.
+    let listed = corridor()
+        .args(["token", "list", "--data", dir_a.path().to_str().unwrap()])
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    let id = operator.split('_').nth(1).unwrap().to_owned();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&id));
+    let revoked = corridor()
+        .args([
+            "token",
+            "revoke",
+            &id,
+            "--data",
+            dir_b.path().to_str().unwrap(),
+        ])
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (status, _) = request(&survivor.addr, "GET", "/api/v1/accounts/2", &operator, None);
+        if status == 401 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the revocation never took effect"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     signal(&survivor.child, "-TERM");
     assert!(survivor.child.wait().unwrap().success());
     let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
@@ -474,14 +547,12 @@ fn a_cut_postgres_connection_is_retryable_and_the_server_recovers_by_itself() {
     );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let operator = token(data, "operator");
-    let mut server = start_with(
-        data,
-        &[
-            ("CORRIDOR_DATABASE_URL", url.as_str()),
-            ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
-        ],
-    );
+    let envs = [
+        ("CORRIDOR_DATABASE_URL", url.as_str()),
+        ("CORRIDOR_DATABASE_SCHEMA", schema.as_str()),
+    ];
+    let operator = token_with(data, "operator", &envs);
+    let mut server = start_with(data, &envs);
     // A server on PostgreSQL listens at once and serves once it holds the ledger.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while request(&server.addr, "GET", "/ready", &operator, None).0 != 200 {

@@ -391,3 +391,153 @@ fn bad_report_arguments_are_named() {
     ]);
     assert!(error.contains("Nobody"), "{error}");
 }
+
+/// The trade registry in PostgreSQL (`--database-url`): the same files loaded there and in a
+/// data directory give the same loads' counts and the same reports, a bad file leaves both
+/// unchanged, and a target set there is seen. Needs `CORRIDOR_TEST_DATABASE_URL`.
+#[test]
+fn the_registry_on_postgres_answers_as_the_embedded_one() {
+    let url = match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped the_registry_on_postgres_answers_as_the_embedded_one: CORRIDOR_TEST_DATABASE_URL is not set"
+            );
+            return;
+        }
+    };
+    let schema = format!("corridor_trade_{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let pg_data = empty.path().to_str().unwrap();
+    let embedded = |args: &[&str]| -> String {
+        let mut all = args.to_vec();
+        all.extend(["--data", data]);
+        ok(&all)
+    };
+    let postgres = |args: &[&str], succeed: bool| -> String {
+        let output = crate::corridor()
+            .args(args)
+            .args([
+                "--data",
+                pg_data,
+                "--database-url",
+                &url,
+                "--database-schema",
+                &schema,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.success(),
+            succeed,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap() + &String::from_utf8_lossy(&output.stderr)
+    };
+    let files = [
+        fixture("figures.csv"),
+        fixture("comtrade_plus_goods.csv"),
+        fixture("customs.csv"),
+    ];
+    for file in &files {
+        let load = [
+            "trade",
+            "load",
+            "--source",
+            "Customs",
+            "--kind",
+            "customs",
+            file.as_str(),
+        ];
+        let load: &[&str] = if file.ends_with("customs.csv") {
+            &load
+        } else {
+            &[load[0], load[1], load[6]]
+        };
+        embedded(load);
+        postgres(load, true);
+    }
+    // A bad file: refused whole by both, nothing of it kept.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "declaration,date,reporter,partner,flow,hs_code,value,currency\nD1,2023-05-10,IRN,IRQ,export,0702,1.00,USD\nD2,2023-05-11,IRN,IRQ,export,0702,oops,USD\n",
+    )
+    .unwrap();
+    let bad = bad.to_str().unwrap();
+    let load_bad = [
+        "trade", "load", "--source", "Customs", "--kind", "customs", bad,
+    ];
+    let error = postgres(&load_bad, false);
+    assert!(error.contains("bad.csv line 3"), "{error}");
+    // No directory was needed: everything is in PostgreSQL.
+    assert!(std::fs::read_dir(pg_data).unwrap().next().is_none());
+    let loads = |text: String| -> Vec<(String, String)> {
+        json_lines(&text)
+            .iter()
+            .map(|l| (l["file"].to_string(), l["loaded"].to_string()))
+            .collect()
+    };
+    assert_eq!(
+        loads(embedded(&["trade", "loads", "--json"])),
+        loads(
+            postgres(&["trade", "loads", "--json"], true)
+                .lines()
+                .filter(|l| l.starts_with('{'))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    );
+    for report in [
+        vec![
+            "report",
+            "trade",
+            "--reporter",
+            "IRN",
+            "--partner",
+            "IRQ",
+            "--by",
+            "solar-month",
+            "--format",
+            "json",
+        ],
+        vec![
+            "report",
+            "trade",
+            "--reporter",
+            "CHN",
+            "--flow",
+            "total",
+            "--by",
+            "year",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "report",
+            "partners",
+            "--reporter",
+            "CHN",
+            "--flow",
+            "import",
+            "--period",
+            "2022",
+            "--calendar",
+            "gregorian",
+            "--format",
+            "json",
+        ],
+    ] {
+        let a = embedded(&report);
+        let b = postgres(&report, true);
+        assert!(!a.trim().is_empty(), "{report:?}");
+        assert!(b.starts_with(&a), "{report:?}:\n{a}\n---\n{b}");
+    }
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+}
