@@ -16,7 +16,9 @@ use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
 mod clear;
+mod crossings;
 mod serve;
+mod simulate;
 mod trade;
 
 /// Exit code for bad input or a failed operation (clap uses 2 for bad arguments).
@@ -59,6 +61,11 @@ enum Command {
     /// Bearer tokens for the service.
     #[command(subcommand)]
     Token(serve::TokenCommand),
+    /// Border crossings: the registry, and which are open on a day or over a period.
+    #[command(subcommand)]
+    Crossings(crossings::CrossingsCommand),
+    /// What-if simulation of shipments through the crossings, scenarios side by side.
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -304,6 +311,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(command) => trade::run_report(command),
         Command::Target(command) => trade::run_target(command),
         Command::Demo(command) => trade::run_demo(command),
+        Command::Crossings(command) => crossings::run(command),
+        Command::Simulate(args) => simulate::run(args),
         Command::Clear(args) => clear::run_clear(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Token(command) => serve::run_token(command),
