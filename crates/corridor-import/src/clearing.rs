@@ -394,7 +394,7 @@ impl<R: Read> Iterator for LiquidityReader<R> {
 
 /// An amount in units of its currency ("1250.75", "1,250.75"), never more decimals than the
 /// currency has; more than zero, or zero or more where `zero_allowed`.
-fn money(
+pub(crate) fn money(
     row: &TableRow<'_>,
     amount: usize,
     currency: usize,

@@ -23,9 +23,10 @@ const QUANTITY: usize = 12;
 const QUANTITY_UNIT: usize = 13;
 const CROSSING: usize = 14;
 const TRANSPORT_MODE: usize = 15;
+const CONTRACT: usize = 16;
 
 /// The columns, indexed by the constants above.
-const COLUMNS: [ColumnSpec; 16] = [
+const COLUMNS: [ColumnSpec; 17] = [
     required("declaration"),
     required("date"),
     optional("calendar"),
@@ -42,6 +43,7 @@ const COLUMNS: [ColumnSpec; 16] = [
     optional("quantity_unit"),
     optional("crossing"),
     optional("transport_mode"),
+    optional("contract"),
 ];
 
 /// The accepted modes of transport.
@@ -71,6 +73,28 @@ impl<R: Read> CustomsReader<R> {
     pub fn columns() -> impl Iterator<Item = &'static str> {
         COLUMNS.iter().map(|spec| spec.name)
     }
+}
+
+impl<R: Read> CustomsReader<R> {
+    /// The next declaration with the trade contract it ships goods for, when the file says
+    /// (column `contract`): what pays an exporter when the goods cross.
+    pub fn next_declaration(&mut self) -> Option<Result<Declaration, ImportError>> {
+        Some(self.table.next_row()?.and_then(|row| {
+            Ok(Declaration {
+                record: parse(&row)?,
+                contract: row.text(CONTRACT),
+            })
+        }))
+    }
+}
+
+/// A customs declaration and the contract it ships goods for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    /// The declaration as a trade record (its id is the record's `reference`).
+    pub record: TradeRecord,
+    /// The trade contract, when the file names one.
+    pub contract: Option<String>,
 }
 
 impl<R: Read> Iterator for CustomsReader<R> {

@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod clearing;
+mod contracts;
 mod customs;
 mod error;
 mod figures;
@@ -49,7 +50,8 @@ pub use clearing::{
     ObligationsJsonReader, ObligationsReader, PartiesReader, PartyRow, PoolRow, PoolsReader,
     PARTY_KINDS,
 };
-pub use customs::CustomsReader;
+pub use contracts::{ContractRow, ContractsReader};
+pub use customs::{CustomsReader, Declaration};
 pub use error::ImportError;
 pub use figures::{FigureSource, FiguresReader};
 pub use reader::ComtradeReader;

@@ -5,9 +5,12 @@
 //!   obligation: set off, cash, pool payment, charge) under an id that is a digest of it;
 //! - [`post`]: posting a plan to any [`corridor_store::LedgerStore`], all or nothing and
 //!   idempotent;
+//! - [`contracts`]: payment on crossing: a contract's reservation, posted when a customs
+//!   declaration shows its goods crossing, released when its deadline passes;
 //! - [`party_key`]: the `user_data_128` that marks an account as a party's, which the
 //!   service's access control reads.
 
+pub mod contracts;
 pub mod cycle;
 pub mod plan;
 pub mod post;

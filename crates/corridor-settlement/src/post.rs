@@ -461,6 +461,12 @@ fn check_holder(holder: &Holder) -> Result<(), String> {
     }
 }
 
+/// A party's account in a currency, as [`post_plan`] creates it (created when missing by
+/// whatever pays the party).
+pub fn party_account(party: &str, currency: Currency) -> Account {
+    account_record(&Holder::Party(party.to_owned()), currency)
+}
+
 /// The account [`post_plan`] creates for a holder in a currency.
 fn account_record(holder: &Holder, currency: Currency) -> Account {
     Account {
