@@ -64,7 +64,10 @@ impl SqlError {
                     || source.code().is_some_and(|code| {
                         code == &postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
                             || code == &postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+                            // Connection exceptions, and the server shutting down or
+                            // terminating the session (57P01-57P03).
                             || code.code().starts_with("08")
+                            || code.code().starts_with("57P")
                     })
                     || source.code().is_none()
             }
