@@ -187,6 +187,18 @@ pub const RULES: &[Rule] = &[
         "/api/v1/clearing/runs/{id}/post",
         Allowed::Roles(OPERATORS),
     ),
+    rule("GET", "/api/v1/contracts", Allowed::Roles(PARTY_READERS)),
+    rule("POST", "/api/v1/contracts", Allowed::Roles(OPERATORS)),
+    rule(
+        "POST",
+        "/api/v1/contracts/shipments",
+        Allowed::Roles(OPERATORS),
+    ),
+    rule(
+        "GET",
+        "/api/v1/contracts/{id}",
+        Allowed::Roles(PARTY_READERS),
+    ),
 ];
 
 /// The rule for a method and a matched route, if there is one.

@@ -215,10 +215,11 @@ struct StoredRun {
 }
 
 /// The clearing store's tables, for SQLite and PostgreSQL alike.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "parties, obligations and runs",
-    sqlite: "CREATE TABLE IF NOT EXISTS party (
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "parties, obligations and runs",
+        sqlite: "CREATE TABLE IF NOT EXISTS party (
                 id TEXT PRIMARY KEY,
                 country TEXT NOT NULL,
                 kind TEXT NOT NULL,
@@ -247,7 +248,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
                 run TEXT
              );
              CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id)",
-    postgres: "CREATE TABLE IF NOT EXISTS party (
+        postgres: "CREATE TABLE IF NOT EXISTS party (
                 id TEXT PRIMARY KEY,
                 country TEXT NOT NULL,
                 kind TEXT NOT NULL,
@@ -276,12 +277,85 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
                 run TEXT
              );
              CREATE INDEX IF NOT EXISTS obligation_open ON obligation (run, id)",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "contracts paid on crossing",
+        sqlite: "CREATE TABLE contract (
+                id TEXT PRIMARY KEY,
+                payer TEXT NOT NULL,
+                payee TEXT NOT NULL,
+                amount_minor TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                date TEXT NOT NULL,
+                deadline TEXT NOT NULL,
+                hs_code TEXT,
+                crossing TEXT,
+                description TEXT,
+                reservation TEXT,
+                reserved_minor TEXT NOT NULL,
+                paid_minor TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                registered_at INTEGER NOT NULL,
+                note TEXT NOT NULL
+             );
+             CREATE INDEX contract_payer ON contract (payer);
+             CREATE INDEX contract_payee ON contract (payee);
+             CREATE TABLE shipment (
+                declaration TEXT PRIMARY KEY,
+                contract TEXT NOT NULL REFERENCES contract (id),
+                crossing TEXT NOT NULL,
+                crossed_on TEXT NOT NULL,
+                declared_minor TEXT NOT NULL,
+                posted_minor TEXT NOT NULL,
+                payment TEXT,
+                rest TEXT,
+                applied_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                source TEXT NOT NULL
+             );
+             CREATE INDEX shipment_contract ON shipment (contract, applied_at)",
+        postgres: "CREATE TABLE contract (
+                id TEXT PRIMARY KEY,
+                payer TEXT NOT NULL,
+                payee TEXT NOT NULL,
+                amount_minor TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                date TEXT NOT NULL,
+                deadline TEXT NOT NULL,
+                hs_code TEXT,
+                crossing TEXT,
+                description TEXT,
+                reservation TEXT,
+                reserved_minor TEXT NOT NULL,
+                paid_minor TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                registered_at BIGINT NOT NULL,
+                note TEXT NOT NULL
+             );
+             CREATE INDEX contract_payer ON contract (payer);
+             CREATE INDEX contract_payee ON contract (payee);
+             CREATE TABLE shipment (
+                declaration TEXT PRIMARY KEY,
+                contract TEXT NOT NULL REFERENCES contract (id),
+                crossing TEXT NOT NULL,
+                crossed_on TEXT NOT NULL,
+                declared_minor TEXT NOT NULL,
+                posted_minor TEXT NOT NULL,
+                payment TEXT,
+                rest TEXT,
+                applied_at BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                source TEXT NOT NULL
+             );
+             CREATE INDEX shipment_contract ON shipment (contract, applied_at)",
+    },
+];
 
 /// Parties and runs, in `DIR/clearing.sqlite` or a PostgreSQL schema.
 #[derive(Debug)]
 pub struct ClearingStore {
-    db: Database,
+    pub(crate) db: Database,
 }
 
 /// The clearing store shared by handlers.

@@ -6,12 +6,8 @@
 
 use std::path::Path;
 
-use corridor_core::Currency;
-use corridor_ledger::{CreateTransferResult, Transfer, TransferFlags};
-use corridor_settlement::post::{account_id, ledger_of, Holder};
 use corridor_store::LedgerStore;
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore, SNAPSHOT_INTERVAL_TRANSFERS};
-use sha2::{Digest, Sha256};
 
 use crate::clearing::{self, read_parties, ClearingStore, RunInputs};
 
@@ -24,8 +20,18 @@ const LIQUIDITY: &str = include_str!("../../../docs/examples/clearing/liquidity.
 /// A party of the demo whose participant token `serve --demo` prints.
 pub const DEMO_PARTICIPANT: &str = "IR-IMP-TEHRAN";
 
-/// Transfer code of the demo's reservations: a pool's payment held until the goods cross.
-pub const CODE_RESERVATION: u16 = 20;
+/// The demo's contracts: Iraqi exporters paid from Iran's gas revenues held at the Trade
+/// Bank of Iraq when their goods cross.
+const CONTRACTS: &str = "contract,payer,payee,amount,currency,date,deadline,hs_code,crossing,description
+INV-1201,TBI-GAS-POOL,IQ-EXP-BASRA,\"48,000,000.000\",IQD,2026-11-01,2027-06-30,0804,Shalamcheh,dates
+INV-1202,TBI-GAS-POOL,IQ-EXP-NAJAF,\"31,500,000.000\",IQD,2026-11-01,2027-06-30,1006,Mehran,rice
+INV-1203,TBI-GAS-POOL,IQ-EXP-ERBIL,\"12,750,000.000\",IQD,2026-11-01,2027-06-30,3004,Bashmaq,medicines
+";
+
+/// A first shipment of dates under INV-1201, through Shalamcheh.
+const SHIPMENTS: &str = "declaration,date,reporter,partner,flow,hs_code,value,currency,value_usd,crossing,transport_mode,contract
+IQ-EX-2026-88412,2026-11-20,IRQ,IRN,export,0804,\"20,000,000.000\",IQD,\"15,267.18\",Shalamcheh,road,INV-1201
+";
 
 /// Why the demo could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -88,13 +94,6 @@ fn cycles() -> Vec<RunInputs> {
         inputs(earlier("INV-04-", "04", 4)),
         inputs(OBLIGATIONS.to_owned()),
     ]
-}
-
-fn digest_id(text: &str) -> u128 {
-    let bytes = Sha256::digest(format!("corridor/demo/v1\0{text}").as_bytes());
-    let mut id = [0_u8; 16];
-    id.copy_from_slice(&bytes[..16]);
-    u128::from_be_bytes(id).max(1)
 }
 
 /// Loads the demo into the data directory `data` and its embedded ledger (before the
@@ -169,63 +168,13 @@ pub fn load_demo_into(
         clearing::posted(&mut store, newest, plan.id, &outcome)
             .map_err(|e| DemoError::Clearing(e.to_string()))?;
     }
-    // Reservations on the pool: exporters' payments waiting for their goods to cross.
-    let iqd = Currency::from_code("IQD").map_err(|e| DemoError::Ledger(e.to_string()))?;
-    let pool = account_id(&Holder::Party("TBI-GAS-POOL".to_owned()), iqd);
-    let reservations = [
-        (
-            "IQ-EXP-BASRA",
-            "INV-1201 dates, Shalamcheh",
-            48_000_000_000_u128,
-        ),
-        ("IQ-EXP-NAJAF", "INV-1202 rice, Mehran", 31_500_000_000),
-        (
-            "IQ-EXP-ERBIL",
-            "INV-1203 medicines, Bashmaq",
-            12_750_000_000,
-        ),
-    ];
-    let transfers: Vec<Transfer> = reservations
-        .iter()
-        .map(|(exporter, contract, amount)| Transfer {
-            id: digest_id(contract),
-            debit_account_id: pool,
-            credit_account_id: account_id(&Holder::Party((*exporter).to_owned()), iqd),
-            amount: *amount,
-            ledger: ledger_of(iqd),
-            code: CODE_RESERVATION,
-            flags: TransferFlags::PENDING,
-            timeout: 0,
-            ..Transfer::default()
-        })
-        .collect();
-    let accounts = ledger
-        .lookup_accounts(
-            &transfers
-                .iter()
-                .flat_map(|t| [t.debit_account_id, t.credit_account_id])
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|e| DemoError::Ledger(e.to_string()))?;
-    // Only where the plan made both accounts (it does in the example cycle).
-    let transfers: Vec<Transfer> = transfers
-        .into_iter()
-        .filter(|t| {
-            accounts.iter().any(|a| a.id == t.debit_account_id)
-                && accounts.iter().any(|a| a.id == t.credit_account_id)
-        })
-        .collect();
-    if !transfers.is_empty() {
-        let results = ledger
-            .create_transfers(now_nanos(), &transfers)
+    // Contracts paid on crossing: Iraqi exporters' payments from the gas pool, reserved
+    // until their goods cross; one has shipped part of its goods.
+    let registered =
+        crate::contracts::register_file(ledger, &mut store, "contracts.csv", CONTRACTS, now_nanos)
             .map_err(|e| DemoError::Ledger(e.to_string()))?;
-        for result in results {
-            match result {
-                CreateTransferResult::Ok => loaded.reservations += 1,
-                CreateTransferResult::Exists => {}
-                other => return Err(DemoError::Ledger(format!("a reservation: {other}"))),
-            }
-        }
-    }
+    loaded.reservations = registered.registered.len();
+    crate::contracts::ship_file(ledger, &mut store, "declarations.csv", SHIPMENTS, now_nanos)
+        .map_err(|e| DemoError::Ledger(e.to_string()))?;
     Ok(loaded)
 }

@@ -22,6 +22,8 @@ mod access_impl;
 mod assets;
 pub mod clearing;
 mod cluster;
+mod contract_routes;
+pub mod contracts;
 pub mod demo;
 mod error;
 pub mod jsonl;

@@ -454,6 +454,10 @@ impl Modify for Bearer {
         crate::settle_routes::get_plan,
         crate::settle_routes::explain_obligation,
         crate::settle_routes::post_run,
+        crate::contract_routes::register_contracts,
+        crate::contract_routes::ship_contracts,
+        crate::contract_routes::list_contracts,
+        crate::contract_routes::get_contract,
     ),
     modifiers(&Bearer)
 )]

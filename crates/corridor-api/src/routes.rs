@@ -174,6 +174,19 @@ pub(crate) fn router() -> Router<AppState> {
             get(settle::explain_obligation),
         )
         .route("/api/v1/clearing/runs/{id}/post", post(settle::post_run))
+        .route(
+            "/api/v1/contracts",
+            get(crate::contract_routes::list_contracts)
+                .post(crate::contract_routes::register_contracts),
+        )
+        .route(
+            "/api/v1/contracts/shipments",
+            post(crate::contract_routes::ship_contracts),
+        )
+        .route(
+            "/api/v1/contracts/{id}",
+            get(crate::contract_routes::get_contract),
+        )
 }
 
 #[utoipa::path(

@@ -895,3 +895,110 @@ async fn answers_follow_the_registry_when_another_process_changes_it() {
         .await;
     assert_eq!(after["targets"].as_array().unwrap().len(), 2, "{after}");
 }
+
+/// Contracts paid on crossing through the service: the demo's contracts and their
+/// histories, a new contract paid by a declaration (once, however often it is sent), a
+/// bad declaration refused with its line and field, and who sees what.
+#[tokio::test]
+async fn contracts_are_reserved_paid_on_crossing_once_and_shown_with_their_history() {
+    let service = service(true);
+    let (status, list) = service
+        .call("GET", "/api/v1/contracts", &service.operator, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let contracts = list["contracts"].as_array().unwrap();
+    assert_eq!(contracts.len(), 3, "{list}");
+    let basra = contracts.iter().find(|c| c["id"] == "INV-1201").unwrap();
+    assert_eq!(basra["status"], "partly paid", "{basra}");
+    assert_eq!(basra["paid"], "20000000.000");
+    assert_eq!(basra["reserved"], "28000000.000");
+    let events: Vec<&str> = basra["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["registered", "shipment"]);
+
+    let contract = "contract,payer,payee,amount,currency,date,deadline,crossing\n\
+        K-77,TBI-GAS-POOL,IQ-EXP-NAJAF,\"5,000.000\",IQD,2026-11-02,2030-01-31,Mehran\n";
+    let (status, registered) = service
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            &service.operator,
+            Some(json!({ "csv": contract })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{registered}");
+    assert_eq!(registered["registered"], json!(["K-77"]));
+    let shipped = "declaration,date,reporter,partner,flow,hs_code,value,currency,value_usd,crossing,contract\n\
+        IQ-EX-1,2026-11-25,IRQ,IRN,export,1006,\"6,000.000\",IQD,4.58,Zurbatiyah,K-77\n";
+    for round in 0..2 {
+        let (status, report) = service
+            .call(
+                "POST",
+                "/api/v1/contracts/shipments",
+                &service.operator,
+                Some(json!({ "csv": shipped })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        if round == 0 {
+            assert_eq!(report["applied"][0]["paid"], "5000.000", "{report}");
+            assert_eq!(report["applied"][0]["crossing"], "mehran", "{report}");
+        } else {
+            assert_eq!(report["already"], json!(["IQ-EX-1"]), "{report}");
+        }
+    }
+    let (status, k77) = service
+        .call("GET", "/api/v1/contracts/K-77", &service.operator, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{k77}");
+    assert_eq!(k77["status"], "paid", "{k77}");
+    assert_eq!(k77["history"].as_array().unwrap().len(), 2);
+
+    // Unknown contract: refused with file, line and field; nothing applied.
+    let bad = "declaration,date,reporter,partner,flow,hs_code,value,currency,value_usd,crossing,contract\n\
+        IQ-EX-2,2026-11-25,IRQ,IRN,export,1006,1.000,IQD,0.01,Mehran,K-77\n\
+        IQ-EX-3,2026-11-25,IRQ,IRN,export,1006,1.000,IQD,0.01,Mehran,NOPE\n";
+    let (status, error) = service
+        .call(
+            "POST",
+            "/api/v1/contracts/shipments",
+            &service.operator,
+            Some(json!({ "csv": bad })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("line 3, field contract"), "{message}");
+    let (_, k77) = service
+        .call("GET", "/api/v1/contracts/K-77", &service.operator, None)
+        .await;
+    assert_eq!(k77["history"].as_array().unwrap().len(), 2);
+
+    // A participant sees only its party's contracts; analysts none.
+    let (status, own) = service
+        .call("GET", "/api/v1/contracts", &service.tehran, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own["contracts"].as_array().unwrap().is_empty(), "{own}");
+    let (status, _) = service
+        .call("GET", "/api/v1/contracts/K-77", &service.tehran, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = service
+        .call("GET", "/api/v1/contracts", &service.analyst, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = service
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            &service.tehran,
+            Some(json!({ "csv": contract })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
