@@ -16,6 +16,7 @@ use corridor_store::{HistoryQuery, LedgerStore};
 use corridor_store_embedded::{EmbeddedConfig, EmbeddedStore};
 
 mod clear;
+mod contract;
 mod crossings;
 mod serve;
 mod simulate;
@@ -66,6 +67,9 @@ enum Command {
     Crossings(crossings::CrossingsCommand),
     /// What-if simulation of shipments through the crossings, scenarios side by side.
     Simulate(simulate::SimulateArgs),
+    /// Trade contracts paid when their goods cross: register, apply declarations, history.
+    #[command(subcommand)]
+    Contract(contract::ContractCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -313,6 +317,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Demo(command) => trade::run_demo(command),
         Command::Crossings(command) => crossings::run(command),
         Command::Simulate(args) => simulate::run(args),
+        Command::Contract(command) => contract::run(command),
         Command::Clear(args) => clear::run_clear(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Token(command) => serve::run_token(command),
