@@ -76,8 +76,7 @@ fn open(data: &DataArgs) -> Result<(OpenLedger, ClearingStore)> {
 }
 
 fn read(file: &PathBuf) -> Result<(String, String)> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("read {}", file.display()))?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("read {}", file.display()))?;
     Ok((file.display().to_string(), text))
 }
 
@@ -149,7 +148,8 @@ pub(crate) fn run(command: ContractCommand) -> Result<()> {
         }
         ContractCommand::List(args) => {
             let (mut ledger, mut book) = open(&args.data)?;
-            let views = contracts::contract_views(ledger.store(), &mut book, args.party.as_deref())?;
+            let views =
+                contracts::contract_views(ledger.store(), &mut book, args.party.as_deref())?;
             ledger.close()?;
             match args.format {
                 Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?,

@@ -156,6 +156,26 @@ impl InlineCalendar {
                 .collect(),
         }
     }
+
+    /// Whether the calendar has a crossing with this id.
+    pub fn knows(&self, crossing: &str) -> bool {
+        self.crossings.contains_key(crossing)
+    }
+
+    /// The trucks `crossing` would pass on `day` if it were open, whatever its open
+    /// weekdays and closures say: the capacity of the phase containing the day, else the
+    /// crossing's own. `None` if the calendar does not know the crossing.
+    ///
+    /// A calendar that decides only *whether* a crossing is open (such as
+    /// [`ReferenceCalendar`](crate::ReferenceCalendar)) takes the capacity from here.
+    pub fn capacity_if_open(&self, crossing: &str, day: GregorianDate) -> Option<u32> {
+        let spec = self.crossings.get(crossing)?;
+        let phase = spec
+            .phases
+            .iter()
+            .find(|phase| phase.from <= day && day <= phase.to);
+        Some(phase.and_then(|p| p.capacity).unwrap_or(spec.capacity))
+    }
 }
 
 impl CrossingCalendar for InlineCalendar {

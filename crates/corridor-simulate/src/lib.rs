@@ -20,7 +20,9 @@
 //! - **Calendars through a trait.** The engine asks a [`CrossingCalendar`] for each
 //!   crossing's capacity on each day (0 = closed). A scenario's inline calendar (open
 //!   weekdays, phases, closures) is one implementation, [`InlineCalendar`]; a richer
-//!   calendar engine can be plugged in with [`simulate`].
+//!   calendar engine can be plugged in with [`simulate`]. [`ReferenceCalendar`] plugs in
+//!   `corridor-crossings`' operating calendars (the shipped reference or a user's files),
+//!   with the scenario's inline calendar behind them.
 //! - **Cohorts, not trucks.** Trucks that arrived, and joined a queue, on the same day
 //!   for the same demand line move as one counted cohort, split when needed. Waiting times
 //!   are kept as exact histograms, so means and percentiles are those of single trucks.
@@ -32,8 +34,8 @@
 //!   shares are basis points; the only floats are the Poisson draws of truck counts.
 //! - **Errors name the input, the line and the field** ([`SimulateError`]).
 //!
-//! The scenario format is described in the crate's `README.md`; `data/` holds an example
-//! pair.
+//! The scenario format is described in `docs/formats/scenario.md`; `data/` holds an
+//! example pair.
 //!
 //! # Example
 //!
@@ -75,6 +77,7 @@ mod engine;
 mod error;
 mod format;
 mod locate;
+mod reference;
 mod result;
 mod scenario;
 
@@ -85,6 +88,7 @@ pub use compare::{
 };
 pub use engine::simulate;
 pub use error::{Format, Position, SimulateError};
+pub use reference::{CapacitySource, ReferenceCalendar};
 pub use result::{
     CorridorResult, CrossingResult, MonthResult, ScenarioResult, SectorResult, TargetProjection,
     WaitStats,

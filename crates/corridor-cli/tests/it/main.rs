@@ -4,9 +4,12 @@
 
 mod apply;
 mod clear;
+mod contract;
 mod crash;
+mod crossings;
 mod date;
 mod serve;
+mod simulate;
 mod tidy;
 mod trade;
 
