@@ -97,6 +97,12 @@ const ADMIN: &[Role] = &[Role::Admin];
 const OPERATORS: &[Role] = &[Role::Admin, Role::Operator];
 const TRADE_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Analyst];
 const TRADE_LOADERS: &[Role] = &[Role::Admin, Role::Analyst];
+const EVERYONE: &[Role] = &[
+    Role::Admin,
+    Role::Operator,
+    Role::Participant,
+    Role::Analyst,
+];
 const PARTY_READERS: &[Role] = &[Role::Admin, Role::Operator, Role::Participant];
 
 /// Every route of the service and who may call it. A request to a route that is not here is
@@ -198,6 +204,20 @@ pub const RULES: &[Rule] = &[
         "GET",
         "/api/v1/contracts/{id}",
         Allowed::Roles(PARTY_READERS),
+    ),
+    // The crossings' calendars are public facts; every signed-in role may read them.
+    rule("GET", "/api/v1/crossings", Allowed::Roles(EVERYONE)),
+    rule("GET", "/api/v1/crossings/status", Allowed::Roles(EVERYONE)),
+    rule(
+        "GET",
+        "/api/v1/crossings/{name}/calendar",
+        Allowed::Roles(EVERYONE),
+    ),
+    rule("POST", "/api/v1/simulate", Allowed::Roles(TRADE_READERS)),
+    rule(
+        "GET",
+        "/api/v1/simulate/example",
+        Allowed::Roles(TRADE_READERS),
     ),
 ];
 

@@ -24,6 +24,7 @@ pub mod clearing;
 mod cluster;
 mod contract_routes;
 pub mod contracts;
+mod crossing_routes;
 pub mod demo;
 mod error;
 pub mod jsonl;

@@ -458,6 +458,11 @@ impl Modify for Bearer {
         crate::contract_routes::ship_contracts,
         crate::contract_routes::list_contracts,
         crate::contract_routes::get_contract,
+        crate::crossing_routes::list_crossings,
+        crate::crossing_routes::crossings_status,
+        crate::crossing_routes::crossing_calendar,
+        crate::crossing_routes::simulate,
+        crate::crossing_routes::simulate_example,
     ),
     modifiers(&Bearer)
 )]

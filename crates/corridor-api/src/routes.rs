@@ -187,6 +187,23 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/contracts/{id}",
             get(crate::contract_routes::get_contract),
         )
+        .route(
+            "/api/v1/crossings",
+            get(crate::crossing_routes::list_crossings),
+        )
+        .route(
+            "/api/v1/crossings/status",
+            get(crate::crossing_routes::crossings_status),
+        )
+        .route(
+            "/api/v1/crossings/{name}/calendar",
+            get(crate::crossing_routes::crossing_calendar),
+        )
+        .route("/api/v1/simulate", post(crate::crossing_routes::simulate))
+        .route(
+            "/api/v1/simulate/example",
+            get(crate::crossing_routes::simulate_example),
+        )
 }
 
 #[utoipa::path(

@@ -1002,3 +1002,95 @@ async fn contracts_are_reserved_paid_on_crossing_once_and_shown_with_their_histo
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// The crossings' calendars and the what-if simulation through the service.
+#[tokio::test]
+async fn crossings_answer_for_real_days_and_scenarios_run_side_by_side() {
+    let service = service(false);
+    let (status, week) = service
+        .call(
+            "GET",
+            "/api/v1/crossings/status?on=2020-06-08&days=7",
+            &service.tehran,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{week}");
+    let mehran = week["crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["crossing"] == "mehran")
+        .unwrap();
+    assert_eq!(mehran["open_days"], 3, "{mehran}");
+    let open: Vec<&str> = mehran["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["state"] == "open")
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, ["2020-06-08", "2020-06-10", "2020-06-14"]);
+    // Asked by the Iraqi side's name, in the Solar Hijri calendar.
+    let (status, day) = service
+        .call(
+            "GET",
+            "/api/v1/crossings/Zurbatiyah/calendar?from=SH1399-03-20",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{day}");
+    assert_eq!(day["crossing"], "mehran");
+    assert_eq!(day["days"][0]["date"], "2020-06-09");
+    assert_eq!(day["days"][0]["state"], "closed");
+    let (status, _) = service
+        .call(
+            "GET",
+            "/api/v1/crossings/Atlantis/calendar?from=2020-06-08",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = service
+        .call(
+            "GET",
+            "/api/v1/crossings/status?on=not-a-day",
+            &service.analyst,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, example) = service
+        .call("GET", "/api/v1/simulate/example", &service.analyst, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{example}");
+    assert_eq!(example["scenarios"].as_array().unwrap().len(), 2);
+    let backlog = |k: usize| -> u64 {
+        example["results"][k]["crossings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "mehran")
+            .map(|c| c["queued_at_end"].as_u64().unwrap())
+            .unwrap()
+    };
+    assert!(backlog(0) > backlog(1), "{} vs {}", backlog(0), backlog(1));
+    let bad = json!({ "scenarios": [
+        { "name": "bad.toml", "text": "name = \"x\"\nseed = 1\ncurrency = \"USD\"\n[period]\nfrom = \"2020-01-01\"\nto = \"2019-01-01\"\n" }
+    ]});
+    let (status, error) = service
+        .call("POST", "/api/v1/simulate", &service.analyst, Some(bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("bad.toml"),
+        "{error}"
+    );
+    let (status, _) = service
+        .call("GET", "/api/v1/simulate/example", &service.tehran, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -12,9 +12,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
-use corridor_simulate::{compare, ReferenceCalendar, Scenario};
+use corridor_simulate::{side_by_side, Scenario};
 
 use crate::crossings::CrossingFiles;
 use crate::CalendarArg;
@@ -47,17 +46,6 @@ pub(crate) enum SimulateFormat {
     Json,
 }
 
-/// A scenario read from its file, with the calendar it is simulated with.
-struct Run {
-    file: String,
-    scenario: Scenario,
-    /// The crossings whose calendar came from the operating calendar (with
-    /// `--reference-calendar`), in the scenario's order.
-    reference: Vec<String>,
-    /// The others, which keep the scenario's calendar.
-    inline: Vec<String>,
-}
-
 pub(crate) fn run(args: SimulateArgs) -> Result<()> {
     if args.files.given() && !args.reference_calendar {
         bail!("--registry and --calendar name the crossing files of --reference-calendar; add --reference-calendar");
@@ -67,75 +55,31 @@ pub(crate) fn run(args: SimulateArgs) -> Result<()> {
     } else {
         None
     };
-    let mut runs = Vec::new();
+    let mut inputs: Vec<(String, Scenario)> = Vec::new();
     for path in &args.scenarios {
         let file = path.display().to_string();
         let reader = File::open(path).with_context(|| format!("open {file}"))?;
         let scenario = Scenario::read(&file, reader)?;
-        runs.push(Run {
-            file,
-            scenario,
-            reference: Vec::new(),
-            inline: Vec::new(),
-        });
+        inputs.push((file, scenario));
     }
-    let mut results = Vec::new();
-    for run in &mut runs {
-        let result = match &crossings {
-            None => {
-                run.inline = ids(&run.scenario);
-                run.scenario.simulate()
-            }
-            Some(crossings) => {
-                let calendar = ReferenceCalendar::for_scenario(crossings.clone(), &run.scenario);
-                (run.reference, run.inline) = ids(&run.scenario)
-                    .into_iter()
-                    .partition(|id| calendar.covers(id));
-                run.scenario.simulate_with(&calendar)
-            }
-        };
-        results.push(result);
-    }
-    let comparison = compare(&results);
+    let side = side_by_side(&inputs, crossings.as_ref());
+    let comparison = &side.comparison;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match args.format {
         SimulateFormat::Json => {
-            let scenarios: Vec<_> = runs
-                .iter()
-                .map(|run| {
-                    json!({
-                        "file": run.file,
-                        "name": run.scenario.name(),
-                        "calendar": if args.reference_calendar { "reference" } else { "inline" },
-                        "reference_crossings": run.reference,
-                        "inline_crossings": run.inline,
-                    })
-                })
-                .collect();
-            let value = json!({
-                "scenarios": scenarios,
-                "comparison": comparison,
-                "results": results,
-            });
-            writeln!(out, "{value}")?;
+            writeln!(out, "{}", serde_json::to_string(&side)?)?;
         }
         SimulateFormat::Table => {
-            for (index, run) in runs.iter().enumerate() {
+            for (index, run) in side.scenarios.iter().enumerate() {
                 let role = if index == 0 { " (baseline)" } else { "" };
-                writeln!(
-                    out,
-                    "{}. {}{role}: {}",
-                    index + 1,
-                    run.scenario.name(),
-                    run.file
-                )?;
+                writeln!(out, "{}. {}{role}: {}", index + 1, run.name, run.file)?;
                 if args.reference_calendar {
                     writeln!(
                         out,
                         "   calendar: operating calendar for {}; the scenario's own for {}",
-                        list_or_none(&run.reference),
-                        list_or_none(&run.inline)
+                        list_or_none(&run.reference_crossings),
+                        list_or_none(&run.inline_crossings)
                     )?;
                 }
             }
@@ -151,15 +95,6 @@ pub(crate) fn run(args: SimulateArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn ids(scenario: &Scenario) -> Vec<String> {
-    scenario
-        .spec()
-        .crossings
-        .iter()
-        .map(|c| c.id.clone())
-        .collect()
 }
 
 fn list_or_none(ids: &[String]) -> String {

@@ -86,6 +86,7 @@
 
 mod error;
 mod eval;
+pub mod json;
 mod registry;
 mod rules;
 mod table;

@@ -80,6 +80,7 @@ mod locate;
 mod reference;
 mod result;
 mod scenario;
+mod side_by_side;
 
 pub use calendar::{CrossingCalendar, InlineCalendar, Weekday, Weekdays};
 pub use compare::{
@@ -99,6 +100,7 @@ pub use scenario::{
     MAX_RULE_DAYS, MAX_SEASONAL_BP, MAX_SHARE_WEIGHT, MAX_TRUCKS_PER_DAY,
     MAX_VALUE_PER_TRUCK_MINOR,
 };
+pub use side_by_side::{side_by_side, RunInfo, SideBySide};
 
 /// Parses a date as scenarios write them: Gregorian `2020-06-08`, or Solar Hijri with a
 /// prefix, `SH1399-03-19`. The error is a message naming the text.
