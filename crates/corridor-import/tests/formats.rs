@@ -113,7 +113,7 @@ fn customs_header_errors() {
     let header_error = |input: &[u8]| CustomsReader::new("c.csv", input).unwrap_err().to_string();
     assert_eq!(
         header_error(b"declaration,date,reporter,partner,flow,hs_code,value,currency,weight\n"),
-        "c.csv line 1, column \"weight\": unknown column; the accepted columns are declaration, date, calendar, reporter, partner, flow, hs_code, hs_edition, value, currency, value_usd, net_weight_kg, quantity, quantity_unit, crossing, transport_mode"
+        "c.csv line 1, column \"weight\": unknown column; the accepted columns are declaration, date, calendar, reporter, partner, flow, hs_code, hs_edition, value, currency, value_usd, net_weight_kg, quantity, quantity_unit, crossing, transport_mode, contract"
     );
     assert_eq!(
         header_error(b"declaration,date\n"),

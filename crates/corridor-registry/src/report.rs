@@ -780,6 +780,29 @@ fn preferred_level(a: i64, b: i64, detail: bool) -> i64 {
     }
 }
 
+/// The id and name of the crossing a declaration names (`Zurbatiyah` is `mehran`), from
+/// the shipped crossings registry; `None` for a name it does not know.
+fn crossing_named(name: &str) -> Option<(&'static str, &'static str)> {
+    static REFERENCE: std::sync::OnceLock<Option<corridor_crossings::Crossings>> =
+        std::sync::OnceLock::new();
+    let crossings = REFERENCE
+        .get_or_init(|| corridor_crossings::Crossings::reference().ok())
+        .as_ref()?;
+    let crossing = crossings.find(name)?;
+    static LABELS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        crossings
+            .list()
+            .iter()
+            .map(|c| (c.id.clone(), c.display_name()))
+            .collect()
+    });
+    labels
+        .iter()
+        .find(|(id, _)| *id == crossing.id)
+        .map(|(id, label)| (id.as_str(), label.as_str()))
+}
+
 /// The group a figure falls in.
 fn group_key(figure: &Figure, grouping: Grouping, sectors: &SectorMap) -> GroupKey {
     let key = |code: &str, label: &str| GroupKey {
@@ -798,7 +821,11 @@ fn group_key(figure: &Figure, grouping: Grouping, sectors: &SectorMap) -> GroupK
             key(&figure.partner, label)
         }
         Grouping::Crossing if figure.crossing.is_empty() => key("unknown", "crossing not given"),
-        Grouping::Crossing => key(&figure.crossing, &figure.crossing),
+        Grouping::Crossing => match crossing_named(&figure.crossing) {
+            // Either side's name or an alias, as declarations write it, is one crossing.
+            Some((id, name)) => key(id, name),
+            None => key(&figure.crossing, &figure.crossing),
+        },
         Grouping::Chapter | Grouping::Section | Grouping::Sector => {
             if let Some(code) = ebops {
                 let entry = code.entry();

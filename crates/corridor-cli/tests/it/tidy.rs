@@ -23,6 +23,8 @@ fn domain_crates_depend_on_nothing_that_does_io() {
         "corridor-reference",
         "corridor-monitor",
         "corridor-clearing",
+        "corridor-crossings",
+        "corridor-simulate",
     ] {
         let output = Command::new(env!("CARGO"))
             .args([
