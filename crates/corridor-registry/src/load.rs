@@ -119,9 +119,34 @@ pub struct Load<'r> {
     /// classification, period.
     last_steady: Option<(i64, Cow<'static, str>, String, String)>,
     sums: HashMap<SumKey, (i128, i64), foldhash::fast::RandomState>,
+    /// PostgreSQL: figures waiting to go in together, as one multi-row insert.
+    buffer: Vec<Buffered>,
     report: LoadReport,
     open: bool,
 }
+
+/// A figure waiting in [`Load::buffer`].
+struct Buffered {
+    line: u64,
+    value: i64,
+    value_usd_cents: i128,
+    /// The insert's 27 parameters.
+    params: Vec<Value>,
+    /// `FIND_FLOW`'s 12 parameters, to tell a duplicate from a conflict.
+    find: Vec<Value>,
+    /// The summary row it adds to, for a whole figure.
+    sum: Option<SumKey>,
+}
+
+/// Figures sent to PostgreSQL in one statement (a handful in unit tests, so that the
+/// property tests go through several flushes).
+const BUFFERED_MAX: usize = if cfg!(test) { 3 } else { 1_000 };
+
+/// The columns of `flow` a load inserts, in `INSERT_FLOW`'s order.
+const FLOW_COLUMNS: &str = "load_id, line, source_id, reporter, partner, flow, trade, commodity, \
+    level, classification, calendar, period, first_day, last_day, value_cents, original_minor, \
+    original_currency, net_weight_kg, quantity_milli, quantity_unit, crossing, transport, \
+    breakdown, reference, url, published, note";
 
 impl std::fmt::Debug for Load<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -178,6 +203,7 @@ impl<'r> Load<'r> {
             last_period: None,
             last_steady: None,
             sums: HashMap::default(),
+            buffer: Vec::new(),
             report: LoadReport::default(),
             open: true,
         };
@@ -375,7 +401,44 @@ impl<'r> Load<'r> {
             Some(kg) => Some(self.fits(i128::from(kg), line, "net weight")?),
             None => None,
         };
-        let inserted = match &mut self.conn {
+        // Declarations are separate facts whatever the detail of their codes: summed at the
+        // chapter, so that no report mistakes a 4-digit one for the total of a 6-digit one.
+        let sum_level = if reference.is_empty() {
+            level
+        } else {
+            level.min(2)
+        };
+        let sum_key = |reporter: Cow<'static, str>, partner: Cow<'static, str>| {
+            record.breakdown.is_empty().then(|| SumKey {
+                source_id,
+                reporter,
+                first_day,
+                last_day,
+                partner,
+                flow,
+                trade,
+                level: sum_level,
+                group: codes::group(&record.commodity),
+                crossing: crossing.to_owned(),
+            })
+        };
+        let find = || {
+            vec![
+                Value::Integer(source_id),
+                Value::from(&*reporter),
+                Value::Integer(first_day),
+                Value::Integer(last_day),
+                Value::from(&*partner),
+                Value::from(flow),
+                Value::from(trade),
+                Value::from(&commodity),
+                Value::from(&record.breakdown),
+                Value::from(reference),
+                Value::from(crossing),
+                Value::from(transport),
+            ]
+        };
+        match &mut self.conn {
             LoadConn::Sqlite { insert, .. } => {
                 // Columns that change seldom from one row to the next (source, reporter,
                 // period, classification) are bound again only when they change: SQLite keeps
@@ -432,11 +495,15 @@ impl<'r> Load<'r> {
                 insert.raw_bind_parameter(22, transport)?;
                 insert.raw_bind_parameter(23, &record.breakdown)?;
                 insert.raw_bind_parameter(24, reference)?;
-                insert.raw_execute()? as u64
+                if insert.raw_execute()? == 0 {
+                    self.not_inserted(&find(), line, value, record.value_usd_cents)
+                } else {
+                    let key = sum_key(reporter.clone(), partner.clone());
+                    self.inserted(key, value)
+                }
             }
-            LoadConn::Postgres(db) => db.execute(
-                INSERT_FLOW,
-                &[
+            LoadConn::Postgres(_) => {
+                let params = vec![
                     Value::Integer(self.load_id),
                     Value::Integer(line as i64),
                     Value::Integer(source_id),
@@ -464,77 +531,119 @@ impl<'r> Load<'r> {
                     Value::from(source.and_then(|s| s.url.as_deref())),
                     Value::from(published.as_deref()),
                     Value::from(source.and_then(|s| s.note.as_deref())),
-                ],
-            )?,
-        };
-        if inserted == 0 {
-            let found = self
-                .conn
-                .exec()
-                .query_opt(
-                    FIND_FLOW,
-                    &[
-                        Value::Integer(source_id),
-                        Value::from(&*reporter),
-                        Value::Integer(first_day),
-                        Value::Integer(last_day),
-                        Value::from(&*partner),
-                        Value::from(flow),
-                        Value::from(trade),
-                        Value::from(&commodity),
-                        Value::from(&record.breakdown),
-                        Value::from(reference),
-                        Value::from(crossing),
-                        Value::from(transport),
-                    ],
-                )?
-                .ok_or_else(|| RegistryError::Corrupt {
-                    table: "flow",
-                    row: format!("{}:{line}", self.spec.file),
-                    reason: "a figure neither inserted nor found".to_owned(),
-                })?;
-            let (other_value, other_file, other_line) =
-                (found.i64(0)?, found.text(1)?, found.i64(2)?);
-            if other_value != value {
-                return Err(RegistryError::Conflict {
-                    file: self.spec.file.clone(),
+                ];
+                let buffered = Buffered {
                     line,
-                    value: record.value_usd_cents,
-                    other_file,
-                    other_line: other_line.unsigned_abs(),
-                    other_value: i128::from(other_value),
-                });
+                    value,
+                    value_usd_cents: record.value_usd_cents,
+                    params,
+                    find: find(),
+                    sum: sum_key(reporter.clone(), partner.clone()),
+                };
+                self.buffer.push(buffered);
+                if self.buffer.len() >= BUFFERED_MAX {
+                    self.flush_buffer()?;
+                }
+                Ok(())
             }
-            self.report.duplicates += 1;
-            return Ok(());
         }
+    }
+
+    /// A figure was stored: count it and add it to its summary row.
+    fn inserted(&mut self, sum: Option<SumKey>, value: i64) -> Result<(), RegistryError> {
         self.report.loaded += 1;
-        if record.breakdown.is_empty() {
-            // Declarations are separate facts whatever the detail of their codes: summed at
-            // the chapter, so that no report mistakes a 4-digit one for the total of a
-            // 6-digit one.
-            let level = if reference.is_empty() {
-                level
-            } else {
-                level.min(2)
-            };
-            let key = SumKey {
-                source_id,
-                reporter,
-                first_day,
-                last_day,
-                partner,
-                flow,
-                trade,
-                level,
-                group: codes::group(&record.commodity),
-                crossing: crossing.to_owned(),
-            };
+        if let Some(key) = sum {
             let sum = self.sums.entry(key).or_insert((0, 0));
             sum.0 += i128::from(value);
             sum.1 += 1;
             if self.sums.len() >= SUMS_HELD_MAX {
                 self.flush_sums()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A figure with the same identity is stored: the same value is a duplicate, another a
+    /// conflict that rejects the load.
+    fn not_inserted(
+        &mut self,
+        find: &[Value],
+        line: u64,
+        value: i64,
+        value_usd_cents: i128,
+    ) -> Result<(), RegistryError> {
+        let found = self
+            .conn
+            .exec()
+            .query_opt(FIND_FLOW, find)?
+            .ok_or_else(|| RegistryError::Corrupt {
+                table: "flow",
+                row: format!("{}:{line}", self.spec.file),
+                reason: "a figure neither inserted nor found".to_owned(),
+            })?;
+        let (other_value, other_file, other_line) = (found.i64(0)?, found.text(1)?, found.i64(2)?);
+        if other_value != value {
+            return Err(RegistryError::Conflict {
+                file: self.spec.file.clone(),
+                line,
+                value: value_usd_cents,
+                other_file,
+                other_line: other_line.unsigned_abs(),
+                other_value: i128::from(other_value),
+            });
+        }
+        self.report.duplicates += 1;
+        Ok(())
+    }
+
+    /// PostgreSQL: inserts the buffered figures in one statement (one round trip for up to
+    /// [`BUFFERED_MAX`] figures), then settles each in order: stored (its line came back) or
+    /// a duplicate or conflict of one stored before.
+    fn flush_buffer(&mut self) -> Result<(), RegistryError> {
+        let rows = std::mem::take(&mut self.buffer);
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut lines = std::collections::HashSet::with_capacity(rows.len());
+        let distinct = rows.iter().all(|row| lines.insert(row.line));
+        let inserted: std::collections::HashSet<i64> = if distinct {
+            let width = rows[0].params.len();
+            let mut sql = format!("INSERT INTO flow ({FLOW_COLUMNS}) VALUES ");
+            let mut params = Vec::with_capacity(rows.len() * width);
+            for (k, row) in rows.iter().enumerate() {
+                sql.push_str(if k == 0 { "(" } else { ", (" });
+                for j in 0..width {
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("?{}", k * width + j + 1));
+                }
+                sql.push(')');
+                params.extend(row.params.iter().cloned());
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING RETURNING line");
+            self.conn
+                .exec()
+                .query(&sql, &params)?
+                .iter()
+                .map(|row| row.i64(0))
+                .collect::<Result<_, _>>()?
+        } else {
+            // Two records of one line: one at a time, so that each is told apart.
+            for row in rows {
+                if self.conn.exec().execute(INSERT_FLOW, &row.params)? == 1 {
+                    self.inserted(row.sum, row.value)?;
+                } else {
+                    self.not_inserted(&row.find, row.line, row.value, row.value_usd_cents)?;
+                }
+            }
+            return Ok(());
+        };
+        for row in rows {
+            if inserted.contains(&(row.line as i64)) {
+                self.inserted(row.sum, row.value)?;
+            } else {
+                self.not_inserted(&row.find, row.line, row.value, row.value_usd_cents)?;
             }
         }
         Ok(())
@@ -602,6 +711,7 @@ impl<'r> Load<'r> {
     /// same content was loaded before with the same revision, the load changed nothing and is
     /// rolled back, and the report says which load it repeats.
     pub fn finish(mut self, digest: &str) -> Result<LoadReport, RegistryError> {
+        self.flush_buffer()?;
         let earlier = self
             .conn
             .exec()
