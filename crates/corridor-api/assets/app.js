@@ -5,8 +5,12 @@
  * BigInt), never through a float. Numbers are used only for chart geometry.
  *
  * Test hooks (tests/browser/dashboard.mjs relies on them): <svg data-chart="..."> per
- * chart, <rect class="bar"> per data bar, <table data-table="accounts"> with
- * <tr data-party>, #lang, #token, #signin, #signout, <section data-page="...">.
+ * chart, <rect class="bar" data-series> per data bar, <path class="line" data-series> per
+ * line, <table data-table="accounts"> with <tr data-party>, <table data-table="crossings-week">
+ * with <tr data-crossing> and <td data-date data-state>, #crossings-on (the week's first
+ * day), <table data-table="contracts"> with <tr data-contract data-status> and, once
+ * expanded, <tr data-event> rows, #simulate-form, #lang, #token, #signin, #signout,
+ * <section data-page="...">.
  */
 (() => {
   'use strict';
@@ -19,8 +23,14 @@
     admin: PAGES,
     operator: PAGES,
     analyst: ['overview', 'partners', 'sectors', 'crossings'],
-    participant: ['accounts'],
+    participant: ['accounts', 'crossings'],
   };
+  // Who may read what (as the service's access rules say); parts of a page follow these.
+  const TRADE_ROLES = ['admin', 'operator', 'analyst'];
+  const SIMULATE_ROLES = ['admin', 'operator', 'analyst'];
+  const CONTRACT_ROLES = ['admin', 'operator', 'participant'];
+  const SIM_MAX_FILES = 8;
+  const SERIES_CLASSES = 8;
   const TOKEN_KEY = 'corridor.token';
   const LANG_KEY = 'corridor.lang';
   const LANGS = ['en', 'fa', 'ar'];
@@ -35,6 +45,28 @@
       'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'],
   };
   MONTHS.ar = MONTHS.fa;
+
+  const GREGORIAN_MONTHS = {
+    en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+      'October', 'November', 'December'],
+    fa: ['ژانویه', 'فوریه', 'مارس', 'آوریل', 'مه', 'ژوئن', 'ژوئیه', 'اوت', 'سپتامبر', 'اکتبر',
+      'نوامبر', 'دسامبر'],
+    ar: ['كانون الثاني', 'شباط', 'آذار', 'نيسان', 'أيار', 'حزيران', 'تموز', 'آب', 'أيلول',
+      'تشرين الأول', 'تشرين الثاني', 'كانون الأول'],
+  };
+  // Sunday first, as Date.getUTCDay() counts.
+  const WEEKDAYS = {
+    en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+    fa: ['یکشنبه', 'دوشنبه', 'سه‌شنبه', 'چهارشنبه', 'پنجشنبه', 'جمعه', 'شنبه'],
+    ar: ['الأحد', 'الاثنين', 'الثلاثاء', 'الأربعاء', 'الخميس', 'الجمعة', 'السبت'],
+  };
+  const WEEKDAYS_SHORT = {
+    en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+    fa: WEEKDAYS.fa,
+    ar: WEEKDAYS.ar,
+  };
+  // ISO 4217 decimals, for amounts that arrive without their exponent (the simulation's).
+  const CURRENCY_EXPONENTS = { IQD: 3, IRR: 2, USD: 2, EUR: 2, CNY: 2, AED: 2, TRY: 2, JPY: 0, KWD: 3, BHD: 3, OMR: 3, JOD: 3 };
 
   // Digits and separators per language (what Intl.NumberFormat gives for en-US, fa-IR and
   // ar-IQ), applied to strings so that no amount goes through a float.
@@ -140,6 +172,63 @@
       no_accounts: 'No accounts.',
       usd: 'US$',
       span_solar: 'Solar Hijri {years}', span_gregorian: 'Gregorian {years}',
+      cr_sub_all: 'Which border crossings are open, the trade through them, and what-if scenarios of their calendars',
+      cr_sub_week: 'Which border crossings are open on which days',
+      week_title: 'This week', week_of: 'Week of {date}',
+      week_desc: 'Open and closed crossings day by day, with the trucks a day where known. The rule behind each day is in its tooltip and in the list below the grid.',
+      week_from: 'Week from', week_prev: 'Previous week', week_next: 'Next week', week_today: 'Today',
+      week_grid: 'Crossings by day, {from} to {to}',
+      state_open: 'Open', state_closed: 'Closed', state_unknown: 'Unknown',
+      trucks_day: '{n} trucks', today_mark: 'today',
+      cell_label: '{crossing}, {day}: {state}',
+      reason_outbreak: 'Outbreak', reason_pilgrimage: 'Pilgrimage', reason_election: 'Election', reason_dispute: 'Dispute',
+      reason_security: 'Security', reason_holiday: 'Holiday', reason_other: 'Other reason',
+      why_title: 'The rules behind these days ({n})',
+      no_crossings: 'No crossings in the registry.',
+      part_error: 'This part could not be loaded: {msg}',
+      sim_title: 'What-if: scenarios side by side',
+      sim_example: 'The example shipped with Corridor: {names}. The first scenario is the baseline that changes are measured from.',
+      sim_custom: 'Your scenarios: {names}. The first is the baseline that changes are measured from.',
+      sim_back: 'Show the example again',
+      sim_cal_ref: 'Real calendars: {list}', sim_cal_inline: "The scenario's own calendars",
+      col_scenario: 'Scenario', col_file: 'File', col_calendars: 'Calendars', col_period: 'Period',
+      sim_table_title: 'Side by side',
+      sim_table_desc: 'Rows are measures, columns are scenarios; cells that differ from the baseline are in bold.',
+      col_metric: 'Measure', sim_corridor_group: 'Whole corridor',
+      sim_months_title: 'Value exported per month',
+      sim_months_desc: 'Each scenario, {currency}',
+      months_calendar: 'Months', cal_solar: 'Solar Hijri', cal_gregorian: 'Gregorian',
+      sim_queue_title: 'Queue per day',
+      sim_queue_desc: 'Trucks waiting at the end of each day at the chosen crossing, one line per scenario',
+      sim_queue_label: 'Queue per day at {crossing}',
+      sim_queue_max: '{scenario}: longest queue {n} trucks on {date}; {m} still waiting at the end',
+      sim_queue_none: '{scenario}: no queue',
+      sim_targets_title: 'Targets in each scenario',
+      sim_targets_desc: 'Achieved before the simulation plus what crossed during it, against each target',
+      col_projection: 'Projection', col_of_target: 'Of target', col_change: 'Change from baseline',
+      sim_no_targets: 'The scenarios state no targets.',
+      sim_baseline: 'baseline',
+      run_title: 'Run your own scenarios',
+      run_desc: 'Scenario files in TOML or JSON (the format is in {path}). The first file is the baseline; up to eight.',
+      run_file: 'Scenario {n}', run_file_first: 'Scenario {n} (baseline)',
+      run_add: 'Add a scenario', run_reference: "Use the crossings' real calendars",
+      run_reference_hint: "Crossings the registry knows take their open days from its operating calendar; the others keep the scenario's own.",
+      run_submit: 'Run', run_running: 'Running…',
+      run_none: 'Choose at least one scenario file.',
+      run_read_error: 'Cannot read {file}: {msg}',
+      contracts_title: 'Contracts paid on crossing',
+      contracts_desc: "Each contract reserves the payer's money until its goods cross. Select a row for its history.",
+      contracts_desc_party: 'Contracts your party pays or is paid by. Select a row for its history.',
+      col_contract: 'Contract', col_payer_payee: 'Payer → payee', col_deadline: 'Deadline', col_status: 'Status',
+      col_reserved: 'Reserved', col_released: 'Released', col_event: 'Event', col_detail: 'Detail',
+      'cstatus_reserved': 'Reserved', 'cstatus_partly paid': 'Partly paid', 'cstatus_paid': 'Paid',
+      'cstatus_released': 'Released', 'cstatus_not reserved': 'Not reserved',
+      event_registered: 'Registered', event_shipment: 'Shipment', event_released: 'Released',
+      show_history: 'History of {id}',
+      no_contracts: 'No contracts.',
+      hs_code: 'HS {code}',
+      points: '{n} pp',
+      all_week: '{state} all week',
       unit_tn: 'tn', unit_bn: 'bn', unit_m: 'm', unit_k: 'k',
     },
     fa: {
@@ -234,6 +323,63 @@
       no_accounts: 'حسابی وجود ندارد.',
       usd: 'دلار',
       span_solar: '{years} هجری شمسی', span_gregorian: '{years} میلادی',
+      cr_sub_all: 'کدام گذرگاه‌های مرزی بازند، تجارت از آن‌ها و سناریوهای «چه می‌شود اگر» برای تقویم آن‌ها',
+      cr_sub_week: 'کدام گذرگاه‌های مرزی در کدام روزها بازند',
+      week_title: 'این هفته', week_of: 'هفتهٔ {date}',
+      week_desc: 'گذرگاه‌های باز و بسته روز به روز، با ظرفیت روزانهٔ کامیون هر جا که معلوم است. قاعدهٔ هر روز در راهنمای آن و در فهرست زیر جدول آمده است.',
+      week_from: 'هفته از', week_prev: 'هفتهٔ قبل', week_next: 'هفتهٔ بعد', week_today: 'امروز',
+      week_grid: 'گذرگاه‌ها روز به روز، {from} تا {to}',
+      state_open: 'باز', state_closed: 'بسته', state_unknown: 'نامعلوم',
+      trucks_day: '{n} کامیون', today_mark: 'امروز',
+      cell_label: '{crossing}، {day}: {state}',
+      reason_outbreak: 'همه‌گیری', reason_pilgrimage: 'زیارت', reason_election: 'انتخابات', reason_dispute: 'اختلاف',
+      reason_security: 'امنیتی', reason_holiday: 'تعطیلی', reason_other: 'دلیل دیگر',
+      why_title: 'قاعده‌های پشت این روزها ({n})',
+      no_crossings: 'گذرگاهی در فهرست نیست.',
+      part_error: 'این بخش بارگذاری نشد: {msg}',
+      sim_title: 'چه می‌شود اگر: سناریوها کنار هم',
+      sim_example: 'نمونهٔ همراه Corridor: {names}. سناریوی نخست مبنایی است که تغییرات نسبت به آن سنجیده می‌شود.',
+      sim_custom: 'سناریوهای شما: {names}. نخستین، مبنای سنجش تغییرات است.',
+      sim_back: 'نمایش دوبارهٔ نمونه',
+      sim_cal_ref: 'تقویم واقعی: {list}', sim_cal_inline: 'تقویم خود سناریو',
+      col_scenario: 'سناریو', col_file: 'فایل', col_calendars: 'تقویم‌ها', col_period: 'دوره',
+      sim_table_title: 'مقایسه',
+      sim_table_desc: 'سطرها شاخص‌ها و ستون‌ها سناریوها هستند؛ خانه‌هایی که با مبنا فرق دارند پررنگ‌اند.',
+      col_metric: 'شاخص', sim_corridor_group: 'کل کریدور',
+      sim_months_title: 'ارزش صادرات در هر ماه',
+      sim_months_desc: 'هر سناریو، به {currency}',
+      months_calendar: 'ماه‌ها', cal_solar: 'هجری شمسی', cal_gregorian: 'میلادی',
+      sim_queue_title: 'صف روزانه',
+      sim_queue_desc: 'کامیون‌های منتظر در پایان هر روز در گذرگاه انتخاب‌شده، یک خط برای هر سناریو',
+      sim_queue_label: 'صف روزانه در {crossing}',
+      sim_queue_max: '{scenario}: طولانی‌ترین صف {n} کامیون در {date}؛ {m} کامیون هنوز در پایان منتظرند',
+      sim_queue_none: '{scenario}: بدون صف',
+      sim_targets_title: 'اهداف در هر سناریو',
+      sim_targets_desc: 'آنچه پیش از شبیه‌سازی محقق شده به‌علاوهٔ آنچه در آن عبور کرده، در برابر هر هدف',
+      col_projection: 'برآورد', col_of_target: 'از هدف', col_change: 'تغییر نسبت به مبنا',
+      sim_no_targets: 'سناریوها هدفی تعیین نکرده‌اند.',
+      sim_baseline: 'مبنا',
+      run_title: 'اجرای سناریوهای خودتان',
+      run_desc: 'فایل‌های سناریو به قالب TOML یا JSON (قالب در {path}). فایل نخست مبناست؛ حداکثر هشت فایل.',
+      run_file: 'سناریوی {n}', run_file_first: 'سناریوی {n} (مبنا)',
+      run_add: 'افزودن سناریو', run_reference: 'استفاده از تقویم واقعی گذرگاه‌ها',
+      run_reference_hint: 'گذرگاه‌هایی که در فهرست هستند روزهای باز خود را از تقویم کاری آن می‌گیرند؛ بقیه تقویم خود سناریو را نگه می‌دارند.',
+      run_submit: 'اجرا', run_running: 'در حال اجرا…',
+      run_none: 'دست‌کم یک فایل سناریو انتخاب کنید.',
+      run_read_error: 'خواندن {file} ممکن نیست: {msg}',
+      contracts_title: 'قراردادهای پرداخت هنگام عبور',
+      contracts_desc: 'هر قرارداد پول پرداخت‌کننده را تا عبور کالا رزرو می‌کند. برای دیدن سابقهٔ هر قرارداد سطر آن را انتخاب کنید.',
+      contracts_desc_party: 'قراردادهایی که طرف شما می‌پردازد یا دریافت می‌کند. برای دیدن سابقه سطر را انتخاب کنید.',
+      col_contract: 'قرارداد', col_payer_payee: 'پرداخت‌کننده ← دریافت‌کننده', col_deadline: 'مهلت', col_status: 'وضعیت',
+      col_reserved: 'رزروشده', col_released: 'آزادشده', col_event: 'رویداد', col_detail: 'شرح',
+      'cstatus_reserved': 'رزروشده', 'cstatus_partly paid': 'بخشی پرداخت‌شده', 'cstatus_paid': 'پرداخت‌شده',
+      'cstatus_released': 'آزادشده', 'cstatus_not reserved': 'رزرونشده',
+      event_registered: 'ثبت', event_shipment: 'محموله', event_released: 'آزادسازی',
+      show_history: 'سابقهٔ {id}',
+      no_contracts: 'قراردادی وجود ندارد.',
+      hs_code: 'کد HS {code}',
+      points: '{n} واحد درصد',
+      all_week: '{state} در تمام هفته',
       unit_tn: 'هزار میلیارد', unit_bn: 'میلیارد', unit_m: 'میلیون', unit_k: 'هزار',
     },
     ar: {
@@ -328,6 +474,63 @@
       no_accounts: 'لا توجد حسابات.',
       usd: 'دولار',
       span_solar: '{years} هجري شمسي', span_gregorian: '{years} ميلادي',
+      cr_sub_all: 'أيّ المنافذ الحدودية مفتوحة، والتجارة عبرها، وسيناريوهات «ماذا لو» لتقويماتها',
+      cr_sub_week: 'أيّ المنافذ الحدودية مفتوحة وفي أيّ الأيام',
+      week_title: 'هذا الأسبوع', week_of: 'أسبوع {date}',
+      week_desc: 'المنافذ المفتوحة والمغلقة يومًا بيوم، مع عدد الشاحنات يوميًا حيث يُعرف. القاعدة وراء كل يوم في تلميحه وفي القائمة أسفل الجدول.',
+      week_from: 'الأسبوع من', week_prev: 'الأسبوع السابق', week_next: 'الأسبوع التالي', week_today: 'اليوم',
+      week_grid: 'المنافذ يومًا بيوم، من {from} إلى {to}',
+      state_open: 'مفتوح', state_closed: 'مغلق', state_unknown: 'غير معروف',
+      trucks_day: '{n} شاحنة', today_mark: 'اليوم',
+      cell_label: '{crossing}، {day}: {state}',
+      reason_outbreak: 'وباء', reason_pilgrimage: 'زيارة', reason_election: 'انتخابات', reason_dispute: 'خلاف',
+      reason_security: 'أمني', reason_holiday: 'عطلة', reason_other: 'سبب آخر',
+      why_title: 'القواعد وراء هذه الأيام ({n})',
+      no_crossings: 'لا توجد منافذ في السجل.',
+      part_error: 'تعذّر تحميل هذا الجزء: {msg}',
+      sim_title: 'ماذا لو: السيناريوهات جنبًا إلى جنب',
+      sim_example: 'المثال المرفق مع Corridor: {names}. السيناريو الأول هو الأساس الذي تُقاس منه التغييرات.',
+      sim_custom: 'سيناريوهاتك: {names}. الأول هو الأساس الذي تُقاس منه التغييرات.',
+      sim_back: 'اعرض المثال مجددًا',
+      sim_cal_ref: 'التقويمات الفعلية: {list}', sim_cal_inline: 'تقويمات السيناريو نفسه',
+      col_scenario: 'السيناريو', col_file: 'الملف', col_calendars: 'التقويمات', col_period: 'الفترة',
+      sim_table_title: 'المقارنة',
+      sim_table_desc: 'الصفوف مقاييس والأعمدة سيناريوهات؛ الخانات التي تختلف عن الأساس بخط عريض.',
+      col_metric: 'المقياس', sim_corridor_group: 'الممر كله',
+      sim_months_title: 'قيمة الصادرات شهريًا',
+      sim_months_desc: 'كل سيناريو، بـ{currency}',
+      months_calendar: 'الأشهر', cal_solar: 'الهجري الشمسي', cal_gregorian: 'الميلادي',
+      sim_queue_title: 'الطابور اليومي',
+      sim_queue_desc: 'الشاحنات المنتظرة في نهاية كل يوم عند المنفذ المختار، خط لكل سيناريو',
+      sim_queue_label: 'الطابور اليومي في {crossing}',
+      sim_queue_max: '{scenario}: أطول طابور {n} شاحنة في {date}؛ {m} ما زالت تنتظر في النهاية',
+      sim_queue_none: '{scenario}: لا طابور',
+      sim_targets_title: 'الأهداف في كل سيناريو',
+      sim_targets_desc: 'ما تحقق قبل المحاكاة مضافًا إليه ما عبر خلالها، مقابل كل هدف',
+      col_projection: 'الإسقاط', col_of_target: 'من الهدف', col_change: 'التغيّر عن الأساس',
+      sim_no_targets: 'لا تحدد السيناريوهات أهدافًا.',
+      sim_baseline: 'الأساس',
+      run_title: 'شغّل سيناريوهاتك',
+      run_desc: 'ملفات سيناريو بصيغة TOML أو JSON (الصيغة في {path}). الملف الأول هو الأساس؛ حتى ثمانية ملفات.',
+      run_file: 'السيناريو {n}', run_file_first: 'السيناريو {n} (الأساس)',
+      run_add: 'أضف سيناريو', run_reference: 'استخدم التقويمات الفعلية للمنافذ',
+      run_reference_hint: 'المنافذ المعروفة في السجل تأخذ أيام فتحها من تقويم تشغيله؛ والبقية تحتفظ بتقويم السيناريو.',
+      run_submit: 'تشغيل', run_running: 'جارٍ التشغيل…',
+      run_none: 'اختر ملف سيناريو واحدًا على الأقل.',
+      run_read_error: 'تعذّرت قراءة {file}: {msg}',
+      contracts_title: 'عقود تُدفع عند العبور',
+      contracts_desc: 'يحجز كل عقد أموال الدافع حتى تعبر بضاعته. اختر صفًا لعرض سجله.',
+      contracts_desc_party: 'العقود التي يدفعها طرفك أو يُدفع له بها. اختر صفًا لعرض سجله.',
+      col_contract: 'العقد', col_payer_payee: 'الدافع ← المستفيد', col_deadline: 'الموعد النهائي', col_status: 'الحالة',
+      col_reserved: 'المحجوز', col_released: 'المحرَّر', col_event: 'الحدث', col_detail: 'التفاصيل',
+      'cstatus_reserved': 'محجوز', 'cstatus_partly paid': 'مدفوع جزئيًا', 'cstatus_paid': 'مدفوع',
+      'cstatus_released': 'محرَّر', 'cstatus_not reserved': 'غير محجوز',
+      event_registered: 'تسجيل', event_shipment: 'شحنة', event_released: 'تحرير',
+      show_history: 'سجل {id}',
+      no_contracts: 'لا توجد عقود.',
+      hs_code: 'رمز HS {code}',
+      points: '{n} نقطة مئوية',
+      all_week: '{state} طوال الأسبوع',
       unit_tn: 'تريليون', unit_bn: 'مليار', unit_m: 'مليون', unit_k: 'ألف',
     },
   };
@@ -352,6 +555,47 @@
     },
   };
 
+  // The measures of the simulation's comparison table (`comparison.table`, as the API names
+  // them); a crossing's rows are "ID: measure", a target's "NAME: measure".
+  const METRIC_NAMES = {
+    en: {
+      'period': 'Period', 'days': 'Days simulated', 'seed': 'Seed', 'trucks arrived': 'Trucks arrived',
+      'trucks crossed': 'Trucks crossed', 'trucks queued at end': 'Trucks queued at the end',
+      'trucks on the road at end': 'Trucks on the road at the end', 'trucks diverted': 'Trucks diverted',
+      'delay, mean (days)': 'Delay, mean (days)', 'delay, p95 (days)': 'Delay, 95th percentile (days)',
+      'value exported': 'Value exported', 'value not exported at end': 'Value not exported at the end',
+      'open days': 'Open days', 'capacity offered': 'Capacity offered (trucks)', 'utilisation': 'Utilisation',
+      'diverted out': 'Diverted elsewhere', 'wait, mean (days)': 'Wait, mean (days)',
+      'wait, p95 (days)': 'Wait, 95th percentile (days)', 'max queue': 'Longest queue',
+      'backlog at end': 'Backlog at the end', 'projection': 'Projection', 'of target': 'Of target',
+      'change from baseline': 'Change from baseline',
+    },
+    fa: {
+      'period': 'دوره', 'days': 'روزهای شبیه‌سازی‌شده', 'seed': 'بذر تصادفی', 'trucks arrived': 'کامیون‌های رسیده',
+      'trucks crossed': 'کامیون‌های عبورکرده', 'trucks queued at end': 'کامیون‌های در صف در پایان',
+      'trucks on the road at end': 'کامیون‌های در راه در پایان', 'trucks diverted': 'کامیون‌های تغییر مسیر داده',
+      'delay, mean (days)': 'تأخیر، میانگین (روز)', 'delay, p95 (days)': 'تأخیر، صدک ۹۵ (روز)',
+      'value exported': 'ارزش صادرشده', 'value not exported at end': 'ارزش صادرنشده در پایان',
+      'open days': 'روزهای باز', 'capacity offered': 'ظرفیت ارائه‌شده (کامیون)', 'utilisation': 'ضریب بهره‌برداری',
+      'diverted out': 'تغییر مسیر به گذرگاه دیگر', 'wait, mean (days)': 'انتظار، میانگین (روز)',
+      'wait, p95 (days)': 'انتظار، صدک ۹۵ (روز)', 'max queue': 'طولانی‌ترین صف',
+      'backlog at end': 'صف باقی‌مانده در پایان', 'projection': 'برآورد', 'of target': 'از هدف',
+      'change from baseline': 'تغییر نسبت به مبنا',
+    },
+    ar: {
+      'period': 'الفترة', 'days': 'الأيام المحاكاة', 'seed': 'البذرة العشوائية', 'trucks arrived': 'الشاحنات الواصلة',
+      'trucks crossed': 'الشاحنات العابرة', 'trucks queued at end': 'الشاحنات في الطابور في النهاية',
+      'trucks on the road at end': 'الشاحنات على الطريق في النهاية', 'trucks diverted': 'الشاحنات المحوَّلة',
+      'delay, mean (days)': 'التأخير، المتوسط (أيام)', 'delay, p95 (days)': 'التأخير، المئين ٩٥ (أيام)',
+      'value exported': 'القيمة المصدَّرة', 'value not exported at end': 'القيمة غير المصدَّرة في النهاية',
+      'open days': 'أيام الفتح', 'capacity offered': 'السعة المتاحة (شاحنات)', 'utilisation': 'نسبة الاستخدام',
+      'diverted out': 'المحوَّل إلى منافذ أخرى', 'wait, mean (days)': 'الانتظار، المتوسط (أيام)',
+      'wait, p95 (days)': 'الانتظار، المئين ٩٥ (أيام)', 'max queue': 'أطول طابور',
+      'backlog at end': 'المتراكم في النهاية', 'projection': 'الإسقاط', 'of target': 'من الهدف',
+      'change from baseline': 'التغيّر عن الأساس',
+    },
+  };
+
   // ---------------------------------------------------------------------------------
   // State
 
@@ -367,11 +611,15 @@
       overview: { year: null },
       partners: { period: null, flow: 'export', top: 10 },
       sectors: { year: null, flow: 'total' },
-      crossings: { year: null, flow: 'total' },
+      crossings: { year: null, flow: 'total', on: null, calendar: 'solar', queue: null },
       settlement: { currency: null },
       accounts: { filter: '' },
     },
     latest: { partners: null },
+    // Contracts whose history is shown.
+    expanded: new Set(),
+    // What-if: scenarios the user ran (null: the shipped example), and the form's choices.
+    sim: { custom: null, reference: false, files: 2 },
   };
 
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -556,11 +804,15 @@
   }
 
   /** Solar Hijri year, month and day of a Gregorian date (through ICU's Persian calendar). */
+  let persianFormat = null;
   function solarOf(date) {
     try {
-      const parts = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
-        timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric',
-      }).formatToParts(date);
+      if (!persianFormat) {
+        persianFormat = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+          timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric',
+        });
+      }
+      const parts = persianFormat.formatToParts(date);
       const get = (type) => Number((parts.find((p) => p.type === type) || {}).value);
       const y = get('year');
       const m = get('month');
@@ -594,6 +846,79 @@
   function fmtDay(isoDate) {
     if (!isoDate) return '—';
     return fmtInstant(isoDate + 'T00:00:00Z', false);
+  }
+
+  /** A decimal string ("48000000.000", "-1,234.5") as minor units and its exponent; null if not one. */
+  function decimalParts(text) {
+    const m = /^([-+]?)([\d,]+)(?:\.(\d+))?$/.exec(String(text == null ? '' : text).trim());
+    if (!m) return null;
+    const frac = m[3] || '';
+    const minor = (m[1] === '-' ? '-' : '') + (m[2].replace(/,/g, '') + frac).replace(/^0+(?=\d)/, '');
+    return { minor, exponent: frac.length };
+  }
+  /** A decimal amount as the API writes them (contracts), exact, with its currency. */
+  function decimalMoney(text, currency) {
+    const d = decimalParts(text);
+    if (!d) return text == null ? '—' : digits(String(text));
+    return currency ? money(d.minor, d.exponent, currency) : fmtMinor(d.minor, d.exponent);
+  }
+
+  const DAY_MS = 86400000;
+  /** Days since 1970-01-01 of a `YYYY-MM-DD` date (UTC); NaN if not one. */
+  const dayNumber = (isoDate) => Math.round(Date.parse(String(isoDate) + 'T00:00:00Z') / DAY_MS);
+  const isoOfDay = (n) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+  const todayIso = () => new Date().toISOString().slice(0, 10);
+  function weekdayName(isoDate, short) {
+    const d = new Date(String(isoDate) + 'T00:00:00Z');
+    if (Number.isNaN(d.getTime())) return '';
+    return (short ? WEEKDAYS_SHORT : WEEKDAYS)[state.lang][d.getUTCDay()];
+  }
+  /** "19 Khordad 1399" from the API's Solar Hijri date "1399-03-19". */
+  function solarDateText(text) {
+    const m = /^(\d{3,4})-(\d{1,2})-(\d{1,2})$/.exec(String(text || ''));
+    if (!m) return text ? digits(String(text)) : '';
+    return fmtInt(Number(m[3])) + ' ' + monthName(Number(m[2])) + ' ' + fmtYear(Number(m[1]));
+  }
+  /** The Solar Hijri date of a Gregorian `YYYY-MM-DD` ("9 Tir 1406"). */
+  function solarDay(isoDate) {
+    const sh = isoDate ? solarOf(new Date(String(isoDate) + 'T00:00:00Z')) : null;
+    return sh ? fmtInt(sh.d) + ' ' + monthName(sh.m) + ' ' + fmtYear(sh.y) : '';
+  }
+  const gregorianMonthName = (m) => (m >= 1 && m <= 12 ? GREGORIAN_MONTHS[state.lang][m - 1] : '');
+
+  /** A crossing's day state in words. */
+  function stateName(st) { const k = 'state_' + st; const v = t(k); return v === k ? st : v; }
+  function reasonName(r) { const k = 'reason_' + r; const v = t(k); return v === k ? r : v; }
+  function contractStatusName(st) { const k = 'cstatus_' + st; const v = t(k); return v === k ? st : v; }
+  function eventName(e) { const k = 'event_' + e; const v = t(k); return v === k ? e : v; }
+  /** Text the API gives in English only (rules' notes, histories): marked so for screen readers. */
+  const english = (text) => h('bdi', { lang: 'en' }, text);
+
+  /**
+   * A cell of the simulation's comparison table (English number formats: "1,094,443",
+   * "4,888,740,000.00 USD", "87.50%", "7.2", "2020-06-08 to 2021-06-07", "-") in the page's
+   * language, exactly (strings, never floats).
+   */
+  function localiseCell(text) {
+    const str = String(text == null ? '' : text).trim();
+    if (str === '-' || str === '') return '—';
+    let m = /^(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$/.exec(str);
+    if (m) return fmtDate(m[1]) + ' – ' + fmtDate(m[2]);
+    m = /^(-?[\d,]+(?:\.\d+)?)%$/.exec(str);
+    if (m) {
+      const d = decimalParts(m[1]);
+      return fmtMinor(d.minor, d.exponent) + num().percent;
+    }
+    m = /^(-?[\d,]+(?:\.\d+)?)(?: ([A-Z]{3}))?$/.exec(str);
+    if (m) {
+      const d = decimalParts(m[1]);
+      return m[2] ? money(d.minor, d.exponent, m[2]) : fmtMinor(d.minor, d.exponent);
+    }
+    return digits(str);
+  }
+  function metricName(key) {
+    const dict = METRIC_NAMES[state.lang] || METRIC_NAMES.en;
+    return dict[key] || METRIC_NAMES.en[key] || key;
   }
 
   function flowName(flow) { return t('flow_' + flow) === 'flow_' + flow ? flow : t('flow_' + flow); }
@@ -708,7 +1033,8 @@
 
   function legend(items) {
     return h('ul', { class: 'legend' }, items.map((it) => h('li', null,
-      h('span', { class: 'swatch ' + it.cls, 'aria-hidden': 'true' }), it.label)));
+      h('span', { class: 'swatch ' + it.cls + (it.line ? ' swatch-line' : ''), 'aria-hidden': 'true' }),
+      h('bdi', null, it.label))));
   }
 
   /**
@@ -727,8 +1053,11 @@
     const labelSize = 12;
     const longest = Math.max(...slots.map((sl) => textWidth(sl.label, labelSize)), 1);
     const rotate = longest > slotW - 6;
+    // Slanted labels have no second line: `subWhenSlanted` puts the sub after the label.
+    const slanted = (sl) => (opts.subWhenSlanted && sl.sub ? sl.label + ' ' + sl.sub : sl.label);
+    const longestSlanted = Math.max(...slots.map((sl) => textWidth(slanted(sl), labelSize)), 1);
     const hasSub = !rotate && slots.some((sl) => sl.sub);
-    const bottom = rotate ? Math.min(110, longest * 0.74 + 22) : hasSub ? 48 : 32;
+    const bottom = rotate ? Math.min(110, longestSlanted * 0.74 + 22) : hasSub ? 48 : 32;
     const top = opts.notes ? 26 : 14;
     const plotH = opts.height || (W < 480 ? 200 : 240);
     const H = top + plotH + bottom;
@@ -768,7 +1097,7 @@
         const rect = s('rect', {
           class: 'bar ' + b.cls, x: r1(bx + 0.5), y: r1(by), width: r1(Math.max(1, barW - 1)),
           height: r1(Math.max(0, yBase - by)), rx: Math.min(3, barW / 4),
-          'data-value': b.raw,
+          'data-value': b.raw, 'data-series': b.series,
         }, s('title', null, b.title));
         bars.append(rect);
         if (b.record) {
@@ -786,7 +1115,7 @@
         labels.append(s('text', {
           x: r1(cx), y: ly, class: 'xlabel', 'text-anchor': rtl() ? 'start' : 'end',
           transform: `rotate(${rtl() ? 45 : -45} ${r1(cx)} ${ly})`,
-        }, iso(sl.label)));
+        }, iso(slanted(sl))));
       } else {
         labels.append(s('text', { x: r1(cx), y: ly + 2, class: 'xlabel', 'text-anchor': 'middle' }, iso(sl.label)));
         if (sl.sub) {
@@ -850,6 +1179,79 @@
     return svg;
   }
 
+  /**
+   * Lines over days: series [{label, cls, start, values, title}], `start` the day number
+   * (days since 1970) of values[0]; ticks [{day, label, sub}] along the x axis (thinned
+   * where they would collide). Time runs left to right, mirrored in rtl like the bars.
+   */
+  function lineChart(name, container, opts) {
+    const W = chartWidth(container);
+    const series = opts.series.filter((sr) => sr.values && sr.values.length);
+    const axisW = Math.min(72, Math.max(48, W * 0.1));
+    const pad = 14;
+    const top = 12;
+    const plotH = opts.height || (W < 480 ? 180 : 240);
+    const hasSub = (opts.ticks || []).some((tk) => tk.sub);
+    const bottom = hasSub ? 46 : 30;
+    const H = top + plotH + bottom;
+    const plotW = W - axisW - pad;
+    const x0 = rtl() ? pad : axisW;
+    const yBase = top + plotH;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let max = 0;
+    for (const sr of series) {
+      lo = Math.min(lo, sr.start);
+      hi = Math.max(hi, sr.start + sr.values.length - 1);
+      for (const v of sr.values) if (v > max) max = v;
+    }
+    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+    const span = Math.max(1, hi - lo);
+    const x = (day) => {
+      const f = (day - lo) / span;
+      return rtl() ? x0 + plotW - f * plotW : x0 + f * plotW;
+    };
+    const scale = niceScale(max, 4);
+    const y = (v) => yBase - (v / scale.max) * plotH;
+
+    const svg = svgRoot(name, W, H, opts.label);
+    const grid = s('g', { class: 'grid' });
+    for (let v = 0; v <= scale.max + scale.step / 2; v += scale.step) {
+      const yy = r1(y(v));
+      grid.append(s('line', { x1: x0, x2: x0 + plotW, y1: yy, y2: yy, class: v === 0 ? 'axis' : 'gridline' }));
+      grid.append(s('text', {
+        x: rtl() ? x0 + plotW + 6 : x0 - 6, y: yy + 4, class: 'tick', 'text-anchor': rtl() ? 'start' : 'end',
+      }, iso(axisLabel(v, opts.exponent || 0))));
+    }
+    svg.append(grid);
+
+    // X ticks, dropping those closer to the last one kept than their labels are wide.
+    const labels = s('g', { class: 'labels' });
+    let last = null;
+    for (const tk of opts.ticks || []) {
+      if (tk.day < lo || tk.day > hi) continue;
+      const xx = x(tk.day);
+      const need = Math.max(textWidth(tk.label, 12), tk.sub ? textWidth(tk.sub, 11) : 0) + 10;
+      if (last !== null && Math.abs(xx - last) < need) continue;
+      last = xx;
+      labels.append(s('line', { x1: r1(xx), x2: r1(xx), y1: yBase, y2: yBase + 5, class: 'axis' }));
+      labels.append(s('text', { x: r1(xx), y: yBase + 18, class: 'xlabel', 'text-anchor': 'middle' }, iso(tk.label)));
+      if (tk.sub) {
+        labels.append(s('text', { x: r1(xx), y: yBase + 33, class: 'xsub', 'text-anchor': 'middle' }, iso(tk.sub)));
+      }
+    }
+    svg.append(labels);
+
+    const lines = s('g', { class: 'lines' });
+    for (const sr of series) {
+      const d = sr.values.map((v, i) => (i ? 'L' : 'M') + r1(x(sr.start + i)) + ' ' + r1(y(v))).join('');
+      lines.append(s('path', { class: 'line ' + sr.cls, d, 'data-series': sr.label },
+        s('title', null, sr.title || sr.label)));
+    }
+    svg.append(lines);
+    return svg;
+  }
+
   /** A half-circle gauge of progress (basis points). */
   function gauge(name, progressBp, status, label, centre, under) {
     const W = 240;
@@ -892,11 +1294,16 @@
     }
   }
 
-  async function api(path, token) {
+  /** GET `path` (or POST `body` as JSON); the answer's JSON, or an ApiError with its message. */
+  async function api(path, token, payload) {
     let res;
+    const headers = { Authorization: 'Bearer ' + (token || state.token || ''), Accept: 'application/json' };
+    if (payload !== undefined) headers['Content-Type'] = 'application/json';
     try {
       res = await fetch(path, {
-        headers: { Authorization: 'Bearer ' + (token || state.token || ''), Accept: 'application/json' },
+        method: payload === undefined ? 'GET' : 'POST',
+        headers,
+        body: payload === undefined ? undefined : JSON.stringify(payload),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -1217,32 +1624,54 @@
     return { ov, year, data, page };
   }
 
-  function renderReport({ ov, year, data, page }) {
-    const p = state.params[page];
-    $(`#${page}-sub`).textContent = t('se_sub', { pair: pairText(ov), flow: flowName(p.flow), year: fmtYear(year) });
-    $(`#${page}-controls`).replaceChildren(
+  function renderReport(res) {
+    $(`#${res.page}-sub`).textContent = reportSub(res);
+    $(`#${res.page}-controls`).replaceChildren(...reportControls(res));
+    const root = $(`#${res.page}-content`);
+    root.replaceChildren();
+    reportInto(root, res, false);
+  }
+
+  function reportSub({ ov, year, page }) {
+    return t('se_sub', { pair: pairText(ov), flow: flowName(state.params[page].flow), year: fmtYear(year) });
+  }
+
+  function reportControls({ ov, year, page }) {
+    return [
       select(page + '-year', t('year'), yearOptions(ov.year), year, (v) => {
         state.params[page].year = Number(v);
         showPage(page);
       }),
-      select(page + '-flow', t('flow'), flowOptions(), p.flow, (v) => {
+      select(page + '-flow', t('flow'), flowOptions(), state.params[page].flow, (v) => {
         state.params[page].flow = v;
         showPage(page);
-      }));
-    const root = $(`#${page}-content`);
-    root.replaceChildren();
+      })];
+  }
+
+  /**
+   * The report's chart and table into `root`. `inCard`: one card with its own controls
+   * (the Crossings page, where the page's head is not the report's); else the page's head
+   * has them and the table is a card of its own.
+   */
+  function reportInto(root, res, inCard) {
+    const { data, page } = res;
     const rows = Array.isArray(data.rows) ? data.rows.slice() : [];
     const title = t(page + '_chart');
     const totals = Array.isArray(data.totals) ? data.totals : [];
     const total = totals.length === 1 ? totals[0] : null;
+    const totalText = total ? t('total') + ': ' + usd(total.value_usd_cents) : null;
     const chartBox = h('div', { class: 'chart-box' });
     const unplaced = data.unplaced && Number(data.unplaced.figures) > 0
       ? h('p', { class: 'note-text' }, t('unplaced', {
         n: fmtInt(data.unplaced.figures), value: usd(data.unplaced.value_usd_cents),
       }))
       : null;
-    root.append(card(title, total ? t('total') + ': ' + usd(total.value_usd_cents) : null,
-      rows.length ? chartBox : empty(t('no_data')), unplaced));
+    const reportCard = inCard
+      ? card(title, reportSub(res) + (totalText ? ' · ' + totalText : ''),
+        h('div', { class: 'controls card-controls' }, reportControls(res)),
+        rows.length ? chartBox : empty(t('no_data')), unplaced)
+      : card(title, totalText, rows.length ? chartBox : empty(t('no_data')), unplaced);
+    root.append(reportCard);
     if (!rows.length) return;
     const multi = new Set(rows.map((r) => r.period)).size > 1;
     const label = (r) => groupName(r) + (multi ? ' · ' + periodLabel(r) : '');
@@ -1262,19 +1691,580 @@
       h('td', { class: 'num' }, usd(r.previous_year_usd_cents)),
       h('td', { class: 'num ' + signClass(r.growth_bp) }, fmtBp(r.growth_bp, true)),
       h('td', null, r.source || '—')));
-    root.append(card(null, null, tableWrap(title, table({ 'data-table': page }, [
+    const tbl = tableWrap(title, table({ 'data-table': page }, [
       { label: t(page === 'sectors' ? 'col_sector' : 'col_crossing') }, { label: t('col_value'), num: true },
       { label: t('col_share'), num: true }, { label: t('col_prev'), num: true }, { label: t('col_growth'), num: true },
-      { label: t('col_source') }], body))));
+      { label: t('col_source') }], body));
+    if (inCard) reportCard.append(tbl);
+    else root.append(card(null, null, tbl));
+  }
+
+  // Crossings: which are open on which days, the trade through them, what-if scenarios ------
+
+  const hasRole = (roles) => Boolean(state.who && roles.includes(state.who.role));
+
+  /** A part of a page: {ok, value} or {ok: false, error}; a 401 still ends the session. */
+  function settle(promise) {
+    return promise.then((value) => ({ ok: true, value }), (error) => {
+      if (error instanceof ApiError && error.status === 401) throw error;
+      return { ok: false, error };
+    });
+  }
+  function partError(res) {
+    const msg = res.error && res.error.message ? res.error.message : String(res.error);
+    return h('p', { class: 'empty part-error' }, t('part_error', { msg }));
+  }
+
+  const weekPath = () => '/api/v1/crossings/status' + query({ on: state.params.crossings.on, days: 7 });
+  const simulation = () => (state.sim.custom ? Promise.resolve(state.sim.custom) : cached('/api/v1/simulate/example'));
+
+  async function loadCrossings() {
+    const [week, report, sim] = await Promise.all([
+      settle(cached(weekPath())),
+      hasRole(TRADE_ROLES) ? settle(loadReport('crossings')) : null,
+      hasRole(SIMULATE_ROLES) ? settle(simulation()) : null,
+    ]);
+    return { week, report, sim };
+  }
+
+  function renderCrossings({ week, report, sim }) {
+    $('#crossings-sub').textContent = t(hasRole(TRADE_ROLES) ? 'cr_sub_all' : 'cr_sub_week');
+    $('#crossings-controls').replaceChildren();
+    const root = $('#crossings-content');
+    root.replaceChildren();
+    root.append(weekCard(week));
+    if (report) {
+      if (report.ok) reportInto(root, report.value, true);
+      else root.append(card(t('crossings_chart'), null, partError(report)));
+    }
+    if (sim) {
+      const simBox = h('div', { class: 'part', id: 'simulate-part' });
+      root.append(simBox);
+      renderSim(simBox, sim);
+      root.append(runForm(simBox));
+    }
+  }
+
+  // The week ---------------------------------------------------------------------------
+
+  function weekCard(first) {
+    const p = state.params.crossings;
+    const title = h('h2', { class: 'card-title', id: 'week-title' });
+    const input = h('input', {
+      id: 'crossings-on', name: 'crossings-on', type: 'date', value: p.on || '', required: true,
+    });
+    const grid = h('div', { class: 'week-grid' });
+    const status = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+    let current = null;
+
+    const fill = (res) => {
+      grid.removeAttribute('aria-busy');
+      if (!res.ok) {
+        grid.replaceChildren(partError(res));
+        return;
+      }
+      current = res.value;
+      const isToday = p.on == null || p.on === todayIso();
+      title.textContent = isToday ? t('week_title') : t('week_of', { date: fmtDate(current.from) });
+      input.value = current.from;
+      grid.replaceChildren(...weekGrid(current));
+      status.textContent = t('week_grid', { from: fmtDate(current.from), to: fmtDate(current.to) });
+    };
+    const load = async () => {
+      const seq = state.seq;
+      grid.setAttribute('aria-busy', 'true');
+      let res;
+      try {
+        res = await settle(cached(weekPath()));
+      } catch (err) {
+        handleError(err);
+        return;
+      }
+      if (seq === state.seq) fill(res);
+    };
+    const shift = (days) => {
+      const from = current ? current.from : input.value;
+      if (!from) return;
+      p.on = isoOfDay(dayNumber(from) + days);
+      load();
+    };
+    input.addEventListener('change', () => {
+      if (!input.value || Number.isNaN(dayNumber(input.value))) return;
+      p.on = input.value;
+      load();
+    });
+    const button = (id, label, onclick) => h('button', { type: 'button', class: 'btn btn-secondary', id, onclick }, label);
+    const controls = h('div', { class: 'controls card-controls week-controls' },
+      h('div', { class: 'control' }, h('label', { for: 'crossings-on' }, t('week_from')), input),
+      h('div', { class: 'button-row' },
+        button('crossings-prev', t('week_prev'), () => shift(-7)),
+        button('crossings-today', t('week_today'), () => { p.on = null; load(); }),
+        button('crossings-next', t('week_next'), () => shift(7))));
+    const box = h('section', { class: 'card', 'aria-labelledby': 'week-title', 'data-part': 'week' },
+      title, h('p', { class: 'card-desc' }, t('week_desc')), controls,
+      legend(['open', 'closed', 'unknown'].map((st) => ({ cls: 'state-' + st, label: stateName(st) }))),
+      grid, status);
+    fill(first);
+    return box;
+  }
+
+  /** The grid of crossings by day, and the rules behind the days. */
+  function weekGrid(data) {
+    const crossings = Array.isArray(data.crossings) ? data.crossings : [];
+    if (!crossings.length) return [empty(t('no_crossings'))];
+    const days = (crossings[0].days || []).map((d) => ({ date: d.date, solar: d.solar_hijri }));
+    const today = todayIso();
+    const head = h('tr', null,
+      h('th', { scope: 'col', class: 'week-corner' }, t('col_crossing')),
+      days.map((d) => h('th', { scope: 'col', class: 'week-day' + (d.date === today ? ' is-today' : ''), 'data-date': d.date },
+        h('span', { class: 'wd' }, weekdayName(d.date),
+          d.date === today ? [' ', h('span', { class: 'pill today-pill' }, t('today_mark'))] : null),
+        h('span', { class: 'greg' }, fmtDate(d.date)),
+        h('span', { class: 'solar' }, solarDateText(d.solar)))));
+    const rows = crossings.map((c) => h('tr', { 'data-crossing': c.crossing },
+      h('th', { scope: 'row', class: 'week-name' }, h('bdi', null, c.name || c.crossing),
+        h('div', { class: 'code' }, h('bdi', null, c.crossing))),
+      (c.days || []).map((d) => dayCell(c, d))));
+    const tbl = h('table', {
+      class: 'table week-table', 'data-table': 'crossings-week', 'data-from': data.from, 'data-to': data.to,
+    }, h('caption', { class: 'sr-only' }, t('week_grid', { from: fmtDate(data.from), to: fmtDate(data.to) })),
+    h('thead', null, head), h('tbody', null, rows));
+
+    // The rules: each reason, with the crossings and days it decided.
+    const why = new Map();
+    for (const c of crossings) {
+      for (const d of c.days || []) {
+        if (!d.why || !(d.rules || []).length) continue;
+        if (!why.has(d.why)) why.set(d.why, new Map());
+        const byCrossing = why.get(d.why);
+        const name = c.name || c.crossing;
+        if (!byCrossing.has(name)) byCrossing.set(name, []);
+        byCrossing.get(name).push(d);
+      }
+    }
+    const sep = state.lang === 'en' ? ', ' : '، ';
+    const daysText = (list) => (list.length === days.length && list.every((d) => d.state === list[0].state)
+      ? t('all_week', { state: stateName(list[0].state) })
+      : list.map((d) => weekdayName(d.date, true) + ' ' + stateName(d.state)).join(sep));
+    const items = Array.from(why.entries()).map(([text, byCrossing]) => h('li', null,
+      Array.from(byCrossing.entries()).map(([name, list], i) => [i ? '; ' : null,
+        h('strong', null, h('bdi', null, name)), ' · ', daysText(list)]),
+      h('div', { class: 'why-text' }, english(text))));
+    const details = items.length
+      ? h('details', { class: 'why' }, h('summary', null, t('why_title', { n: fmtInt(items.length) })), h('ul', null, items))
+      : null;
+    return [tableWrap(t('week_grid', { from: fmtDate(data.from), to: fmtDate(data.to) }), tbl), details];
+  }
+
+  function dayCell(c, d) {
+    const st = d.state || 'unknown';
+    const parts = [stateName(st)];
+    const lines = [];
+    if (st === 'open' && d.trucks != null) {
+      const trucks = t('trucks_day', { n: fmtInt(d.trucks) });
+      parts.push(trucks);
+      lines.push(h('span', { class: 'day-trucks' }, trucks));
+    }
+    if (d.hours) {
+      parts.push(d.hours);
+      lines.push(h('span', { class: 'day-hours' }, ltr(digits(d.hours))));
+    }
+    if (st !== 'open' && d.reason) {
+      parts.push(reasonName(d.reason));
+      lines.push(h('span', { class: 'day-reason' }, reasonName(d.reason)));
+    }
+    const day = weekdayName(d.date) + ' ' + fmtDate(d.date);
+    const label = t('cell_label', { crossing: c.name || c.crossing, day, state: parts.join(' · ') })
+      + (d.why ? ' — ' + d.why : '');
+    return h('td', {
+      class: 'day day-' + st, 'data-date': d.date, 'data-state': st, title: d.why || null, 'aria-label': label,
+    }, h('span', { class: 'day-state' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), stateName(st)), lines);
+  }
+
+  // What-if ----------------------------------------------------------------------------
+
+  const seriesClass = (prefix, i) => prefix + (i % SERIES_CLASSES);
+  /** A name inside a sentence, isolated (names are often in another script). */
+  const fsi = (text) => '\u2068' + text + '\u2069';
+  const quoted = (name) => (state.lang === 'en' ? '“' + name + '”' : '«' + fsi(name) + '»');
+  const listSep = () => (state.lang === 'en' ? ', ' : '، ');
+
+  /** The decimals of `currency`: as the comparison table writes its amounts, else ISO 4217's. */
+  function simExponent(data, currency) {
+    const rows = data && data.comparison && data.comparison.table ? data.comparison.table.rows || [] : [];
+    for (const row of rows) {
+      for (const cell of row.slice(1)) {
+        const m = /^-?[\d,]+(?:\.(\d+))? ([A-Z]{3})$/.exec(String(cell));
+        if (m && m[2] === currency) return (m[1] || '').length;
+      }
+    }
+    return currency in CURRENCY_EXPONENTS ? CURRENCY_EXPONENTS[currency] : 2;
+  }
+  function signedMoney(minor, exponent, currency) {
+    if (minor == null) return '—';
+    const raw = String(minor).trim();
+    const text = money(raw, exponent, currency);
+    return !raw.startsWith('-') && /[1-9]/.test(raw) ? num().plus + text : text;
+  }
+
+  /** A change of a share, in percentage points, from basis points ("+3.89 pp"). */
+  function fmtPoints(bp) {
+    const v = toBig(bp);
+    if (v === null) return '—';
+    const abs = v < 0n ? -v : v;
+    const sign = v < 0n ? num().minus : v > 0n ? num().plus : '';
+    return t('points', { n: sign + fmtMinor(abs.toString(), 2) });
+  }
+
+  /** The what-if part: scenarios, the comparison table, the charts and the targets. */
+  function renderSim(box, res) {
+    const focusId = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
+    box.replaceChildren();
+    if (!res.ok) {
+      box.append(card(t('sim_title'), null, partError(res)));
+      return;
+    }
+    const data = res.value;
+    const comp = data.comparison || {};
+    const results = Array.isArray(data.results) ? data.results : [];
+    const runs = Array.isArray(data.scenarios) ? data.scenarios : [];
+    const names = Array.isArray(comp.scenarios) ? comp.scenarios : results.map((r) => r.name);
+    const index = new Map(names.map((n, i) => [n, i]));
+    const resultOf = (name) => results.find((r) => r.name === name);
+    const currencyOf = (name) => (resultOf(name) || {}).currency || '';
+    const custom = Boolean(state.sim.custom);
+    const rerender = () => renderSim(box, res);
+
+    // The scenarios.
+    const heading = h('h2', { class: 'card-title', id: 'simulate-title', tabindex: '-1' }, t('sim_title'));
+    const scenarioRows = runs.map((r, i) => {
+      const result = results[i] || {};
+      const cal = r.calendar === 'reference'
+        ? t('sim_cal_ref', { list: (r.reference_crossings || []).join(listSep()) || '—' })
+        : t('sim_cal_inline');
+      return h('tr', { 'data-scenario': r.name },
+        h('td', null, h('span', { class: 'swatch ' + seriesClass('bar-s', i), 'aria-hidden': 'true' }), ' ',
+          h('bdi', null, r.name), i === 0 ? [' ', h('span', { class: 'pill' }, t('sim_baseline'))] : null),
+        h('td', null, h('span', { class: 'code' }, h('bdi', null, r.file))),
+        h('td', null, result.from ? fmtDate(result.from) + ' – ' + fmtDate(result.to) : '—'),
+        h('td', null, cal));
+    });
+    box.append(h('section', { class: 'card', 'aria-labelledby': 'simulate-title' },
+      heading,
+      h('p', { class: 'card-desc' }, t(custom ? 'sim_custom' : 'sim_example', { names: names.map(quoted).join(listSep()) })),
+      custom ? h('div', { class: 'card-controls' }, h('button', {
+        type: 'button', class: 'btn btn-secondary', id: 'simulate-example',
+        onclick: () => {
+          state.sim.custom = null;
+          settle(simulation()).then((r) => { renderSim(box, r); focusHeading(); }, handleError);
+        },
+      }, t('sim_back'))) : null,
+      tableWrap(t('sim_title'), table({ 'data-table': 'simulate-scenarios' }, [
+        { label: t('col_scenario') }, { label: t('col_file') }, { label: t('col_period') }, { label: t('col_calendars') }],
+      scenarioRows))));
+
+    // Value exported per month.
+    const cal = state.params.crossings.calendar === 'gregorian' ? 'gregorian' : 'solar';
+    const months = (cal === 'gregorian' ? comp.months_gregorian : comp.months_solar_hijri) || { periods: [], series: [] };
+    const currencies = Array.from(new Set(names.map(currencyOf).filter(Boolean)));
+    const monthsBox = h('div', { class: 'chart-box' });
+    const calSelect = select('simulate-calendar', t('months_calendar'), [
+      { value: 'solar', label: t('cal_solar') }, { value: 'gregorian', label: t('cal_gregorian') }], cal, (v) => {
+      state.params.crossings.calendar = v;
+      rerender();
+    });
+    const seriesLabel = (name) => name + (currencies.length > 1 ? ' (' + currencyOf(name) + ')' : '');
+    box.append(card(t('sim_months_title'), t('sim_months_desc', { currency: currencies.join(listSep()) || '—' }),
+      h('div', { class: 'controls card-controls' }, calSelect),
+      legend((months.series || []).map((sr) => ({ cls: seriesClass('bar-s', index.get(sr.scenario) || 0), label: seriesLabel(sr.scenario) }))),
+      (months.periods || []).length ? monthsBox : empty(t('no_data'))));
+    if ((months.periods || []).length) {
+      const exponent = simExponent(data, currencies[0]);
+      const slots = months.periods.map((period, i) => {
+        const [yy, mm] = String(period).split('-').map(Number);
+        const label = cal === 'gregorian' ? gregorianMonthName(mm) : monthName(mm);
+        return {
+          label: label || digits(period),
+          sub: fmtYear(yy),
+          bars: months.series.map((sr) => {
+            const v = sr.value_exported_minor ? sr.value_exported_minor[i] : null;
+            if (v == null) return null;
+            const cur = currencyOf(sr.scenario);
+            return {
+              value: Number(v) || 0, raw: v, cls: seriesClass('bar-s', index.get(sr.scenario) || 0), series: sr.scenario,
+              title: sr.scenario + ' · ' + label + ' ' + fmtYear(yy) + ' — ' + money(v, simExponent(data, cur), cur),
+            };
+          }),
+        };
+      });
+      monthsBox.append(groupedBars('simulate-months', monthsBox, {
+        slots, series: months.series.map((sr) => sr.scenario), exponent, subWhenSlanted: true,
+        label: t('sim_months_title') + ' — ' + names.join(' / '),
+      }));
+    }
+
+    // The queue per day at one crossing.
+    const daily = Array.isArray(comp.daily) ? comp.daily : [];
+    const crossingIds = Array.from(new Set(daily.map((d) => d.crossing)));
+    const crossingName = (id) => {
+      for (const r of results) {
+        const c = (r.crossings || []).find((x) => x.id === id);
+        if (c && c.name) return c.name;
+      }
+      return id;
+    };
+    let chosen = state.params.crossings.queue;
+    if (!crossingIds.includes(chosen)) {
+      // The crossing with the longest queue in any scenario.
+      let best = -1;
+      for (const d of daily) {
+        const m = Math.max(0, ...(d.queue || []));
+        if (m > best) { best = m; chosen = d.crossing; }
+      }
+    }
+    const queueBox = h('div', { class: 'chart-box' });
+    const queueSelect = select('simulate-crossing', t('col_crossing'),
+      crossingIds.map((id) => ({ value: id, label: crossingName(id) })), chosen, (v) => {
+        state.params.crossings.queue = v;
+        rerender();
+      });
+    const chosenSeries = daily.filter((d) => d.crossing === chosen);
+    const summary = h('ul', { class: 'queue-summary' }, names.map((name) => {
+      const r = resultOf(name);
+      const c = r ? (r.crossings || []).find((x) => x.id === chosen) : null;
+      if (!c) return null;
+      return h('li', null, h('span', { class: 'swatch swatch-line ' + seriesClass('line-s', index.get(name) || 0), 'aria-hidden': 'true' }), ' ',
+        c.max_queue > 0
+          ? t('sim_queue_max', { scenario: fsi(name), n: fmtInt(c.max_queue), date: fmtDate(c.max_queue_date), m: fmtInt(c.queued_at_end) })
+          : t('sim_queue_none', { scenario: fsi(name) }));
+    }));
+    box.append(card(t('sim_queue_title'), t('sim_queue_desc'),
+      crossingIds.length ? h('div', { class: 'controls card-controls' }, queueSelect) : null,
+      legend(chosenSeries.map((d) => ({ cls: seriesClass('line-s', index.get(d.scenario) || 0), label: d.scenario, line: true }))),
+      chosenSeries.length ? [queueBox, summary] : empty(t('no_data'))));
+    if (chosenSeries.length) {
+      const series = chosenSeries.map((d) => ({
+        label: d.scenario, cls: seriesClass('line-s', index.get(d.scenario) || 0), start: dayNumber(d.first_day),
+        values: (d.queue || []).map(Number), title: d.scenario + ' — ' + crossingName(chosen),
+      }));
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const sr of series) { lo = Math.min(lo, sr.start); hi = Math.max(hi, sr.start + sr.values.length - 1); }
+      queueBox.append(lineChart('simulate-queue', queueBox, {
+        series, ticks: monthTicks(lo, hi, cal), exponent: 0,
+        label: t('sim_queue_label', { crossing: crossingName(chosen) }) + ' — ' + names.join(' / '),
+      }));
+    }
+
+    // The comparison table: the corridor's rows, each crossing's, each target's.
+    box.append(comparisonCard(comp, results, crossingName));
+
+    // Each target's projection.
+    const targets = Array.isArray(comp.targets) ? comp.targets : [];
+    const targetRows = [];
+    for (const tg of targets) {
+      (tg.outcomes || []).forEach((o, i) => {
+        const exp = simExponent(data, o.currency);
+        targetRows.push(h('tr', { 'data-target': tg.name, 'data-scenario': o.scenario },
+          i === 0 ? h('th', { scope: 'rowgroup', rowspan: tg.outcomes.length }, h('bdi', null, tg.name)) : null,
+          h('td', null, h('span', { class: 'swatch ' + seriesClass('bar-s', index.get(o.scenario) || 0), 'aria-hidden': 'true' }), ' ', h('bdi', null, o.scenario)),
+          h('td', { class: 'num' }, money(o.amount_minor, exp, o.currency)),
+          h('td', { class: 'num' }, money(o.projection_minor, exp, o.currency)),
+          h('td', null, meter(o.progress_bp)),
+          h('td', { class: 'num ' + signClass(o.change_minor) },
+            i === 0 ? '—' : [signedMoney(o.change_minor, exp, o.currency), h('div', { class: 'sub-note' }, fmtPoints(o.change_bp))])));
+      });
+    }
+    box.append(card(t('sim_targets_title'), t('sim_targets_desc'), targetRows.length
+      ? tableWrap(t('sim_targets_title'), table({ 'data-table': 'simulate-targets' }, [
+        { label: t('targets') }, { label: t('col_scenario') }, { label: t('t_amount'), num: true },
+        { label: t('col_projection'), num: true }, { label: t('col_of_target') }, { label: t('col_change'), num: true }], targetRows))
+      : empty(t('sim_no_targets'))));
+
+    if (focusId) {
+      const again = document.getElementById(focusId);
+      if (again) again.focus();
+    }
+  }
+
+  function focusHeading() {
+    const heading = $('#simulate-title');
+    if (heading) heading.focus();
+  }
+
+  /** Ticks at the first day of each month (Solar Hijri or Gregorian) from day `lo` to `hi`. */
+  function monthTicks(lo, hi, cal) {
+    const ticks = [];
+    let lastYear = null;
+    for (let n = lo; n <= hi; n++) {
+      let y;
+      let m;
+      let d;
+      if (cal === 'gregorian') {
+        const date = new Date(n * DAY_MS);
+        y = date.getUTCFullYear();
+        m = date.getUTCMonth() + 1;
+        d = date.getUTCDate();
+      } else {
+        const sh = solarOf(new Date(n * DAY_MS));
+        if (!sh) return [];
+        ({ y, m, d } = sh);
+      }
+      if (d !== 1) continue;
+      ticks.push({
+        day: n, label: cal === 'gregorian' ? gregorianMonthName(m) : monthName(m),
+        sub: y !== lastYear ? fmtYear(y) : null,
+      });
+      lastYear = y;
+    }
+    return ticks;
+  }
+
+  function comparisonCard(comp, results, crossingName) {
+    const tbl = comp.table || { header: [], rows: [] };
+    const header = Array.isArray(tbl.header) ? tbl.header : [];
+    const rows = Array.isArray(tbl.rows) ? tbl.rows : [];
+    const crossingIds = new Set();
+    for (const r of results) for (const c of r.crossings || []) crossingIds.add(c.id);
+    const targetNames = new Set((comp.targets || []).map((tg) => tg.name));
+    const targetMetrics = ['projection', 'of target', 'change from baseline'];
+    const groups = new Map();
+    const groupOf = (key, title) => {
+      if (!groups.has(key)) groups.set(key, { title, rows: [] });
+      return groups.get(key);
+    };
+    for (const row of rows) {
+      const label = String(row[0]);
+      const first = label.indexOf(': ');
+      const last = label.lastIndexOf(': ');
+      if (first > 0 && crossingIds.has(label.slice(0, first))) {
+        const id = label.slice(0, first);
+        groupOf('c:' + id, [h('bdi', null, crossingName(id)), ' ', h('span', { class: 'code' }, h('bdi', null, id))])
+          .rows.push({ metric: label.slice(first + 2), cells: row.slice(1), key: label });
+      } else if (last > 0 && targetNames.has(label.slice(0, last)) && targetMetrics.includes(label.slice(last + 2))) {
+        const name = label.slice(0, last);
+        groupOf('t:' + name, [t('targets') + ': ', h('bdi', null, name)])
+          .rows.push({ metric: label.slice(last + 2), cells: row.slice(1), key: label });
+      } else {
+        groupOf('corridor', t('sim_corridor_group')).rows.push({ metric: label, cells: row.slice(1), key: label });
+      }
+    }
+    const width = header.length || 1;
+    const bodies = Array.from(groups.values()).map((g) => h('tbody', null,
+      h('tr', { class: 'group-row' }, h('th', { scope: 'colgroup', colspan: width }, g.title)),
+      g.rows.map((r) => h('tr', { 'data-metric': r.key },
+        h('th', { scope: 'row', class: 'metric' }, metricName(r.metric)),
+        r.cells.map((cell, i) => h('td', {
+          class: 'num' + (i > 0 && cell !== r.cells[0] ? ' differs' : ''),
+        }, localiseCell(cell)))))));
+    const names = header.slice(1);
+    const thead = h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, t('col_metric')),
+      names.map((n, i) => h('th', { scope: 'col', class: 'num' },
+        h('span', { class: 'swatch ' + seriesClass('bar-s', i), 'aria-hidden': 'true' }), ' ', h('bdi', null, n)))));
+    const tableNode = h('table', { class: 'table compare-table', 'data-table': 'simulate-table' }, thead, bodies);
+    const wrap = tableWrap(t('sim_table_title'), tableNode);
+    wrap.classList.add('table-tall');
+    return card(t('sim_table_title'), t('sim_table_desc'), rows.length ? wrap : empty(t('no_data')));
+  }
+
+  /** The form to run one's own scenario files side by side. */
+  function runForm(simBox) {
+    const error = h('div', { class: 'form-error', id: 'simulate-error', role: 'alert' });
+    const files = h('div', { class: 'sim-files' });
+    const add = h('button', { type: 'button', class: 'btn btn-secondary', id: 'simulate-add' }, t('run_add'));
+    const addFile = () => {
+      const n = files.children.length + 1;
+      const id = 'simulate-file-' + n;
+      files.append(h('div', { class: 'control' },
+        h('label', { for: id }, t(n === 1 ? 'run_file_first' : 'run_file', { n: fmtInt(n) })),
+        h('input', { type: 'file', id, name: id, accept: '.toml,.json', multiple: true })));
+      add.hidden = n >= SIM_MAX_FILES;
+      return id;
+    };
+    for (let i = 0; i < Math.max(2, state.sim.files); i++) addFile();
+    add.addEventListener('click', () => {
+      const id = addFile();
+      state.sim.files = files.children.length;
+      document.getElementById(id).focus();
+    });
+    const reference = h('input', {
+      type: 'checkbox', id: 'simulate-reference', name: 'simulate-reference', checked: state.sim.reference,
+      'aria-describedby': 'simulate-reference-hint',
+    });
+    reference.addEventListener('change', () => { state.sim.reference = reference.checked; });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'simulate-run' }, t('run_submit'));
+    const showError = (message, english) => {
+      error.replaceChildren(english ? h('bdi', { lang: 'en', dir: 'ltr' }, message) : message);
+      error.classList.add('is-shown');
+    };
+    const form = h('form', { id: 'simulate-form', class: 'sim-form', novalidate: true },
+      files,
+      h('div', { class: 'button-row' }, add),
+      h('div', null,
+        h('div', { class: 'check' }, reference, h('label', { for: 'simulate-reference' }, t('run_reference'))),
+        h('p', { class: 'note-text', id: 'simulate-reference-hint' }, t('run_reference_hint'))),
+      h('div', { class: 'button-row' }, submit),
+      error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      error.replaceChildren();
+      error.classList.remove('is-shown');
+      const chosen = [];
+      for (const input of $$('input[type="file"]', files)) for (const f of Array.from(input.files || [])) chosen.push(f);
+      if (!chosen.length) {
+        showError(t('run_none'));
+        return;
+      }
+      if (chosen.length > SIM_MAX_FILES) chosen.length = SIM_MAX_FILES;
+      let scenarios;
+      try {
+        scenarios = await Promise.all(chosen.map(async (f) => {
+          try {
+            return { name: f.name, text: await f.text() };
+          } catch (e) {
+            throw new Error(t('run_read_error', { file: f.name, msg: e.message || String(e) }));
+          }
+        }));
+      } catch (e) {
+        showError(e.message);
+        return;
+      }
+      submit.disabled = true;
+      submit.textContent = t('run_running');
+      form.setAttribute('aria-busy', 'true');
+      try {
+        const data = await api('/api/v1/simulate', null, { scenarios, reference_calendar: reference.checked });
+        state.sim.custom = data;
+        state.params.crossings.queue = null;
+        renderSim(simBox, { ok: true, value: data });
+        focusHeading();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          handleError(e);
+          return;
+        }
+        showError(e && e.message ? e.message : String(e), e instanceof ApiError && e.status !== 0);
+      } finally {
+        submit.disabled = false;
+        submit.textContent = t('run_submit');
+        form.removeAttribute('aria-busy');
+      }
+    });
+    return card(t('run_title'), t('run_desc', { path: ltr('docs/formats/scenario.md') }), form);
   }
 
   // Settlement -------------------------------------------------------------------------
 
   async function loadSettlement() {
-    return { data: await cached('/api/v1/dashboard/settlement') };
+    const [data, contracts] = await Promise.all([
+      cached('/api/v1/dashboard/settlement'),
+      hasRole(CONTRACT_ROLES) ? settle(cached('/api/v1/contracts')) : null,
+    ]);
+    return { data, contracts };
   }
 
-  function renderSettlement({ data }) {
+  function renderSettlement({ data, contracts }) {
     $('#settlement-sub').textContent = t('st_sub');
     const root = $('#settlement-content');
     root.replaceChildren();
@@ -1408,6 +2398,74 @@
         { label: t('col_id') }, { label: t('col_debit') }, { label: t('col_credit') }, { label: t('col_amount'), num: true },
         { label: t('col_timeout'), num: true }, { label: t('col_time') }], pendingRows))
       : empty(t('no_pending'))));
+
+    if (contracts) root.append(contractsCard(contracts, false));
+  }
+
+  /** Contracts paid on crossing, each row expanding into its history. */
+  function contractsCard(res, ownParty) {
+    const title = t('contracts_title');
+    if (!res.ok) return card(title, null, partError(res));
+    const list = Array.isArray(res.value.contracts) ? res.value.contracts : [];
+    const desc = t(ownParty ? 'contracts_desc_party' : 'contracts_desc');
+    if (!list.length) return card(title, desc, empty(t('no_contracts')));
+    const headers = [
+      { label: t('col_contract') }, { label: t('col_payer_payee') }, { label: t('col_amount'), num: true },
+      { label: t('col_deadline') }, { label: t('col_status') }, { label: t('col_paid'), num: true },
+      { label: t('col_reserved'), num: true }, { label: t('col_released'), num: true }];
+    const arrow = rtl() ? ' ← ' : ' → ';
+    const rows = [];
+    list.forEach((c, i) => {
+      const historyId = 'contract-history-' + i;
+      const open = state.expanded.has(c.id);
+      const toggle = h('button', {
+        type: 'button', class: 'row-toggle', 'aria-expanded': String(open), 'aria-controls': historyId,
+        'aria-label': t('show_history', { id: c.id }),
+      }, h('span', { class: 'chevron', 'aria-hidden': 'true' }), h('bdi', null, c.id));
+      const goods = [c.description, c.hs_code ? t('hs_code', { code: c.hs_code }) : null, c.crossing].filter(Boolean).join(' · ');
+      const status = String(c.status || '');
+      const row = h('tr', { class: 'contract-row', 'data-contract': c.id, 'data-status': status },
+        h('td', null, toggle, goods ? h('div', { class: 'code' }, h('bdi', null, goods)) : null),
+        h('td', null, h('bdi', null, c.payer), arrow, h('bdi', null, c.payee)),
+        h('td', { class: 'num' }, decimalMoney(c.amount, c.currency)),
+        h('td', null, fmtDate(c.deadline), h('div', { class: 'sub-note' }, solarDay(c.deadline))),
+        h('td', null, h('span', { class: 'pill cstatus cstatus-' + status.replace(/\s+/g, '-') }, contractStatusName(status))),
+        h('td', { class: 'num' }, decimalMoney(c.paid)),
+        h('td', { class: 'num' }, decimalMoney(c.reserved)),
+        h('td', { class: 'num' }, decimalMoney(c.released)));
+      const history = h('tr', { class: 'history-row', id: historyId, hidden: !open },
+        h('td', { colspan: headers.length }, historyTable(c)));
+      const flip = () => {
+        const now = toggle.getAttribute('aria-expanded') !== 'true';
+        toggle.setAttribute('aria-expanded', String(now));
+        history.hidden = !now;
+        row.classList.toggle('is-open', now);
+        if (now) state.expanded.add(c.id); else state.expanded.delete(c.id);
+      };
+      row.classList.toggle('is-open', open);
+      toggle.addEventListener('click', (ev) => { ev.stopPropagation(); flip(); });
+      // The whole row toggles too (the button is its keyboard way).
+      row.addEventListener('click', (ev) => {
+        if (ev.target.closest('a, button, input, select')) return;
+        const sel = window.getSelection ? window.getSelection().toString() : '';
+        if (!sel) flip();
+      });
+      rows.push(row, history);
+    });
+    return card(title, desc, tableWrap(title, table({ 'data-table': 'contracts' }, headers, rows)));
+  }
+
+  function historyTable(c) {
+    const events = Array.isArray(c.history) ? c.history : [];
+    return h('div', { class: 'history' },
+      h('p', { class: 'history-title' }, t('show_history', { id: ltr(c.id) })),
+      table({ class: 'table table-inner', 'data-table': 'contract-history' }, [
+        { label: t('col_time') }, { label: t('col_event') }, { label: t('col_amount'), num: true }, { label: t('col_detail') }],
+      events.map((ev) => h('tr', { 'data-event': ev.event },
+        h('td', null, fmtInstant(ev.at, true)),
+        h('td', null, h('span', { class: 'pill event-' + ev.event }, eventName(ev.event))),
+        h('td', { class: 'num' }, ev.amount == null ? '—' : decimalMoney(ev.amount, c.currency)),
+        h('td', { class: 'detail' }, english(ev.detail || ''))))));
   }
 
   function shortId(id) {
@@ -1424,10 +2482,15 @@
   // Accounts ---------------------------------------------------------------------------
 
   async function loadAccounts() {
-    return { data: await cached('/api/v1/dashboard/accounts') };
+    // A participant's page is this one: its contracts are here too.
+    const [data, contracts] = await Promise.all([
+      cached('/api/v1/dashboard/accounts'),
+      hasRole(['participant']) ? settle(cached('/api/v1/contracts')) : null,
+    ]);
+    return { data, contracts };
   }
 
-  function renderAccounts({ data }) {
+  function renderAccounts({ data, contracts }) {
     const accounts = Array.isArray(data.accounts) ? data.accounts : [];
     const who = state.who || {};
     const partyName = accounts.length && accounts[0].party_name ? accounts[0].party_name : who.party;
@@ -1469,13 +2532,14 @@
     input.addEventListener('input', () => { state.params.accounts.filter = input.value; fill(); });
     fill();
     root.replaceChildren(card(null, null, accounts.length ? [status, tableWrap(t('nav_accounts'), tbl)] : [empty(t('no_accounts')), tbl]));
+    if (contracts) root.append(contractsCard(contracts, true));
   }
 
   const PAGE_IMPL = {
     overview: { load: loadOverview, render: renderOverview },
     partners: { load: loadPartners, render: renderPartners },
     sectors: { load: () => loadReport('sectors'), render: renderReport },
-    crossings: { load: () => loadReport('crossings'), render: renderReport },
+    crossings: { load: loadCrossings, render: renderCrossings },
     settlement: { load: loadSettlement, render: renderSettlement },
     accounts: { load: loadAccounts, render: renderAccounts },
   };
@@ -1584,6 +2648,9 @@
     state.who = null;
     state.cache.clear();
     state.latest.partners = null;
+    state.expanded.clear();
+    state.sim.custom = null;
+    state.params.crossings.on = null;
     for (const p of PAGES) {
       const c = $(`#${p}-content`);
       if (c) c.replaceChildren();
