@@ -675,6 +675,14 @@ pub fn ship(
                 "the contract was paid in full before ({}): nothing paid",
                 money(state.paid_minor)
             );
+        } else if matches!(status, Some(PendingStatus::Pending))
+            && now >= contract.expires_at
+            && ledger.lookup_transfers(&[payment])?.is_empty()
+        {
+            // The ledger releases it with its next batch; this one would find it gone.
+            shipment.outcome =
+                "the reservation was released at the deadline before this declaration came: nothing paid"
+                    .to_owned();
         } else if !matches!(status, Some(PendingStatus::Pending)) {
             shipment.outcome = match status {
                 Some(PendingStatus::Expired { .. }) => {

@@ -277,6 +277,27 @@ fn the_deadline_passing_frees_the_money_and_a_late_declaration_pays_nothing() {
         "{:?}",
         world.book.shipments[0]
     );
+    // Past the deadline but before the ledger's next batch (its reservation not yet
+    // released): nothing is paid, and the file is not refused.
+    world
+        .register(&format!(
+            "{HEADER}{}",
+            contract("C3", "10.000", "2024-06-20")
+        ))
+        .unwrap();
+    world.clock = JUNE_1 + 30 * DAY;
+    world
+        .ship(&format!(
+            "{DECLARATIONS}{}",
+            declaration("D3", "2024-06-19", "10.000", "Mehran", "C3")
+        ))
+        .unwrap();
+    assert!(
+        world.book.shipments[1].outcome.contains("released"),
+        "{:?}",
+        world.book.shipments[1]
+    );
+    assert_eq!(world.balances("EXP-C3").0, 0);
     // A contract registered after its deadline reserves nothing.
     world
         .register(&format!(
