@@ -53,6 +53,7 @@ pub(crate) struct StatusQuery {
     /// The first day: `2020-06-08`, `SH1399-03-19` or `AH1441-10-16` (default: today, UTC).
     on: Option<String>,
     /// How many days from it (1 to 366, default 7: a week).
+    #[param(minimum = 1, maximum = 366)]
     days: Option<u16>,
 }
 
