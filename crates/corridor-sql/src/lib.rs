@@ -75,6 +75,21 @@ impl SqlError {
         }
     }
 
+    /// Whether the connection is gone (closed, terminated by the server, or an I/O error):
+    /// the next statement must use a new one.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            SqlError::Postgres { source, .. } => {
+                source.is_closed()
+                    || source.code().is_none()
+                    || source.code().is_some_and(|code| {
+                        code.code().starts_with("08") || code.code().starts_with("57P")
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the statement broke a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
         match self {
@@ -564,6 +579,9 @@ pub struct Database {
     name: String,
     /// Inside [`Database::begin`]: never reconnect.
     in_transaction: bool,
+    /// A statement found the connection gone: the next one reconnects (the client may not
+    /// have noticed the close yet).
+    broken: bool,
     /// PostgreSQL statements prepared on this connection, by text and parameter types.
     statements: std::collections::HashMap<(String, Vec<u32>), postgres::Statement>,
 }
@@ -614,6 +632,7 @@ impl Database {
             target: target.clone(),
             name: name.to_owned(),
             in_transaction: false,
+            broken: false,
             statements: std::collections::HashMap::new(),
         })
     }
@@ -660,7 +679,7 @@ impl Database {
     /// on a new connection.
     fn reconnect_if_closed(&mut self) -> Result<(), SqlError> {
         if let Connection::Postgres(client) = &self.connection {
-            if client.is_closed() {
+            if self.broken || client.is_closed() {
                 if self.in_transaction {
                     return Err(SqlError::Schema(
                         "the database connection was lost inside a transaction, which the \
@@ -670,6 +689,7 @@ impl Database {
                 }
                 self.statements.clear();
                 self.connection = Database::connect(&self.target, &self.name)?;
+                self.broken = false;
             }
         }
         Ok(())
@@ -716,12 +736,12 @@ impl Database {
 
     /// Runs statements without parameters, separated by `;` (`BEGIN`, `SET ...`).
     pub fn batch(&mut self, sql: &str) -> Result<(), SqlError> {
-        match &mut self.connection {
-            Connection::Sqlite(connection) => connection.execute_batch(sql)?,
-            Connection::Postgres(client) => client.batch_execute(sql).map_err(pg("run"))?,
-            Connection::Closed => return Err(closed()),
-        }
-        Ok(())
+        let result = match &mut self.connection {
+            Connection::Sqlite(connection) => connection.execute_batch(sql).map_err(SqlError::from),
+            Connection::Postgres(client) => client.batch_execute(sql).map_err(pg("run")),
+            Connection::Closed => Err(closed()),
+        };
+        self.note(result)
     }
 
     /// Starts a transaction that [`Database::commit`] or [`Database::rollback`] ends: for a
@@ -810,6 +830,29 @@ impl Executor for Database {
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
         self.reconnect_if_closed()?;
+        let result = self.execute_here(sql, params);
+        self.note(result)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        self.reconnect_if_closed()?;
+        let result = self.query_here(sql, params);
+        self.note(result)
+    }
+}
+
+impl Database {
+    /// Marks the connection broken when `result` says it is gone.
+    fn note<T>(&mut self, result: Result<T, SqlError>) -> Result<T, SqlError> {
+        if let Err(error) = &result {
+            if error.is_connection_lost() {
+                self.broken = true;
+            }
+        }
+        result
+    }
+
+    fn execute_here(&mut self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_execute(connection, sql, params),
             Connection::Postgres(client) => {
@@ -822,8 +865,7 @@ impl Executor for Database {
         }
     }
 
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
-        self.reconnect_if_closed()?;
+    fn query_here(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
         match &mut self.connection {
             Connection::Sqlite(connection) => sqlite_query(connection, sql, params),
             Connection::Postgres(client) => {

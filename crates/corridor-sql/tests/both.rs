@@ -178,6 +178,22 @@ fn a_cut_postgres_connection_fails_retryably_once_then_reconnects() {
         )
         .unwrap();
     assert_eq!(cut, 1);
+    // Wait until the server has ended that session.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                &[&format!("corridor test {schema}")],
+            )
+            .unwrap()
+            .get(0);
+        if left == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the session lingers");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     // The statement that finds the connection gone fails, and says a retry may succeed.
     let mut failures = 0;
     let mut count = None;
