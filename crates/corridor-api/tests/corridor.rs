@@ -1069,6 +1069,9 @@ async fn crossings_answer_for_real_days_and_scenarios_run_side_by_side() {
         .await;
     assert_eq!(status, StatusCode::OK, "{example}");
     assert_eq!(example["scenarios"].as_array().unwrap().len(), 2);
+    // Amounts are minor units; the result says of what.
+    assert_eq!(example["results"][0]["currency"], "USD");
+    assert_eq!(example["results"][0]["exponent"], 2);
     let backlog = |k: usize| -> u64 {
         example["results"][k]["crossings"]
             .as_array()

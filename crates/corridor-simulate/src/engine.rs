@@ -485,6 +485,7 @@ impl<'a> Engine<'a> {
             name: spec.name.clone(),
             seed: spec.seed,
             currency: spec.currency.code().to_owned(),
+            exponent: spec.currency.scale(),
             from: spec.from.to_string(),
             to: spec.to.to_string(),
             days: days as u32,

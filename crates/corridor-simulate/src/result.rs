@@ -18,6 +18,8 @@ pub struct ScenarioResult {
     pub seed: u64,
     /// The currency of every amount (ISO 4217 code).
     pub currency: String,
+    /// Its digits after the decimal point: amounts are in units of 10^-exponent.
+    pub exponent: u8,
     /// The first simulated day, `YYYY-MM-DD`.
     pub from: String,
     /// The last simulated day, `YYYY-MM-DD`.
