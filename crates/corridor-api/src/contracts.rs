@@ -5,7 +5,6 @@
 //! The ledger's side is `corridor_settlement::contracts`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 use corridor_calendar::GregorianDate;
 use corridor_core::{Currency, Money};
@@ -23,11 +22,7 @@ use crate::clearing::{ClearingStore, ClearingStoreError};
 
 /// The crossings every declaration is checked against: the shipped reference registry.
 fn crossings() -> Result<&'static corridor_crossings::Crossings, String> {
-    static CROSSINGS: OnceLock<Result<corridor_crossings::Crossings, String>> = OnceLock::new();
-    CROSSINGS
-        .get_or_init(|| corridor_crossings::Crossings::reference().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(Clone::clone)
+    corridor_crossings::Crossings::reference_shared()
 }
 
 /// The crossing's id for a name as a declaration writes it (either side's name, an alias).

@@ -20,10 +20,7 @@ use crate::server::AppState;
 
 /// The shipped crossings registry and operating calendar.
 fn reference() -> Result<&'static Crossings, ApiError> {
-    static CROSSINGS: OnceLock<Result<Crossings, String>> = OnceLock::new();
-    CROSSINGS
-        .get_or_init(|| Crossings::reference().map_err(|e| e.to_string()))
-        .as_ref()
+    Crossings::reference_shared()
         .map_err(|e| ApiError::Internal(format!("the crossings registry: {e}")))
 }
 

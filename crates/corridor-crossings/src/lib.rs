@@ -168,6 +168,16 @@ impl Crossings {
         )
     }
 
+    /// [`Crossings::reference`], read once per process and shared (the error as text).
+    pub fn reference_shared() -> Result<&'static Crossings, String> {
+        static REFERENCE: std::sync::OnceLock<Result<Crossings, String>> =
+            std::sync::OnceLock::new();
+        REFERENCE
+            .get_or_init(|| Crossings::reference().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// Every crossing, in registry order.
     pub fn list(&self) -> &[Crossing] {
         &self.crossings

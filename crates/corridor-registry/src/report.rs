@@ -783,11 +783,7 @@ fn preferred_level(a: i64, b: i64, detail: bool) -> i64 {
 /// The id and name of the crossing a declaration names (`Zurbatiyah` is `mehran`), from
 /// the shipped crossings registry; `None` for a name it does not know.
 fn crossing_named(name: &str) -> Option<(&'static str, &'static str)> {
-    static REFERENCE: std::sync::OnceLock<Option<corridor_crossings::Crossings>> =
-        std::sync::OnceLock::new();
-    let crossings = REFERENCE
-        .get_or_init(|| corridor_crossings::Crossings::reference().ok())
-        .as_ref()?;
+    let crossings = corridor_crossings::Crossings::reference_shared().ok()?;
     let crossing = crossings.find(name)?;
     static LABELS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
     let labels = LABELS.get_or_init(|| {
