@@ -601,6 +601,11 @@ pub fn ship(
             outcome.already.push(id);
             continue;
         }
+        // The same declaration twice in a file (a repeated row): applied once, as the
+        // first of its rows says.
+        if checked.iter().any(|c: &Checked<'_>| c.id == id) {
+            continue;
+        }
         checked.push(Checked {
             declaration,
             id,
@@ -612,7 +617,6 @@ pub fn ship(
     }
     // Crossing date, then id: the file's row order does not change what is paid.
     checked.sort_by(|a, b| (a.crossed_on, &a.id).cmp(&(b.crossed_on, &b.id)));
-    checked.dedup_by(|a, b| a.id == b.id);
 
     let now = now_nanos();
     let mut states: BTreeMap<String, ContractRecord> = BTreeMap::new();

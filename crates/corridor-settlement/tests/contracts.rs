@@ -451,3 +451,21 @@ fn a_load_interrupted_before_the_book_is_taken_up_again_without_paying_twice() {
     assert_eq!(world.book.contracts["C1"].reserved_minor, 40_000_000);
     world.ledger.check_invariants().unwrap();
 }
+
+/// A declaration repeated in a file (even with another date) pays once.
+#[test]
+fn a_declaration_repeated_in_a_file_pays_once() {
+    let mut world = World::new(1_000_000_000);
+    world
+        .register(&format!("{HEADER}{}", contract("C1", "100,000.000", "2024-09-30")))
+        .unwrap();
+    let file = format!(
+        "{DECLARATIONS}{}{}{}",
+        declaration("D1", "2024-06-10", "10000.000", "Mehran", "C1"),
+        declaration("D2", "2024-06-05", "10000.000", "Mehran", "C1"),
+        declaration("D1", "2024-06-01", "10000.000", "Mehran", "C1"),
+    );
+    assert_eq!(world.ship(&file).unwrap(), 2);
+    assert_eq!(world.balances("EXP-C1"), (20_000_000, 80_000_000));
+    world.ledger.check_invariants().unwrap();
+}
