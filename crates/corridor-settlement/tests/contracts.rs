@@ -457,7 +457,10 @@ fn a_load_interrupted_before_the_book_is_taken_up_again_without_paying_twice() {
 fn a_declaration_repeated_in_a_file_pays_once() {
     let mut world = World::new(1_000_000_000);
     world
-        .register(&format!("{HEADER}{}", contract("C1", "100,000.000", "2024-09-30")))
+        .register(&format!(
+            "{HEADER}{}",
+            contract("C1", "100,000.000", "2024-09-30")
+        ))
         .unwrap();
     let file = format!(
         "{DECLARATIONS}{}{}{}",
