@@ -55,7 +55,10 @@ fn connect_schema(config: &PostgresConfig) -> Result<Client, StoreError> {
     let schema = identifier(&config.schema)?;
     let mut client = Client::connect(&config.url, NoTls).map_err(|e| {
         db(
-            &format!("connect to PostgreSQL ({})", redact(&config.url)),
+            &format!(
+                "connect to PostgreSQL ({})",
+                corridor_sql::redact(&config.url)
+            ),
             e,
         )
     })?;
@@ -265,19 +268,9 @@ pub struct OpenReport {
     pub events: u64,
 }
 
-/// Quotes an identifier for SQL.
+/// Quotes a schema name for SQL (the same rule as the service's tables).
 fn identifier(name: &str) -> Result<String, StoreError> {
-    if name.is_empty()
-        || name.len() > 63
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(StoreError::InvalidRequest(format!(
-            "schema {name:?}: give 1 to 63 lower-case letters, digits or underscores"
-        )));
-    }
-    Ok(format!("\"{name}\""))
+    corridor_sql::schema_identifier(name).map_err(|e| StoreError::InvalidRequest(e.to_string()))
 }
 
 /// Opens (or creates) the ledger in `config`: takes the ledger's advisory lock, applies the
@@ -286,7 +279,10 @@ pub fn open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), Stor
     let schema = identifier(&config.schema)?;
     let connect = |e| {
         db(
-            &format!("connect to PostgreSQL ({})", redact(&config.url)),
+            &format!(
+                "connect to PostgreSQL ({})",
+                corridor_sql::redact(&config.url)
+            ),
             e,
         )
     };
@@ -426,18 +422,4 @@ pub fn open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), Stor
         batches,
     };
     Ok((StateMachineStore::new(ledger, persistence), report))
-}
-
-/// The connection string without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }
