@@ -154,13 +154,10 @@ pub(crate) async fn get_contract(
 ) -> Result<Json<ContractView>, ApiError> {
     let party = own_party(&principal);
     let wanted = id.clone();
-    let views = with_book(&state, move |ledger, book| {
-        contracts::contract_views(ledger, book, party.as_deref())
+    with_book(&state, move |ledger, book| {
+        contracts::contract_view(ledger, book, &wanted, party.as_deref())
     })
-    .await?;
-    views
-        .into_iter()
-        .find(|view| view.id == wanted)
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no contract {id}")))
+    .await?
+    .map(Json)
+    .ok_or_else(|| ApiError::NotFound(format!("no contract {id}")))
 }

@@ -485,7 +485,7 @@ fn moment(nanos: u64) -> String {
 }
 
 /// A contract with its history; `status` is the ledger's word on its reservation.
-pub fn contract_view(
+pub fn history_view(
     contract: &ContractRecord,
     shipments: &[ShipmentRecord],
     status: Option<PendingStatus>,
@@ -578,14 +578,40 @@ pub fn contract_views(
 ) -> Result<Vec<ContractView>, ContractFileError> {
     let mut views = Vec::new();
     for contract in store.contracts(party)? {
-        let shipments = store.shipments(&contract.id)?;
-        let status = match contract.reservation {
-            Some(id) => ledger
-                .pending_status(id)
-                .map_err(|e| ContractFileError::Contract(ContractError::Store(e)))?,
-            None => None,
-        };
-        views.push(contract_view(&contract, &shipments, status));
+        views.push(view_of(ledger, store, &contract)?);
     }
     Ok(views)
+}
+
+/// Contract `id` with its history, when there is one and `party` (when given) pays or is
+/// paid by it.
+pub fn contract_view(
+    ledger: &mut dyn LedgerStore,
+    store: &mut ClearingStore,
+    id: &str,
+    party: Option<&str>,
+) -> Result<Option<ContractView>, ContractFileError> {
+    let Some(contract) = store.contracts_named(std::iter::once(id))?.remove(id) else {
+        return Ok(None);
+    };
+    if party.is_some_and(|party| contract.payer != party && contract.payee != party) {
+        return Ok(None);
+    }
+    Ok(Some(view_of(ledger, store, &contract)?))
+}
+
+/// A contract's view: its shipments from the book, its reservation's status from the ledger.
+fn view_of(
+    ledger: &mut dyn LedgerStore,
+    store: &mut ClearingStore,
+    contract: &ContractRecord,
+) -> Result<ContractView, ContractFileError> {
+    let shipments = store.shipments(&contract.id)?;
+    let status = match contract.reservation {
+        Some(id) => ledger
+            .pending_status(id)
+            .map_err(|e| ContractFileError::Contract(ContractError::Store(e)))?,
+        None => None,
+    };
+    Ok(history_view(contract, &shipments, status))
 }

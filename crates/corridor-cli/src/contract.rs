@@ -186,9 +186,9 @@ pub(crate) fn run(command: ContractCommand) -> Result<()> {
         }
         ContractCommand::Show(args) => {
             let (mut ledger, mut book) = open(&args.data)?;
-            let views = contracts::contract_views(ledger.store(), &mut book, None)?;
+            let view = contracts::contract_view(ledger.store(), &mut book, &args.id, None)?;
             ledger.close()?;
-            let Some(view) = views.into_iter().find(|c| c.id == args.id) else {
+            let Some(view) = view else {
                 anyhow::bail!("no contract {:?}", args.id);
             };
             match args.format {
