@@ -311,26 +311,19 @@ impl Registry {
             ("trade", &filter.trades),
         ] {
             if !list.is_empty() {
-                let marks = vec!["?"; list.len()].join(", ");
-                sql.push_str(&format!(" AND {column} IN ({marks})"));
+                // Numbered parameters, as both engines take them.
+                let marks: Vec<String> = (values.len() + 1..=values.len() + list.len())
+                    .map(|n| format!("?{n}"))
+                    .collect();
+                sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
                 values.extend(list.iter().cloned().map(Value::Text));
             }
         }
         if let Some(day) = filter.until_day {
-            sql.push_str(" AND last_day <= ?");
             values.push(Value::Integer(day));
+            sql.push_str(&format!(" AND last_day <= ?{}", values.len()));
         }
-        // Numbered parameters, as both engines take them.
-        let mut numbered = String::with_capacity(sql.len() + 16);
-        let mut n = 0;
-        for c in sql.chars() {
-            numbered.push(c);
-            if c == '?' {
-                n += 1;
-                numbered.push_str(&n.to_string());
-            }
-        }
-        let rows = self.with_db(|db| Ok(db.query(&numbered, &values)?))?;
+        let rows = self.with_db(|db| Ok(db.query(&sql, &values)?))?;
         let mut figures = Vec::with_capacity(rows.len());
         for row in rows {
             figures.push(Figure {
