@@ -399,7 +399,7 @@ fn overview(registry: &Registry, query: OverviewQuery) -> Result<OverviewOut, Ap
     };
     let sources = registry.sources().map_err(registry_error)?;
     let figures = registry
-        .figures(&monthly.figure_filter())
+        .figures(&monthly.report_filter())
         .map_err(registry_error)?;
     let sectors = SectorMap::default();
     let months = trade_report(&figures, &sources, &monthly, &sectors).map_err(report_error)?;
@@ -662,7 +662,7 @@ fn report(registry: &Registry, query: ReportQuery) -> Result<ReportOut, ApiError
     };
     let sources = registry.sources().map_err(registry_error)?;
     let figures = registry
-        .figures(&trade_query.figure_filter())
+        .figures(&trade_query.report_filter())
         .map_err(registry_error)?;
     let report = trade_report(&figures, &sources, &trade_query, &SectorMap::default())
         .map_err(report_error)?;
@@ -763,7 +763,7 @@ fn partners(registry: &Registry, query: PartnersQuery) -> Result<PartnersOut, Ap
     };
     let sources = registry.sources().map_err(registry_error)?;
     let figures = registry
-        .figures(&base.figure_filter())
+        .figures(&base.report_filter())
         .map_err(registry_error)?;
     let period = match &query.period {
         Some(text) => Period::parse(text, calendar_of_text(text))

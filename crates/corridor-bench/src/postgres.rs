@@ -18,7 +18,7 @@ fn unexpected(what: impl std::fmt::Display) -> BenchError {
     BenchError::Unexpected(what.to_string())
 }
 
-fn connect(url: &str) -> Result<postgres::Client, BenchError> {
+pub(crate) fn connect(url: &str) -> Result<postgres::Client, BenchError> {
     postgres::Client::connect(url, postgres::NoTls)
         .map_err(|e| unexpected(format!("connect to PostgreSQL: {e}")))
 }

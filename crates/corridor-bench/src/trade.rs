@@ -13,9 +13,9 @@ use corridor_calendar::PeriodKind;
 use corridor_import::ComtradeReader;
 use corridor_reference::{countries, hs_entries, HsEdition, HsLevel, SectorMap};
 use corridor_registry::report::{
-    trade_report, FlowChoice, Grouping, Precedence, TradeChoice, TradeQuery,
+    trade_report, FlowChoice, Grouping, Precedence, TradeChoice, TradeQuery, TradeReport,
 };
-use corridor_registry::{ingest, Format, LoadSpec, Registry};
+use corridor_registry::{ingest, FigureFilter, Format, LoadSpec, Registry};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -41,6 +41,9 @@ pub struct TradeBenchConfig {
     pub seed: u64,
     /// Also run DuckDB (`python3` with the `duckdb` package) on the same file.
     pub duckdb: bool,
+    /// Load into a new schema of this PostgreSQL database (dropped afterwards) instead of
+    /// a SQLite file.
+    pub postgres_url: Option<String>,
 }
 
 /// Generates the file, loads it, reports; returns the JSON the command prints.
@@ -68,79 +71,52 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
     }
     let parse_seconds = started.elapsed().as_secs_f64();
 
-    let db = dir.join("registry.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(dir.join(format!("registry.sqlite{suffix}")));
-    }
-    let mut registry = Registry::open(&db).map_err(|e| BenchError::Unexpected(e.to_string()))?;
-    let started = Instant::now();
-    let file = File::open(&csv)
-        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "open the generated file")))?;
-    let load = ingest(
-        &mut registry,
-        LoadSpec {
-            file: csv.display().to_string(),
-            format: String::new(),
-            revision: String::new(),
-            source: None,
-            loaded_at: String::new(),
+    let target = match &config.postgres_url {
+        Some(url) => corridor_sql::Target::Postgres {
+            url: url.clone(),
+            schema: format!("corridor_trade_bench_{}", crate::now_nanos()),
         },
-        Some(Format::Comtrade),
-        file,
-        None,
-    )
-    .map_err(|e| BenchError::Unexpected(e.to_string()))?;
-    let load_seconds = started.elapsed().as_secs_f64();
-
-    let query = TradeQuery {
-        reporter: reporter.clone(),
-        partner: None,
-        flow: FlowChoice::Export,
-        trade: TradeChoice::Goods,
-        by: PeriodKind::GregorianYear,
-        from: None,
-        to: None,
-        group: Some(Grouping::Chapter),
-        precedence: Precedence::default(),
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("registry.sqlite{suffix}")));
+            }
+            corridor_sql::Target::Sqlite(dir.join("registry.sqlite"))
+        }
     };
-    let sectors = SectorMap::default();
-    let mut times = Vec::with_capacity(REPORT_RUNS);
-    let mut ours = BTreeMap::new();
-    for _ in 0..REPORT_RUNS {
-        let started = Instant::now();
-        let figures = registry
-            .figures(&query.figure_filter())
-            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
-        let sources = registry
-            .sources()
-            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
-        let report = trade_report(&figures, &sources, &query, &sectors)
-            .map_err(|e| BenchError::Unexpected(e.to_string()))?;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-        ours = report
-            .rows
-            .iter()
-            .map(|row| {
-                let group = row.group.as_ref().map_or(String::new(), |g| g.code.clone());
-                ((row.period.year(), group), row.value_cents)
-            })
-            .collect();
+    let outcome = load_and_report(&csv, &target, &reporter);
+    if let corridor_sql::Target::Postgres { url, schema } = &target {
+        let mut client = crate::postgres::connect(url)?;
+        let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
     }
-    let report_ms = median(&mut times);
-    let load_rate = load.read as f64 / load_seconds;
+    let measured = outcome?;
+    let ours = measured.rows;
+    let load_rate = measured.read as f64 / measured.load_seconds;
     let mut result = json!({
         "bench": "trade registry: load a Comtrade-layout CSV, then a grouped report",
+        "backend": match &target {
+            corridor_sql::Target::Sqlite(_) => "sqlite",
+            corridor_sql::Target::Postgres { .. } => "postgres",
+        },
         "rows": config.rows,
         "file_bytes": file_bytes,
         "generate_seconds": round_to(generate_seconds, 2),
         "report": format!("{reporter} exports by Gregorian year and HS chapter (every partner, monthly figures)"),
         "corridor": {
             "parse_only_rows_per_second": (parsed as f64 / parse_seconds).round(),
-            "load_seconds": round_to(load_seconds, 2),
+            "load_seconds": round_to(measured.load_seconds, 2),
             "load_rows_per_second": load_rate.round(),
-            "loaded": load.loaded,
-            "report_ms": round_to(report_ms, 2),
+            "loaded": measured.loaded,
+            "report_ms": round_to(measured.report_ms, 2),
+            "report_summary_rows_fetched": measured.fetched,
             "report_rows": ours.len(),
+            "baseline_every_summary_row": {
+                "what": "the same report from the summary rows of the reporter as stored, added up outside the database",
+                "report_ms": round_to(measured.baseline_ms, 2),
+                "summary_rows_fetched": measured.baseline_fetched,
+                "same_result": measured.baseline_same,
+            },
+            "report_speed_over_baseline": round_to(measured.baseline_ms / measured.report_ms, 2),
+            "totals_report": measured.totals,
         },
     });
     if config.duckdb {
@@ -179,7 +155,7 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
                 "ratios".into(),
                 json!({
                     "load_speed_corridor_over_duckdb": round_to(load_rate / duck_rate, 3),
-                    "report_speed_corridor_over_duckdb": round_to(duck_report / report_ms, 3),
+                    "report_speed_corridor_over_duckdb": round_to(duck_report / measured.report_ms, 3),
                     "goals": "load at least 0.5, report at least 1.0",
                 }),
             );
@@ -187,6 +163,126 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
         }
     }
     Ok(result)
+}
+
+/// What loading and reporting measured.
+struct Measured {
+    read: u64,
+    loaded: u64,
+    load_seconds: f64,
+    /// The report from rows added up in the database: median milliseconds, rows
+    /// fetched, and its rows by year and chapter.
+    report_ms: f64,
+    fetched: usize,
+    rows: BTreeMap<(i32, String), i128>,
+    /// The same report from every summary row of the reporter.
+    baseline_ms: f64,
+    baseline_fetched: usize,
+    baseline_same: bool,
+    /// The same for a report of totals, as JSON.
+    totals: Value,
+}
+
+/// Loads the file into the registry at `target`, then runs the report (several times, the
+/// median kept) both ways.
+fn load_and_report(
+    csv: &Path,
+    target: &corridor_sql::Target,
+    reporter: &str,
+) -> Result<Measured, BenchError> {
+    let unexpected = |e: &dyn std::fmt::Display| BenchError::Unexpected(e.to_string());
+    let mut registry = Registry::open_target(target).map_err(|e| unexpected(&e))?;
+    let started = Instant::now();
+    let file = File::open(csv)
+        .map_err(|e| BenchError::Unexpected(format!("{}: {e}", "open the generated file")))?;
+    let load = ingest(
+        &mut registry,
+        LoadSpec {
+            file: csv.display().to_string(),
+            format: String::new(),
+            revision: String::new(),
+            source: None,
+            loaded_at: String::new(),
+        },
+        Some(Format::Comtrade),
+        file,
+        None,
+    )
+    .map_err(|e| unexpected(&e))?;
+    let load_seconds = started.elapsed().as_secs_f64();
+
+    let query = TradeQuery {
+        reporter: reporter.to_owned(),
+        partner: None,
+        flow: FlowChoice::Export,
+        trade: TradeChoice::Goods,
+        by: PeriodKind::GregorianYear,
+        from: None,
+        to: None,
+        group: Some(Grouping::Chapter),
+        precedence: Precedence::default(),
+    };
+    let sectors = SectorMap::default();
+    let run = |query: &TradeQuery,
+               filter: &FigureFilter|
+     -> Result<(f64, usize, Option<TradeReport>), BenchError> {
+        let mut times = Vec::with_capacity(REPORT_RUNS);
+        let mut fetched = 0;
+        let mut last = None;
+        for _ in 0..REPORT_RUNS {
+            let started = Instant::now();
+            let figures = registry.figures(filter).map_err(|e| unexpected(&e))?;
+            let sources = registry.sources().map_err(|e| unexpected(&e))?;
+            let report =
+                trade_report(&figures, &sources, query, &sectors).map_err(|e| unexpected(&e))?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            fetched = figures.len();
+            last = Some(report);
+        }
+        Ok((median(&mut times), fetched, last))
+    };
+    let (baseline_ms, baseline_fetched, baseline) = run(&query, &query.figure_filter())?;
+    let (report_ms, fetched, report) = run(&query, &query.report_filter())?;
+    // A report of totals: where the database adds up what the report does not group by.
+    let totals = TradeQuery {
+        group: None,
+        by: PeriodKind::SolarMonth,
+        ..query.clone()
+    };
+    let (totals_baseline_ms, totals_baseline_fetched, totals_baseline) =
+        run(&totals, &totals.figure_filter())?;
+    let (totals_ms, totals_fetched, totals_report) = run(&totals, &totals.report_filter())?;
+    let totals = json!({
+        "report": format!("{reporter} exports by Solar Hijri month (every partner, no grouping)"),
+        "report_ms": round_to(totals_ms, 2),
+        "summary_rows_fetched": totals_fetched,
+        "baseline_every_summary_row": {
+            "report_ms": round_to(totals_baseline_ms, 2),
+            "summary_rows_fetched": totals_baseline_fetched,
+            "same_result": totals_report == totals_baseline,
+        },
+        "report_speed_over_baseline": round_to(totals_baseline_ms / totals_ms, 2),
+    });
+    let rows = report
+        .iter()
+        .flat_map(|report| &report.rows)
+        .map(|row| {
+            let group = row.group.as_ref().map_or(String::new(), |g| g.code.clone());
+            ((row.period.year(), group), row.value_cents)
+        })
+        .collect();
+    Ok(Measured {
+        totals,
+        read: load.read,
+        loaded: load.loaded,
+        load_seconds,
+        report_ms,
+        fetched,
+        baseline_same: baseline == report,
+        rows,
+        baseline_ms,
+        baseline_fetched,
+    })
 }
 
 fn median(values: &mut [f64]) -> f64 {

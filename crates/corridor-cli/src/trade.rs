@@ -73,6 +73,10 @@ pub(crate) struct TradeBenchArgs {
     /// Skip the DuckDB comparison.
     #[arg(long)]
     no_duckdb: bool,
+    /// Load into PostgreSQL (a new schema, dropped afterwards) instead of a SQLite file:
+    /// postgres://user@host:port/database.
+    #[arg(long)]
+    database_url: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -169,6 +173,7 @@ fn trade_bench(args: TradeBenchArgs) -> Result<()> {
             rows: args.rows,
             seed: args.seed,
             duckdb: !args.no_duckdb,
+            postgres_url: args.database_url.clone(),
         },
     );
     if temporary {
@@ -961,7 +966,7 @@ fn report_trade(args: TradeArgs) -> Result<()> {
         },
     };
     let sectors = sector_map(args.sectors.as_deref())?;
-    let figures = registry.figures(&query.figure_filter())?;
+    let figures = registry.figures(&query.report_filter())?;
     let report = trade_report(&figures, &registry.sources()?, &query, &sectors)?;
     let grouped = query.group.is_some();
     let rows = if grouped {
@@ -1016,7 +1021,7 @@ fn report_partners(args: PartnersArgs) -> Result<()> {
             sources: args.scope.sources.clone(),
         },
     };
-    let figures = registry.figures(&query.figure_filter())?;
+    let figures = registry.figures(&query.report_filter())?;
     let (ranking, world) = partner_ranking(
         &figures,
         &registry.sources()?,

@@ -55,6 +55,24 @@ pub use ingest::{ingest, Format, IngestError, RejectSink};
 pub use load::{Load, LoadReport, LoadSpec, SourceSpec};
 pub use target::{Target, TargetSpan, TargetSpec};
 
+/// The statement that adds up the rows `filtered` selects over the columns `shape` drops.
+fn shaped(filtered: &str, shape: ReportShape) -> String {
+    // PostgreSQL refuses a constant in GROUP BY: a column dropped is left out of it.
+    let (crossing, kept) = if shape.keep_crossing {
+        ("crossing", ", crossing")
+    } else {
+        ("''", "")
+    };
+    format!(
+        "WITH kept AS ({filtered})
+         SELECT source_id, reporter, partner, flow, trade, level, CAST('' AS TEXT),
+                CAST({crossing} AS TEXT), first_day, last_day,
+                CAST(SUM(value_cents) AS BIGINT), CAST(SUM(figures) AS BIGINT)
+         FROM kept
+         GROUP BY source_id, reporter, partner, flow, trade, level, first_day, last_day{kept}"
+    )
+}
+
 /// The registry, on one SQLite database or one PostgreSQL schema.
 #[derive(Debug)]
 pub struct Registry {
@@ -123,6 +141,22 @@ pub struct FigureFilter {
     pub trades: Vec<String>,
     /// Only periods that end on or before this day.
     pub until_day: Option<i64>,
+    /// For a report that does not group by code: the rows added up in the database (see
+    /// [`report::TradeQuery::report_filter`]). `None`: the summary rows as stored.
+    pub shape: Option<ReportShape>,
+}
+
+/// A report that does not group by chapter or EBOPS code: [`Registry::figures`] then adds
+/// up the rows in the database over the codes (and over the crossings, unless the report
+/// groups by them). Fewer rows leave the database and the report is the same: the rows
+/// added up share their source, period, partner, flow, kind of trade and level of detail,
+/// everything the report chooses by, and a report that does not show the codes only ever
+/// adds them up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportShape {
+    /// Keep the crossing; otherwise rows are added up across crossings too and their
+    /// `crossing` is empty. A row's `group` is empty either way.
+    pub keep_crossing: bool,
 }
 
 /// A load as recorded.
@@ -296,7 +330,8 @@ impl Registry {
         Ok(row.map_or(Ok(0), |row| row.i64(0))?.unsigned_abs())
     }
 
-    /// The summary rows that match `filter`.
+    /// The summary rows that match `filter`, added up in the database over the columns its
+    /// [`ReportShape`], if any, drops.
     pub fn figures(&self, filter: &FigureFilter) -> Result<Vec<Figure>, RegistryError> {
         let mut sql = String::from(
             "SELECT source_id, reporter, partner, flow, trade, level, grp, crossing,
@@ -322,6 +357,9 @@ impl Registry {
         if let Some(day) = filter.until_day {
             values.push(Value::Integer(day));
             sql.push_str(&format!(" AND last_day <= ?{}", values.len()));
+        }
+        if let Some(shape) = filter.shape {
+            sql = shaped(&sql, shape);
         }
         let rows = self.with_db(|db| Ok(db.query(&sql, &values)?))?;
         let mut figures = Vec::with_capacity(rows.len());

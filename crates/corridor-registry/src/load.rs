@@ -753,6 +753,13 @@ impl<'r> Load<'r> {
              WHERE id = ?1",
             &row,
         )?;
+        if let LoadConn::Postgres(db) = &mut self.conn {
+            // The planner's statistics of the summary, renewed with the load that changed
+            // it: with none (a new registry) or old ones it adds a report up by sorting on
+            // disk, seven times slower than by hashing (210 ms against 30 on the demo).
+            // Inside the transaction, so that it fails with the load or not at all.
+            db.batch("ANALYZE flow_sum")?;
+        }
         self.open = false;
         match &mut self.conn {
             LoadConn::Sqlite { conn, .. } => conn.execute_batch("COMMIT")?,

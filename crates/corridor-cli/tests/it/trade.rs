@@ -541,3 +541,62 @@ fn the_registry_on_postgres_answers_as_the_embedded_one() {
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
 }
+
+/// `trade bench`, small: the reports from rows added up in the database match the ones from
+/// the summary rows as stored, and a report of totals fetches fewer rows, on SQLite and
+/// (with `CORRIDOR_TEST_DATABASE_URL`) on PostgreSQL, whose schema is dropped afterwards.
+#[test]
+fn the_trade_bench_reports_the_same_from_fewer_rows_on_each_backend() {
+    use std::io::Write;
+    let mut backends = vec![None];
+    match std::env::var("CORRIDOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => backends.push(Some(url)),
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped the trade bench on PostgreSQL: CORRIDOR_TEST_DATABASE_URL is not set"
+            );
+        }
+    }
+    for url in backends {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "trade",
+            "bench",
+            "--rows",
+            "20000",
+            "--no-duckdb",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ];
+        if let Some(url) = &url {
+            args.extend(["--database-url", url.as_str()]);
+        }
+        let result: Value = serde_json::from_str(&ok(&args)).unwrap();
+        let expected = if url.is_some() { "postgres" } else { "sqlite" };
+        assert_eq!(result["backend"], expected);
+        let corridor = &result["corridor"];
+        assert_eq!(corridor["loaded"], 20000, "{result}");
+        assert!(corridor["report_rows"].as_u64().unwrap() > 10, "{result}");
+        let baseline = &corridor["baseline_every_summary_row"];
+        assert_eq!(baseline["same_result"], true, "{result}");
+        assert!(
+            corridor["report_summary_rows_fetched"].as_u64().unwrap()
+                <= baseline["summary_rows_fetched"].as_u64().unwrap(),
+            "{result}"
+        );
+        // A report of totals: the database adds up the chapters the report does not show.
+        let totals = &corridor["totals_report"];
+        assert_eq!(
+            totals["baseline_every_summary_row"]["same_result"], true,
+            "{result}"
+        );
+        assert!(
+            totals["summary_rows_fetched"].as_u64().unwrap()
+                < totals["baseline_every_summary_row"]["summary_rows_fetched"]
+                    .as_u64()
+                    .unwrap(),
+            "{result}"
+        );
+    }
+}

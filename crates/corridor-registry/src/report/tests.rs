@@ -26,10 +26,17 @@ fn query(by: PeriodKind) -> TradeQuery {
     }
 }
 
+/// The report from the summary rows as stored, checked against the same report from the
+/// rows the database added up for it.
 fn run(registry: &Registry, query: &TradeQuery) -> TradeReport {
     let figures = registry.figures(&FigureFilter::default()).unwrap();
     let sources = registry.sources().unwrap();
-    trade_report(&figures, &sources, query, &SectorMap::default()).unwrap()
+    let report = trade_report(&figures, &sources, query, &SectorMap::default()).unwrap();
+    let shaped = registry.figures(&query.report_filter()).unwrap();
+    assert!(shaped.len() <= figures.len());
+    let from_shaped = trade_report(&shaped, &sources, query, &SectorMap::default()).unwrap();
+    assert_eq!(from_shaped, report, "{query:?}");
+    report
 }
 
 fn totals(report: &TradeReport) -> Vec<(String, i128)> {
@@ -294,6 +301,22 @@ fn partners_are_ranked_with_their_share_of_the_world() {
         &SectorMap::default(),
     )
     .unwrap();
+    // The same from the rows the database adds up for the ranking.
+    let added_up = registry
+        .figures(&query(PeriodKind::SolarYear).report_filter())
+        .unwrap();
+    assert!(added_up.len() <= figures.len());
+    assert_eq!(
+        partner_ranking(
+            &added_up,
+            &sources,
+            &query(PeriodKind::SolarYear),
+            year,
+            &SectorMap::default(),
+        )
+        .unwrap(),
+        (ranking.clone(), world_row.clone())
+    );
     let ranked: Vec<(usize, &str, Option<i128>)> = ranking
         .iter()
         .map(|r| {
@@ -478,4 +501,206 @@ fn a_combined_figure_stands_for_goods_and_services_only_where_it_is_the_better_s
         (total.value_cents, total.source.as_str(), total.partial),
         (13_000, "Chamber", None)
     );
+}
+
+mod shaped {
+    //! The rows the database adds up for a report give the same report as the summary rows
+    //! as stored, for any registry and any report, on both engines.
+    use corridor_calendar::{Calendar, GregorianDate};
+    use corridor_import::{Flow, TradeRecord};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn arb_record() -> impl Strategy<Value = TradeRecord> {
+        (
+            0..4usize,
+            any::<bool>(),
+            0..3usize,
+            0..4usize,
+            0..7usize,
+            0..4usize,
+            1..50i128,
+        )
+            .prop_map(|(partner, export, trade, code, period, crossing, value)| {
+                let partner = [country("IRQ"), country("AFG"), world(), country("TUR")][partner];
+                let periods = [
+                    TradePeriod::Period(solar_month(1399, 1)),
+                    TradePeriod::Period(solar_month(1399, 2)),
+                    TradePeriod::Period(Period::solar_quarter(1399, 1).unwrap()),
+                    TradePeriod::Period(Period::solar_year(1399).unwrap()),
+                    TradePeriod::Period(Period::gregorian_month(2020, 5).unwrap()),
+                    TradePeriod::Day(
+                        GregorianDate::new(2020, 4, 10).unwrap(),
+                        Calendar::Gregorian,
+                    ),
+                    TradePeriod::Day(
+                        GregorianDate::new(2020, 4, 25).unwrap(),
+                        Calendar::Gregorian,
+                    ),
+                ];
+                let mut r = record(0, partner, solar_month(1399, 1), "", value * 100);
+                r.period = periods[period];
+                r.flow = if export { Flow::Export } else { Flow::Import };
+                r.trade_type = [TradeType::Goods, TradeType::Services, TradeType::Combined][trade];
+                r.commodity = match r.trade_type {
+                    TradeType::Goods => match code {
+                        0 => Commodity::Total,
+                        n => Commodity::Hs(
+                            corridor_reference::HsCode::parse(["07", "0702", "72"][n - 1]).unwrap(),
+                        ),
+                    },
+                    TradeType::Services => {
+                        Commodity::Ebops(["S", "SJ", "SC", "SD"][code].to_owned())
+                    }
+                    TradeType::Combined => Commodity::Total,
+                };
+                r.crossing = [None, Some("Mehran"), Some("Zurbatiyah"), Some("Bashmaq")][crossing]
+                    .map(str::to_owned);
+                r
+            })
+    }
+
+    /// Records of up to three sources; each source's file has its records numbered.
+    fn arb_sources() -> impl Strategy<Value = Vec<Vec<TradeRecord>>> {
+        proptest::collection::vec(proptest::collection::vec(arb_record(), 1..14), 1..4)
+    }
+
+    fn arb_query() -> impl Strategy<Value = TradeQuery> {
+        (
+            0..3usize,
+            0..3usize,
+            0..3usize,
+            0..7usize,
+            0..5usize,
+            any::<bool>(),
+        )
+            .prop_map(|(flow, trade, partner, group, by, named)| TradeQuery {
+                reporter: "IRN".to_owned(),
+                partner: [None, Some("IRQ"), Some("AFG")][partner].map(str::to_owned),
+                flow: [FlowChoice::Export, FlowChoice::Import, FlowChoice::Total][flow],
+                trade: [TradeChoice::Goods, TradeChoice::Services, TradeChoice::All][trade],
+                by: [
+                    PeriodKind::SolarMonth,
+                    PeriodKind::SolarQuarter,
+                    PeriodKind::SolarYear,
+                    PeriodKind::GregorianMonth,
+                    PeriodKind::GregorianYear,
+                ][by],
+                from: None,
+                to: None,
+                group: [
+                    None,
+                    Some(Grouping::Partner),
+                    Some(Grouping::Section),
+                    Some(Grouping::Chapter),
+                    Some(Grouping::Sector),
+                    Some(Grouping::Crossing),
+                    None,
+                ][group],
+                precedence: Precedence {
+                    sources: if named {
+                        vec!["S2".to_owned(), "S0".to_owned()]
+                    } else {
+                        Vec::new()
+                    },
+                },
+            })
+    }
+
+    /// Loads each source's records; a file with a conflicting figure is refused whole, the
+    /// same on either engine.
+    fn fill(registry: &mut Registry, sources: &[Vec<TradeRecord>]) {
+        let kinds = [
+            SourceKind::Customs,
+            SourceKind::Official,
+            SourceKind::Mirror,
+        ];
+        for (index, records) in sources.iter().enumerate() {
+            let mut records = records.clone();
+            for (line, record) in records.iter_mut().enumerate() {
+                record.line = line as u64 + 2;
+            }
+            let name = format!("S{index}");
+            let _ = load(
+                registry,
+                spec(&name, "", &name, kinds[index]),
+                &records,
+                &name,
+            );
+        }
+    }
+
+    /// The report, or why there is none (a named source that no load registered).
+    fn report(
+        registry: &Registry,
+        figures: &[Figure],
+        query: &TradeQuery,
+    ) -> Result<TradeReport, ReportError> {
+        let sources = registry.sources().unwrap();
+        trade_report(figures, &sources, query, &SectorMap::default())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn the_rows_added_up_in_the_database_give_the_same_report(
+            sources in arb_sources(),
+            queries in proptest::collection::vec(arb_query(), 1..6),
+        ) {
+            let mut registry = Registry::open_in_memory().unwrap();
+            fill(&mut registry, &sources);
+            let all = registry.figures(&FigureFilter::default()).unwrap();
+            for query in &queries {
+                let shaped = registry.figures(&query.report_filter()).unwrap();
+                prop_assert!(shaped.len() <= all.len());
+                prop_assert_eq!(report(&registry, &shaped, query), report(&registry, &all, query));
+                // The rows serve the same report by partner or without grouping too, when
+                // they serve one of those (a ranking of partners beside the World total).
+                if matches!(query.group, None | Some(Grouping::Partner)) {
+                    for group in [None, Some(Grouping::Partner)] {
+                        let other = TradeQuery { group, ..query.clone() };
+                        prop_assert_eq!(
+                            report(&registry, &shaped, &other),
+                            report(&registry, &all, &other)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// The same on PostgreSQL (when `CORRIDOR_TEST_DATABASE_URL` is set): its rows,
+        /// added up in its own SQL, give the report SQLite's summary rows give.
+        #[test]
+        fn postgres_adds_up_rows_to_the_same_report(
+            sources in arb_sources(),
+            queries in proptest::collection::vec(arb_query(), 1..6),
+        ) {
+            let Some(scratch) = corridor_sql::testing::Scratch::postgres("shaped reports") else {
+                return Ok(());
+            };
+            let mut sqlite = Registry::open_in_memory().unwrap();
+            let mut postgres = Registry::open_target(&scratch.target).unwrap();
+            fill(&mut sqlite, &sources);
+            fill(&mut postgres, &sources);
+            let all = sqlite.figures(&FigureFilter::default()).unwrap();
+            for query in &queries {
+                let mut shaped = postgres.figures(&query.report_filter()).unwrap();
+                // Source numbers may differ between the engines: name them as SQLite does.
+                let names = postgres.sources().unwrap();
+                let ids = sqlite.sources().unwrap();
+                for figure in &mut shaped {
+                    let name = &names.iter().find(|s| s.id == figure.source_id).unwrap().name;
+                    figure.source_id = ids.iter().find(|s| s.name == *name).unwrap().id;
+                }
+                prop_assert_eq!(report(&sqlite, &shaped, query), report(&sqlite, &all, query));
+            }
+            drop(postgres);
+        }
+    }
 }
