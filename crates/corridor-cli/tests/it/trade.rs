@@ -542,9 +542,9 @@ fn the_registry_on_postgres_answers_as_the_embedded_one() {
     let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
 }
 
-/// `trade bench`, small: the reports from rows added up in the database match the ones from
-/// the summary rows as stored, and a report of totals fetches fewer rows, on SQLite and
-/// (with `CORRIDOR_TEST_DATABASE_URL`) on PostgreSQL, whose schema is dropped afterwards.
+/// `trade bench`, small: a report of totals from rows added up in the database matches the
+/// one from the summary rows as stored and fetches fewer rows, on SQLite and (with
+/// `CORRIDOR_TEST_DATABASE_URL`) on PostgreSQL, whose schema is dropped afterwards.
 #[test]
 fn the_trade_bench_reports_the_same_from_fewer_rows_on_each_backend() {
     use std::io::Write;
@@ -578,13 +578,6 @@ fn the_trade_bench_reports_the_same_from_fewer_rows_on_each_backend() {
         let corridor = &result["corridor"];
         assert_eq!(corridor["loaded"], 20000, "{result}");
         assert!(corridor["report_rows"].as_u64().unwrap() > 10, "{result}");
-        let baseline = &corridor["baseline_every_summary_row"];
-        assert_eq!(baseline["same_result"], true, "{result}");
-        assert!(
-            corridor["report_summary_rows_fetched"].as_u64().unwrap()
-                <= baseline["summary_rows_fetched"].as_u64().unwrap(),
-            "{result}"
-        );
         // A report of totals: the database adds up the chapters the report does not show.
         let totals = &corridor["totals_report"];
         assert_eq!(
