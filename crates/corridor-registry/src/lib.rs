@@ -17,9 +17,10 @@
 //! - **Reports read a summary.** Each load keeps `flow_sum` in step: whole figures (not
 //!   breakdowns) added up per source, reporter, period, partner, flow, goods or services,
 //!   level, chapter or EBOPS code, and crossing. That is all any report groups on, and it is
-//!   much smaller than the figures themselves. [`report`] computes reports from it in Rust:
-//!   periods of either calendar, the choice of source by precedence, shares, growth and
-//!   records.
+//!   much smaller than the figures themselves. A report that does not show the codes has
+//!   the summary added up over them (and over the crossings) in SQL ([`ReportShape`]);
+//!   [`report`] computes reports from the rows in Rust: periods of either calendar, the
+//!   choice of source by precedence, shares, growth and records.
 //! - **Two backends, one set of statements.** Every statement is written once for both
 //!   engines through `corridor_sql`, and the migrations state both engines' SQL side by
 //!   side. The one engine-specific path is SQLite's insert of a figure, which rebinds only
