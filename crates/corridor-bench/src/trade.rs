@@ -175,8 +175,9 @@ struct Measured {
     totals: Value,
 }
 
-/// Loads the file into the registry at `target`, then runs the report (several times, the
-/// median kept) both ways.
+/// Loads the file into the registry at `target`, then runs each report several times and
+/// keeps the median: the report by chapter, and the report of totals both from the rows
+/// the database adds up and from the rows as stored.
 fn load_and_report(
     csv: &Path,
     target: &corridor_sql::Target,
