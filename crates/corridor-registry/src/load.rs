@@ -142,6 +142,43 @@ struct Buffered {
 /// property tests go through several flushes).
 const BUFFERED_MAX: usize = if cfg!(test) { 3 } else { 1_000 };
 
+/// Summary rows added in one statement (12 parameters each: within both engines' limits).
+const SUMS_PER_STATEMENT: usize = if cfg!(test) { 2 } else { 1_000 };
+/// The columns of a summary row as a load adds it.
+const SUM_COLUMNS: usize = 12;
+
+/// Appends the parameters of `rows` rows of `width` columns to a multi-row `VALUES`:
+/// `(?1, ?2), (?3, ?4)`.
+fn push_rows(sql: &mut String, rows: usize, width: usize) {
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..width {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("?{}", row * width + column + 1));
+        }
+        sql.push(')');
+    }
+}
+
+/// The statement that adds `rows` summary rows into `flow_sum`: each a new row, or added to
+/// the row of the same key.
+fn add_sums_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow, trade,
+                               level, grp, crossing, value_cents, figures) VALUES ",
+    );
+    push_rows(&mut sql, rows, SUM_COLUMNS);
+    sql.push_str(
+        " ON CONFLICT (reporter, source_id, first_day, last_day, partner, flow, trade, level,
+                      grp, crossing)
+         DO UPDATE SET value_cents = flow_sum.value_cents + excluded.value_cents,
+                       figures = flow_sum.figures + excluded.figures",
+    );
+    sql
+}
+
 /// The columns of `flow` a load inserts, in `INSERT_FLOW`'s order.
 const FLOW_COLUMNS: &str = "load_id, line, source_id, reporter, partner, flow, trade, commodity, \
     level, classification, calendar, period, first_day, last_day, value_cents, original_minor, \
@@ -609,18 +646,11 @@ impl<'r> Load<'r> {
         let inserted: std::collections::HashSet<i64> = if distinct {
             let width = rows[0].params.len();
             let mut sql = format!("INSERT INTO flow ({FLOW_COLUMNS}) VALUES ");
-            let mut params = Vec::with_capacity(rows.len() * width);
-            for (k, row) in rows.iter().enumerate() {
-                sql.push_str(if k == 0 { "(" } else { ", (" });
-                for j in 0..width {
-                    if j > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("?{}", k * width + j + 1));
-                }
-                sql.push(')');
-                params.extend(row.params.iter().cloned());
-            }
+            push_rows(&mut sql, rows.len(), width);
+            let params: Vec<Value> = rows
+                .iter()
+                .flat_map(|row| row.params.iter().cloned())
+                .collect();
             sql.push_str(" ON CONFLICT DO NOTHING RETURNING line");
             self.conn
                 .exec()
@@ -670,25 +700,22 @@ impl<'r> Load<'r> {
     }
 
     /// Adds the sums gathered so far into `flow_sum` and forgets them, so that a load's
-    /// memory stays bounded however many distinct sums a file has.
+    /// memory stays bounded however many distinct sums a file has. [`SUMS_PER_STATEMENT`]
+    /// sums go in one statement: on PostgreSQL a round trip per sum was most of a load's
+    /// time. The keys are distinct, so no statement updates a row twice.
     fn flush_sums(&mut self) -> Result<(), RegistryError> {
         let sums: Vec<_> = self.sums.drain().collect();
-        for (key, (value, figures)) in sums {
-            let value = i64::try_from(value).map_err(|_| RegistryError::TooLarge {
-                file: self.spec.file.clone(),
-                line: 0,
-                what: "sum of values in cents",
-                value,
-            })?;
-            self.conn.exec().execute(
-                "INSERT INTO flow_sum (source_id, reporter, first_day, last_day, partner, flow,
-                                       trade, level, grp, crossing, value_cents, figures)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                 ON CONFLICT (reporter, source_id, first_day, last_day, partner, flow, trade,
-                              level, grp, crossing)
-                 DO UPDATE SET value_cents = flow_sum.value_cents + excluded.value_cents,
-                               figures = flow_sum.figures + excluded.figures",
-                &[
+        let mut params = Vec::with_capacity(SUMS_PER_STATEMENT.min(sums.len()) * SUM_COLUMNS);
+        for chunk in sums.chunks(SUMS_PER_STATEMENT) {
+            params.clear();
+            for (key, (value, figures)) in chunk {
+                let value = i64::try_from(*value).map_err(|_| RegistryError::TooLarge {
+                    file: self.spec.file.clone(),
+                    line: 0,
+                    what: "sum of values in cents",
+                    value: *value,
+                })?;
+                params.extend([
                     Value::Integer(key.source_id),
                     Value::from(&*key.reporter),
                     Value::Integer(key.first_day),
@@ -697,12 +724,15 @@ impl<'r> Load<'r> {
                     Value::from(key.flow),
                     Value::from(key.trade),
                     Value::Integer(key.level),
-                    Value::from(key.group),
-                    Value::from(key.crossing),
+                    Value::from(&key.group),
+                    Value::from(&key.crossing),
                     Value::Integer(value),
-                    Value::Integer(figures),
-                ],
-            )?;
+                    Value::Integer(*figures),
+                ]);
+            }
+            self.conn
+                .exec()
+                .execute(&add_sums_sql(chunk.len()), &params)?;
         }
         Ok(())
     }
