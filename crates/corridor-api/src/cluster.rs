@@ -8,6 +8,10 @@
 //! standby gets the lock, opens the ledger (replaying the log), advertises itself and serves
 //! from then on. A request that reaches a standby while no sequencer answers gets 503
 //! `unavailable`: retryable, since transfer ids make a retry apply at most once.
+//!
+//! A standby keeps its connections to the sequencer open and reuses them (a pool of idle
+//! HTTP/1 connections): a new connection per request would cost a round trip each and,
+//! under load, leave the standby's ephemeral ports in `TIME_WAIT` until none were left.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
@@ -20,7 +24,9 @@ use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
 use axum::Router;
 use corridor_store_postgres::PostgresConfig;
-use hyper_util::rt::TokioIo;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use tower::ServiceExt;
 
 use crate::error::ApiError;
@@ -40,6 +46,24 @@ struct Node {
     own: SocketAddr,
     /// The longest a forwarded request may take.
     timeout: Duration,
+    /// Connections to the sequencer, kept open between forwarded requests.
+    client: Client<HttpConnector, Body>,
+}
+
+/// Idle connections to the sequencer kept per standby, and for how long.
+const IDLE_CONNECTIONS: usize = 64;
+const IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// The client a standby forwards with: connections kept open and reused, no delay on small
+/// writes, a connection attempt bounded by `timeout`.
+fn forwarding_client(timeout: Duration) -> Client<HttpConnector, Body> {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(timeout));
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(IDLE_CONNECTIONS)
+        .pool_idle_timeout(IDLE_FOR)
+        .build(connector)
 }
 
 impl Node {
@@ -80,7 +104,8 @@ impl Node {
             return ApiError::Unavailable("no server holds the ledger yet; retry".to_owned())
                 .into_response();
         };
-        let forwarded = tokio::time::timeout(self.timeout, forward(&address, request)).await;
+        let forwarded =
+            tokio::time::timeout(self.timeout, forward(&self.client, &address, request)).await;
         match forwarded.unwrap_or_else(|_| Err("no answer in time".to_owned())) {
             Ok(response) => response,
             Err(error) => {
@@ -97,20 +122,28 @@ impl Node {
     }
 }
 
-/// Sends `request` to `address` and returns its answer.
-async fn forward(address: &str, request: Request) -> Result<Response, String> {
-    let stream = tokio::net::TcpStream::connect(address)
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(connection);
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| e.to_string())?;
+/// Sends `request` to the server at `address` (`host:port`), on a connection of `client`'s
+/// pool, and returns its answer.
+async fn forward(
+    client: &Client<HttpConnector, Body>,
+    address: &str,
+    mut request: Request,
+) -> Result<Response, String> {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |path| path.as_str());
+    let uri: axum::http::Uri = format!("http://{address}{path}")
+        .parse()
+        .map_err(|e| format!("the address {address:?}: {e}"))?;
+    *request.uri_mut() = uri;
+    let response = client.request(request).await.map_err(|e| {
+        // The client's own error says only "client error": its source says what happened.
+        match std::error::Error::source(&e) {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        }
+    })?;
     Ok(response.map(Body::new))
 }
 
@@ -140,6 +173,7 @@ pub(crate) fn serve_postgres(
             sequencer: Mutex::new(None),
             own: bound,
             timeout: config.request_timeout,
+            client: forwarding_client(config.request_timeout),
         });
         // Wait for the ledger's lock on a thread of its own; serve (forwarding) meanwhile.
         let taking_over = {
@@ -190,4 +224,87 @@ pub(crate) fn serve_postgres(
         let _ = thread.join();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::routing::get;
+
+    use super::*;
+
+    /// Forwarded requests reuse their connections: one after another they share one or two
+    /// (not one each); after a burst of requests at once, the connections it opened serve
+    /// the next ones. Every answer comes back to its request.
+    #[test]
+    fn forwarded_requests_reuse_their_connections() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let address = listener.local_addr().unwrap().to_string();
+            let accepted = Arc::new(AtomicUsize::new(0));
+            let counted = accepted.clone();
+            let listener = listener.tap_io(move |_| {
+                counted.fetch_add(1, Ordering::SeqCst);
+            });
+            let app = Router::new().route(
+                "/echo",
+                get(|request: Request| async move {
+                    request.uri().query().unwrap_or_default().to_owned()
+                }),
+            );
+            tokio::spawn(async move { axum::serve(listener, app).await });
+
+            let client = forwarding_client(Duration::from_secs(30));
+            let send = |n: usize| {
+                let client = client.clone();
+                let address = address.clone();
+                async move {
+                    let request = Request::builder()
+                        .uri(format!("/echo?n={n}"))
+                        .body(Body::empty())
+                        .unwrap();
+                    let response = forward(&client, &address, request).await.unwrap();
+                    assert_eq!(response.status(), 200);
+                    let body = axum::body::to_bytes(response.into_body(), 1024)
+                        .await
+                        .unwrap();
+                    assert_eq!(body, format!("n={n}").as_bytes());
+                }
+            };
+            for n in 0..50 {
+                send(n).await;
+            }
+            // A connection goes back to the pool a moment after its answer is read, so the
+            // next request may open a second one; never one per request.
+            let sequential = accepted.load(Ordering::SeqCst);
+            assert!(
+                sequential <= 5,
+                "one after another: {sequential} connections"
+            );
+            let together: Vec<_> = (50..150).map(|n| tokio::spawn(send(n))).collect();
+            for task in together {
+                task.await.unwrap();
+            }
+            // HTTP/1 takes a connection per request in flight: at most one each, and the
+            // pool keeps some of them open.
+            let connections = accepted.load(Ordering::SeqCst);
+            assert!(connections <= 101, "{connections} connections");
+            for n in 150..200 {
+                send(n).await;
+            }
+            let after = accepted.load(Ordering::SeqCst);
+            assert!(
+                after <= connections + 2,
+                "idle connections are reused: {connections}, then {after}"
+            );
+        });
+    }
 }
