@@ -171,7 +171,7 @@ impl AppState {
     ) -> Result<(AppState, JoinHandle<()>), ServeError> {
         let mut said = false;
         let store = loop {
-            match corridor_store_postgres::open(config) {
+            match corridor_store_postgres::try_open(config) {
                 Ok((store, report)) => {
                     tracing::info!(
                         batches = report.batches,

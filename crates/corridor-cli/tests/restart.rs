@@ -71,7 +71,14 @@ fn postgres_restarts_under_a_running_server() {
             "no local cluster on port {port} that pg_ctlcluster can restart"
         ));
     };
-    let schema = format!("corridor_restart_{}", std::process::id());
+    let schema = format!(
+        "corridor_restart_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let corridor = env!("CARGO_BIN_EXE_corridor");

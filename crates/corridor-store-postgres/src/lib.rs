@@ -14,14 +14,16 @@
 //! one row and one commit, whatever accounts it touches.
 //!
 //! One process at a time is the ledger's sequencer: opening takes a session-level advisory
-//! lock on the ledger (the schema's name), held until the store is dropped, and a second
-//! opener gets [`StoreError`] saying another process holds it. Every row is written under
+//! lock on the ledger (the schema's name), held until the store's session ends, and a
+//! second opener gets [`StoreError`] saying another process holds it ([`open`] first waits
+//! two seconds for a session that is ending; [`try_open`] does not wait). Every row is written under
 //! that lock, with the batch number it expects (a primary key), so two writers can never
 //! interleave. The log is append-only: rows are never updated or deleted.
 //!
 //! Schema changes are versioned in `corridor_migration`; this version creates version 1.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use corridor_ledger::{Account, Ledger, Transfer, TransferSeq};
 use corridor_store::codec::{self, RECORD_BYTES};
@@ -273,9 +275,29 @@ fn identifier(name: &str) -> Result<String, StoreError> {
     corridor_sql::schema_identifier(name).map_err(|e| StoreError::InvalidRequest(e.to_string()))
 }
 
-/// Opens (or creates) the ledger in `config`: takes the ledger's advisory lock, applies the
-/// migrations, replays the log and checks the invariants.
+/// How long [`open`] waits for the ledger's lock while another session holds it. A process
+/// that has just closed the ledger (or exited) still holds it until the server has ended
+/// its session, a moment later: a second opener right after it would otherwise be refused
+/// by chance.
+const LOCK_GRACE: Duration = Duration::from_secs(2);
+
+/// Opens (or creates) the ledger in `config`: takes the ledger's advisory lock (waiting up
+/// to two seconds for a session that holds it to end), applies the migrations, replays the
+/// log and checks the invariants.
 pub fn open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), StoreError> {
+    open_waiting(config, LOCK_GRACE)
+}
+
+/// [`open`], refused at once with [`StoreError::Locked`] while another session holds the
+/// ledger's lock: for a standby, which tries again on its own.
+pub fn try_open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), StoreError> {
+    open_waiting(config, Duration::ZERO)
+}
+
+fn open_waiting(
+    config: &PostgresConfig,
+    grace: Duration,
+) -> Result<(PostgresStore, OpenReport), StoreError> {
     let schema = identifier(&config.schema)?;
     let connect = |e| {
         db(
@@ -294,18 +316,25 @@ pub fn open(config: &PostgresConfig) -> Result<(PostgresStore, OpenReport), Stor
         .collect();
     pg.application_name(&name);
     let mut client = pg.connect(NoTls).map_err(connect)?;
-    let locked: bool = client
-        .query_one(
-            "SELECT pg_try_advisory_lock(hashtext('corridor/ledger/' || $1::text))",
-            &[&config.schema],
-        )
-        .map_err(|e| db("take the ledger's lock", e))?
-        .get(0);
-    if !locked {
-        return Err(StoreError::Locked(format!(
-            "schema {:?} of the PostgreSQL database (one process at a time is its sequencer)",
-            config.schema
-        )));
+    let started = Instant::now();
+    loop {
+        let locked: bool = client
+            .query_one(
+                "SELECT pg_try_advisory_lock(hashtext('corridor/ledger/' || $1::text))",
+                &[&config.schema],
+            )
+            .map_err(|e| db("take the ledger's lock", e))?
+            .get(0);
+        if locked {
+            break;
+        }
+        if started.elapsed() >= grace {
+            return Err(StoreError::Locked(format!(
+                "schema {:?} of the PostgreSQL database (one process at a time is its sequencer)",
+                config.schema
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
     client
         .batch_execute(&format!(

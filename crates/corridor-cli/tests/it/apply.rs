@@ -273,14 +273,7 @@ fn postgres_and_embedded_give_the_same_answers() {
             return;
         }
     };
-    let schema = format!(
-        "corridor_cli_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
+    let schema = crate::unique_schema("corridor_cli_test");
     let on_postgres = |args: &[&str], input: &str| {
         let mut child = corridor()
             .args(args)

@@ -669,7 +669,7 @@ fn a_plan_posts_to_postgres_as_to_the_embedded_ledger() {
             return;
         }
     };
-    let schema = format!("corridor_clear_{}", std::process::id());
+    let schema = crate::unique_schema("corridor_clear");
     let dir = tempfile::tempdir().unwrap();
     let parties = write(dir.path(), "parties.csv", POOL_PARTIES);
     let obligations = write(dir.path(), "obligations.csv", POOL_OBLIGATIONS);

@@ -45,9 +45,18 @@ fn write_workload(path: &Path) -> usize {
     lines.len()
 }
 
-/// One `apply` run, killed after `kill_after` (or left to finish with `None`); returns the
+/// When an `apply` run is killed.
+#[derive(Clone, Copy, Debug)]
+enum Kill {
+    /// After this long, wherever the run is (before its first answer, or after its last).
+    After(Duration),
+    /// Once it has printed this many lines: mid-run, however fast or slow the machine.
+    AfterLines(usize),
+}
+
+/// One `apply` run, killed as `kill` says (or left to finish with `None`); returns the
 /// complete result lines it printed, as index -> result.
-fn apply_run(data: &Path, file: &Path, kill_after: Option<Duration>) -> BTreeMap<u64, String> {
+fn apply_run(data: &Path, file: &Path, kill: Option<Kill>) -> BTreeMap<u64, String> {
     let mut child = corridor()
         .args(["ledger", "apply", "--batch", "250", "--data"])
         .arg(data)
@@ -66,17 +75,31 @@ fn apply_run(data: &Path, file: &Path, kill_after: Option<Duration>) -> BTreeMap
             }
         }
     });
-    if let Some(delay) = kill_after {
-        std::thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL on Unix
+    let mut lines = Vec::new();
+    match kill {
+        Some(Kill::After(delay)) => {
+            std::thread::sleep(delay);
+            let _ = child.kill(); // SIGKILL on Unix
+        }
+        Some(Kill::AfterLines(count)) => {
+            while let Ok(line) = receiver.recv() {
+                lines.push(line);
+                if lines.len() >= count {
+                    break;
+                }
+            }
+            let _ = child.kill();
+        }
+        None => {}
     }
     let status = child.wait().unwrap();
     reader.join().unwrap();
-    if kill_after.is_none() {
+    if kill.is_none() {
         assert!(status.success());
     }
-    receiver
-        .try_iter()
+    lines.extend(receiver.try_iter());
+    lines
+        .into_iter()
         .filter_map(|line| {
             // A line cut by the kill is not a promise; only whole JSON lines count.
             let value: serde_json::Value = serde_json::from_str(&line).ok()?;
@@ -112,8 +135,13 @@ fn killed_apply_loses_nothing_acknowledged_and_doubles_nothing() {
     let mut acknowledged_ok: BTreeMap<u64, ()> = BTreeMap::new();
     let mut kills_with_progress = 0;
     for round in 0..30 {
-        let delay = Duration::from_micros(rng.gen_range(0..run_micros));
-        let printed = apply_run(&data, &file, Some(delay));
+        // Every other kill after a number of answers, the rest at any moment of a run.
+        let kill = if round % 2 == 0 {
+            Kill::AfterLines(rng.gen_range(1..events_count / 2))
+        } else {
+            Kill::After(Duration::from_micros(rng.gen_range(0..run_micros)))
+        };
+        let printed = apply_run(&data, &file, Some(kill));
         for (index, result) in &printed {
             // What was applied before must answer `exists` now, never `ok` again.
             if acknowledged_ok.contains_key(index) {

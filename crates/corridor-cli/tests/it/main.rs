@@ -21,6 +21,19 @@ pub(crate) fn corridor() -> Command {
     Command::new(env!("CARGO_BIN_EXE_corridor"))
 }
 
+/// A PostgreSQL schema name no other test (in this run or an earlier one) has used:
+/// `prefix`, the process id and the time in nanoseconds.
+pub(crate) fn unique_schema(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
 /// Runs `corridor` with `args` and returns its output.
 pub(crate) fn run(args: &[&str]) -> Output {
     corridor().args(args).output().expect("run corridor")

@@ -174,8 +174,16 @@ fn the_service_keeps_every_acknowledged_transfer_through_sigterm_and_sigkill() {
     let id = operator.split('_').nth(1).unwrap().to_owned();
     let output = run(&["token", "revoke", &id, "--data", data.to_str().unwrap()]);
     assert!(output.status.success());
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let (status, answer) = request(&server.addr, "GET", "/api/v1/accounts", &operator, None);
+    // The server rereads its tokens twice a second: within seconds, however busy the
+    // machine, the token is refused.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let (status, answer) = loop {
+        let (status, answer) = request(&server.addr, "GET", "/api/v1/accounts", &operator, None);
+        if status != 200 || std::time::Instant::now() > deadline {
+            break (status, answer);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     assert_eq!(
         (status, answer["code"].as_str()),
         (401, Some("unauthenticated")),
@@ -215,11 +223,13 @@ fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnc
     // Eight clients send single transfers as fast as they can; the server is killed while
     // they do. Each client records the ids it got `ok` for.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let clients: Vec<_> = (0..8_u32)
         .map(|k| {
             let addr = server.addr.clone();
             let operator = operator.to_owned();
             let stop = stop.clone();
+            let acks = acks.clone();
             std::thread::spawn(move || {
                 let mut acknowledged = Vec::new();
                 let mut n = 0_u32;
@@ -242,6 +252,7 @@ fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnc
                     }
                     if response.starts_with("HTTP/1.1 200") && response.contains("\"result\":\"ok\"") {
                         acknowledged.push(id);
+                        acks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     } else if response.is_empty() {
                         break;
                     }
@@ -250,7 +261,13 @@ fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnc
             })
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Killed mid-load: once the load is well under way, however slow the machine.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while acks.load(std::sync::atomic::Ordering::Relaxed) < 200
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     before_kill();
     signal(&server.child, "-KILL");
     let _ = server.child.wait();
@@ -308,14 +325,7 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
             return;
         }
     };
-    let schema = format!(
-        "corridor_failover_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
+    let schema = crate::unique_schema("corridor_failover");
     // Each server has a data directory of its own, as on separate machines: the ledger,
     // the tokens and the clearing tables are all in PostgreSQL, which they share.
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -374,16 +384,18 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
     );
     assert_eq!(status, 200, "{answer}");
     let addresses: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
-    let started = std::time::Instant::now();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let clients: Vec<_> = (0..8_u32)
         .map(|k| {
             let addresses = addresses.clone();
             let operator = operator.clone();
+            let (stop, acks) = (stop.clone(), acks.clone());
             std::thread::spawn(move || {
                 let mut acknowledged = Vec::new();
                 let mut sent = Vec::new();
                 let mut n = 0_u32;
-                while started.elapsed() < std::time::Duration::from_secs(3) && n < 300 {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && n < 300 {
                     n += 1;
                     let id = k * 100_000 + n;
                     sent.push(id);
@@ -412,6 +424,7 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
                                 || response.contains("\"result\":\"exists\""))
                         {
                             acknowledged.push(id);
+                            acks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         }
                     }
                 }
@@ -419,9 +432,18 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
             })
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(1_000));
+    // Killed mid-load, once the load is under way however slow the machine; the clients
+    // go on for two seconds more, through the takeover.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while acks.load(std::sync::atomic::Ordering::Relaxed) < 60
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     signal(&servers[sequencer].child, "-KILL");
     let _ = servers[sequencer].child.wait();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut sent = Vec::new();
     let mut acknowledged = Vec::new();
     for client in clients {
@@ -537,14 +559,7 @@ fn a_cut_postgres_connection_is_retryable_and_the_server_recovers_by_itself() {
             return;
         }
     };
-    let schema = format!(
-        "corridor_cut_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
+    let schema = crate::unique_schema("corridor_cut");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let envs = [

@@ -408,7 +408,7 @@ fn the_registry_on_postgres_answers_as_the_embedded_one() {
             return;
         }
     };
-    let schema = format!("corridor_trade_{}", std::process::id());
+    let schema = crate::unique_schema("corridor_trade");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let empty = tempfile::tempdir().unwrap();
