@@ -137,6 +137,7 @@ async fn forward(
         .parse()
         .map_err(|e| format!("the address {address:?}: {e}"))?;
     *request.uri_mut() = uri;
+    strip_hop_by_hop(request.headers_mut());
     let response = client.request(request).await.map_err(|e| {
         // The client's own error says only "client error": its source says what happened.
         match std::error::Error::source(&e) {
@@ -145,6 +146,37 @@ async fn forward(
         }
     })?;
     Ok(response.map(Body::new))
+}
+
+/// Removes the headers that concern only the connection the request came on (RFC 9110,
+/// section 7.6.1): a client's `Connection: close` would otherwise close the standby's
+/// connection to the sequencer too, and the body's framing is the client library's to set.
+fn strip_hop_by_hop(headers: &mut axum::http::HeaderMap) {
+    use axum::http::header;
+    let named: Vec<String> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|name| name.trim().to_ascii_lowercase())
+        .filter(|name| !name.is_empty())
+        .collect();
+    for name in named {
+        headers.remove(name.as_str());
+    }
+    for name in [
+        header::CONNECTION,
+        header::TE,
+        header::TRAILER,
+        header::TRANSFER_ENCODING,
+        header::UPGRADE,
+        header::PROXY_AUTHORIZATION,
+    ] {
+        headers.remove(name);
+    }
+    for name in ["keep-alive", "proxy-connection"] {
+        headers.remove(name);
+    }
 }
 
 /// Serves on a PostgreSQL ledger shared with other servers until `shutdown` completes.
@@ -236,9 +268,10 @@ mod tests {
 
     use super::*;
 
-    /// Forwarded requests reuse their connections: one after another they share one or two
-    /// (not one each); after a burst of requests at once, the connections it opened serve
-    /// the next ones. Every answer comes back to its request.
+    /// Forwarded requests reuse their connections, even those whose client said
+    /// `Connection: close`: one after another they share one or two (not one each); after
+    /// a burst of requests at once, the connections it opened serve the next ones. Every
+    /// answer comes back to its request.
     #[test]
     fn forwarded_requests_reuse_their_connections() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -257,6 +290,8 @@ mod tests {
             let app = Router::new().route(
                 "/echo",
                 get(|request: Request| async move {
+                    // Headers about the client's own connection do not reach the server.
+                    assert!(request.headers().get("x-hop").is_none());
                     request.uri().query().unwrap_or_default().to_owned()
                 }),
             );
@@ -267,10 +302,13 @@ mod tests {
                 let client = client.clone();
                 let address = address.clone();
                 async move {
-                    let request = Request::builder()
-                        .uri(format!("/echo?n={n}"))
-                        .body(Body::empty())
-                        .unwrap();
+                    // Every other request as a client that closes its own connection.
+                    let mut request = Request::builder().uri(format!("/echo?n={n}"));
+                    if n.is_multiple_of(2) {
+                        request = request.header("connection", "close, x-hop");
+                        request = request.header("x-hop", "1");
+                    }
+                    let request = request.body(Body::empty()).unwrap();
                     let response = forward(&client, &address, request).await.unwrap();
                     assert_eq!(response.status(), 200);
                     let body = axum::body::to_bytes(response.into_body(), 1024)

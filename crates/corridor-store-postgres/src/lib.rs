@@ -16,9 +16,9 @@
 //! One process at a time is the ledger's sequencer: opening takes a session-level advisory
 //! lock on the ledger (the schema's name), held until the store's session ends, and a
 //! second opener gets [`StoreError`] saying another process holds it ([`open`] first waits
-//! two seconds for a session that is ending; [`try_open`] does not wait). Every row is written under
-//! that lock, with the batch number it expects (a primary key), so two writers can never
-//! interleave. The log is append-only: rows are never updated or deleted.
+//! two seconds for a session that is ending; [`try_open`] does not wait). Every row is
+//! written under that lock, with the batch number it expects (a primary key), so two
+//! writers can never interleave. The log is append-only: rows are never updated or deleted.
 //!
 //! Schema changes are versioned in `corridor_migration`; this version creates version 1.
 
