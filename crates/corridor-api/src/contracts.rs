@@ -372,6 +372,33 @@ impl ClearingStore {
         rows.iter().map(contract_of).collect()
     }
 
+    /// The shipments of every contract `party` pays or is paid by (of every contract, when
+    /// `None`), by contract, each contract's in the order they were applied: one query for
+    /// a whole listing rather than one per contract.
+    pub fn shipments_by_contract(
+        &mut self,
+        party: Option<&str>,
+    ) -> Result<BTreeMap<String, Vec<ShipmentRecord>>, ClearingStoreError> {
+        let rows = self.db.query(
+            &format!(
+                "SELECT {SHIPMENT_COLUMNS} FROM shipment
+                 WHERE contract IN (SELECT id FROM contract
+                                    WHERE CAST(?1 AS TEXT) IS NULL OR payer = ?1 OR payee = ?1)
+                 ORDER BY contract, applied_at, declaration"
+            ),
+            &[Value::from(party)],
+        )?;
+        let mut by_contract: BTreeMap<String, Vec<ShipmentRecord>> = BTreeMap::new();
+        for row in &rows {
+            let shipment = shipment_of(row)?;
+            by_contract
+                .entry(shipment.contract.clone())
+                .or_default()
+                .push(shipment);
+        }
+        Ok(by_contract)
+    }
+
     /// A contract's shipments, in the order they were applied.
     pub fn shipments(&mut self, contract: &str) -> Result<Vec<ShipmentRecord>, ClearingStoreError> {
         let rows = self.db.query(
@@ -576,9 +603,11 @@ pub fn contract_views(
     store: &mut ClearingStore,
     party: Option<&str>,
 ) -> Result<Vec<ContractView>, ContractFileError> {
+    let mut shipments = store.shipments_by_contract(party)?;
     let mut views = Vec::new();
     for contract in store.contracts(party)? {
-        views.push(view_of(ledger, store, &contract)?);
+        let own = shipments.remove(&contract.id).unwrap_or_default();
+        views.push(view_with(ledger, &contract, &own)?);
     }
     Ok(views)
 }
@@ -597,21 +626,22 @@ pub fn contract_view(
     if party.is_some_and(|party| contract.payer != party && contract.payee != party) {
         return Ok(None);
     }
-    Ok(Some(view_of(ledger, store, &contract)?))
+    let shipments = store.shipments(&contract.id)?;
+    Ok(Some(view_with(ledger, &contract, &shipments)?))
 }
 
-/// A contract's view: its shipments from the book, its reservation's status from the ledger.
-fn view_of(
+/// A contract's view: its `shipments` from the book, its reservation's status from the
+/// ledger.
+fn view_with(
     ledger: &mut dyn LedgerStore,
-    store: &mut ClearingStore,
     contract: &ContractRecord,
+    shipments: &[ShipmentRecord],
 ) -> Result<ContractView, ContractFileError> {
-    let shipments = store.shipments(&contract.id)?;
     let status = match contract.reservation {
         Some(id) => ledger
             .pending_status(id)
             .map_err(|e| ContractFileError::Contract(ContractError::Store(e)))?,
         None => None,
     };
-    Ok(history_view(contract, &shipments, status))
+    Ok(history_view(contract, shipments, status))
 }

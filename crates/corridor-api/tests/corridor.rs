@@ -978,6 +978,36 @@ async fn contracts_are_reserved_paid_on_crossing_once_and_shown_with_their_histo
         .call("GET", "/api/v1/contracts/K-77", &service.operator, None)
         .await;
     assert_eq!(k77["history"].as_array().unwrap().len(), 2);
+    // The listing (its shipments read in one query) shows each contract as it is shown
+    // alone.
+    let (_, list) = service
+        .call("GET", "/api/v1/contracts", &service.operator, None)
+        .await;
+    let listed = list["contracts"].as_array().unwrap();
+    assert_eq!(listed.len(), 4, "{list}");
+    for contract in listed {
+        let id = contract["id"].as_str().unwrap();
+        let (_, alone) = service
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{id}"),
+                &service.operator,
+                None,
+            )
+            .await;
+        assert_eq!(&alone, contract, "{id}");
+    }
+    let shipped = listed
+        .iter()
+        .filter(|c| {
+            c["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["event"] == "shipment")
+        })
+        .count();
+    assert!(shipped >= 2, "{list}");
 
     // A participant sees only its party's contracts; analysts none.
     let (status, own) = service
