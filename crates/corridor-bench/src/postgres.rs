@@ -23,6 +23,12 @@ pub(crate) fn connect(url: &str) -> Result<postgres::Client, BenchError> {
         .map_err(|e| unexpected(format!("connect to PostgreSQL: {e}")))
 }
 
+/// Drops a bench's `schema` and everything in it, as far as it can: the bench's answer
+/// stands whether or not the cleanup succeeds.
+pub(crate) fn drop_schema(client: &mut postgres::Client, schema: &str) {
+    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+}
+
 /// Corridor's PostgreSQL store on the workload, in a fresh schema dropped afterwards.
 pub fn run_postgres(
     config: &WorkloadConfig,
@@ -45,8 +51,7 @@ pub fn run_postgres(
         result.reopen_seconds = Some((reopen, reopen));
         Ok(result)
     })();
-    let mut client = connect(url)?;
-    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    drop_schema(&mut connect(url)?, &schema);
     outcome
 }
 
@@ -123,7 +128,7 @@ pub fn run_pgbench(
         })
     })();
     let _ = std::fs::remove_file(&script);
-    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    drop_schema(&mut client, &schema);
     outcome
 }
 

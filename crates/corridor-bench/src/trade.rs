@@ -87,8 +87,7 @@ pub fn run_trade(dir: &Path, config: &TradeBenchConfig) -> Result<Value, BenchEr
     };
     let outcome = load_and_report(&csv, &target, &reporter);
     if let corridor_sql::Target::Postgres { url, schema } = &target {
-        let mut client = crate::postgres::connect(url)?;
-        let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+        crate::postgres::drop_schema(&mut crate::postgres::connect(url)?, schema);
     }
     let measured = outcome?;
     let ours = measured.rows;

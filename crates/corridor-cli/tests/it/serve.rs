@@ -206,6 +206,17 @@ fn a_kill_during_load_loses_no_acknowledged_transfer() {
     check_acknowledged(&mut server, &operator, &acknowledged);
 }
 
+/// Waits until the clients have counted `count` acknowledged transfers in `acks`, or 30 s
+/// have passed (the caller's own checks then say the load did not run).
+fn wait_for_acknowledgements(acks: &std::sync::atomic::AtomicUsize, count: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while acks.load(std::sync::atomic::Ordering::Relaxed) < count
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Creates accounts 1 and 2, then eight clients send single transfers as fast as they can;
 /// `before_kill` runs while they do, then the server is killed with SIGKILL. Returns the
 /// ids each client got `ok` for.
@@ -262,12 +273,7 @@ fn kill_during_load(server: &mut Server, operator: &str, before_kill: impl FnOnc
         })
         .collect();
     // Killed mid-load: once the load is well under way, however slow the machine.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while acks.load(std::sync::atomic::Ordering::Relaxed) < 200
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_acknowledgements(&acks, 200);
     before_kill();
     signal(&server.child, "-KILL");
     let _ = server.child.wait();
@@ -434,12 +440,7 @@ fn two_servers_share_a_postgres_ledger_and_one_takes_over_losing_nothing() {
         .collect();
     // Killed mid-load, once the load is under way however slow the machine; the clients
     // go on for two seconds more, through the takeover.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while acks.load(std::sync::atomic::Ordering::Relaxed) < 60
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_acknowledgements(&acks, 60);
     signal(&servers[sequencer].child, "-KILL");
     let _ = servers[sequencer].child.wait();
     std::thread::sleep(std::time::Duration::from_secs(2));
